@@ -1,0 +1,1 @@
+export type { Address, Message } from '@packetflow/protocol';
