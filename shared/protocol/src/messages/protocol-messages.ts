@@ -1,0 +1,58 @@
+import { ClientInput, ClientInputT } from '../generated/packet-flow/game/client-input.js';
+import { Inventory, InventoryT } from '../generated/packet-flow/game/inventory.js';
+import { JoinAccepted, JoinAcceptedT } from '../generated/packet-flow/game/join-accepted.js';
+import { JoinMatch, JoinMatchT } from '../generated/packet-flow/game/join-match.js';
+import { LeaveMatch, LeaveMatchT } from '../generated/packet-flow/game/leave-match.js';
+import { PhysicsStepRequest, PhysicsStepRequestT } from '../generated/packet-flow/game/physics-step-request.js';
+import { PhysicsStepResult, PhysicsStepResultT } from '../generated/packet-flow/game/physics-step-result.js';
+import { PlayerProfile, PlayerProfileT } from '../generated/packet-flow/game/player-profile.js';
+import { PlayerStats, PlayerStatsT } from '../generated/packet-flow/game/player-stats.js';
+import { Snapshot, SnapshotT } from '../generated/packet-flow/game/snapshot.js';
+import { Down, DownT } from '../generated/packet-flow/system/down.js';
+import { Error as ErrorTable, ErrorT } from '../generated/packet-flow/system/error.js';
+import { Handshake, HandshakeT } from '../generated/packet-flow/system/handshake.js';
+import { Heartbeat, HeartbeatT } from '../generated/packet-flow/system/heartbeat.js';
+import type { Limits } from '../codec/limits.js';
+import { MessageRegistry, tableCodec, type WireMessage } from './message-registry.js';
+
+export type ClientInputMessage = WireMessage<'ClientInput', ClientInputT>;
+export type SnapshotMessage = WireMessage<'Snapshot', SnapshotT>;
+export type JoinMatchMessage = WireMessage<'JoinMatch', JoinMatchT>;
+export type JoinAcceptedMessage = WireMessage<'JoinAccepted', JoinAcceptedT>;
+export type LeaveMatchMessage = WireMessage<'LeaveMatch', LeaveMatchT>;
+export type PlayerProfileMessage = WireMessage<'PlayerProfile', PlayerProfileT>;
+export type PlayerStatsMessage = WireMessage<'PlayerStats', PlayerStatsT>;
+export type InventoryMessage = WireMessage<'Inventory', InventoryT>;
+export type PhysicsStepRequestMessage = WireMessage<'PhysicsStepRequest', PhysicsStepRequestT>;
+export type PhysicsStepResultMessage = WireMessage<'PhysicsStepResult', PhysicsStepResultT>;
+export type HandshakeMessage = WireMessage<'Handshake', HandshakeT>;
+export type HeartbeatMessage = WireMessage<'Heartbeat', HeartbeatT>;
+export type DownMessage = WireMessage<'Down', DownT>;
+export type ErrorMessage = WireMessage<'Error', ErrorT>;
+
+/** Client input travels from untrusted clients straight into physics: every number must be usable. */
+function validateClientInput(input: ClientInputT): string | undefined {
+  const { move, aim } = input;
+  if (move && !(Math.abs(move.x) <= 1 && Math.abs(move.y) <= 1)) return 'move axes must be finite and within [-1, 1]';
+  if (aim && !(Number.isFinite(aim.x) && Number.isFinite(aim.y))) return 'aim must be finite';
+  return undefined;
+}
+
+/** A registry holding every message defined by the protocol schemas. Services add their own types to it. */
+export function createProtocolRegistry(limits: Partial<Limits> = {}): MessageRegistry {
+  return new MessageRegistry(limits)
+    .register(tableCodec('ClientInput', ClientInput, validateClientInput))
+    .register(tableCodec('Snapshot', Snapshot))
+    .register(tableCodec('JoinMatch', JoinMatch))
+    .register(tableCodec('JoinAccepted', JoinAccepted))
+    .register(tableCodec('LeaveMatch', LeaveMatch))
+    .register(tableCodec('PlayerProfile', PlayerProfile))
+    .register(tableCodec('PlayerStats', PlayerStats))
+    .register(tableCodec('Inventory', Inventory))
+    .register(tableCodec('PhysicsStepRequest', PhysicsStepRequest))
+    .register(tableCodec('PhysicsStepResult', PhysicsStepResult))
+    .register(tableCodec('Handshake', Handshake))
+    .register(tableCodec('Heartbeat', Heartbeat))
+    .register(tableCodec('Down', Down))
+    .register(tableCodec('Error', ErrorTable));
+}

@@ -1,0 +1,95 @@
+import { fnv1a32, keyHash, rendezvousWeight } from './hash.js';
+import type { Member } from './member.js';
+import { RouteCache } from './route-cache.js';
+
+interface Candidate<M> {
+  member: M;
+  hash: number;
+}
+
+/**
+ * Chooses the owner of an actor `(kind, id)` by rendezvous (highest-random-weight) hashing over the members that
+ * host `kind`. Removing a member moves only the keys it owned; adding one moves only the keys it now wins.
+ */
+export class RendezvousRouter<M extends Member = Member> {
+  private members = new Map<string, M>();
+  private candidatesByKind = new Map<string, Candidate<M>[]>();
+  private readonly cache: RouteCache<M>;
+
+  constructor(members: readonly M[] = [], options: { cacheSize?: number } = {}) {
+    this.cache = new RouteCache(options.cacheSize ?? 100_000);
+    this.setMembers(members);
+  }
+
+  /** Replaces the live view of members. */
+  setMembers(members: readonly M[]): void {
+    this.members = new Map(members.map((m) => [m.id, m]));
+    this.rebuild();
+  }
+
+  add(member: M): void {
+    this.members.set(member.id, member);
+    this.rebuild();
+  }
+
+  remove(memberId: string): boolean {
+    const removed = this.members.delete(memberId);
+    if (removed) this.rebuild();
+    return removed;
+  }
+
+  get memberList(): M[] {
+    return [...this.members.values()];
+  }
+
+  /** The member that owns `(kind, id)`, or undefined when no live member hosts `kind`. */
+  owner(kind: string, id: string): M | undefined {
+    const cached = this.cache.get(kind, id);
+    if (cached !== undefined) return cached;
+    const candidates = this.candidatesByKind.get(kind);
+    if (!candidates || candidates.length === 0) return undefined;
+    const key = keyHash(kind, id);
+    let best = candidates[0]!;
+    let bestWeight = rendezvousWeight(best.hash, key);
+    for (let i = 1; i < candidates.length; i++) {
+      const candidate = candidates[i]!;
+      const weight = rendezvousWeight(candidate.hash, key);
+      // Candidates are sorted by id, so on equal weights the first (lowest id) keeps the key.
+      if (weight > bestWeight) {
+        best = candidate;
+        bestWeight = weight;
+      }
+    }
+    this.cache.set(kind, id, best.member);
+    return best.member;
+  }
+
+  get cacheStats(): { hits: number; misses: number; size: number } {
+    return { hits: this.cache.hits, misses: this.cache.misses, size: this.cache.size };
+  }
+
+  private rebuild(): void {
+    const byKind = new Map<string, Candidate<M>[]>();
+    const sorted = [...this.members.values()].sort((a, b) => compareUtf8(a.id, b.id));
+    for (const member of sorted) {
+      const hash = fnv1a32(member.id);
+      for (const role of new Set(member.roles)) {
+        let list = byKind.get(role);
+        if (!list) {
+          list = [];
+          byKind.set(role, list);
+        }
+        list.push({ member, hash });
+      }
+    }
+    this.candidatesByKind = byKind;
+    this.cache.clear();
+  }
+}
+
+/** Orders strings by their UTF-8 bytes, as other languages compare byte strings. */
+function compareUtf8(a: string, b: string): number {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return Buffer.compare(x, y);
+}
