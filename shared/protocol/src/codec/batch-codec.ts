@@ -6,7 +6,7 @@ import { Batch } from '../generated/packet-flow/wire/batch.js';
 import { Envelope } from '../generated/packet-flow/wire/envelope.js';
 import { defaultLimits, type Limits } from './limits.js';
 import type { Packet } from './packet.js';
-import { type Decoded, failure, malformed, tooLarge } from './protocol-error.js';
+import { type Decoded, ErrorCode, failure, malformed, ProtocolError, tooLarge } from './protocol-error.js';
 import { Verifier } from './verifier.js';
 
 /** Bytes of the little-endian length that precedes every frame. */
@@ -56,6 +56,7 @@ export class BatchCodec {
   }
 
   private encodeAddress(b: Builder, address: Address): number {
+    if (!address.kind) throw new ProtocolError(ErrorCode.InvalidArgument, 'address kind is empty');
     const kind = b.createSharedString(address.kind);
     const id = b.createString(address.id);
     const node = address.node ? b.createSharedString(address.node) : 0;
@@ -72,6 +73,7 @@ export class BatchCodec {
     }
     const target = this.encodeAddress(b, packet.target);
     const sender = packet.sender ? this.encodeAddress(b, packet.sender) : 0;
+    if (!packet.type) throw new ProtocolError(ErrorCode.InvalidArgument, 'packet type is empty');
     const type = b.createSharedString(packet.type);
     const body = packet.body.length > 0 ? b.createByteVector(packet.body) : 0;
     Envelope.startEnvelope(b);

@@ -80,7 +80,7 @@ export class MessageRegistry {
   }
 
   /** Encodes a message's body as a complete FlatBuffer. Throws ProtocolError for an unregistered type. */
-  encode(message: Message): Uint8Array {
+  encode(message: Message | WireMessage): Uint8Array {
     const codec = this.codecs.get(message.type);
     if (!codec) throw new ProtocolError(ErrorCode.UnknownMessage, `no codec for message type ${message.type}`);
     if (!codec.layout) return new Uint8Array(0);

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { Game, tableLayouts } from '../src/index.js';
+
+const packageRoot = join(import.meta.dirname, '..', '..');
+
+interface Codegen {
+  generate(outDir: string): void;
+  listFiles(dir: string): string[];
+  generatedDir: string;
+}
+
+function flatcAvailable(): boolean {
+  try {
+    execFileSync('flatc', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('generated code', () => {
+  test('src/generated is what `npm run codegen` makes from schemas/*.fbs', async (t) => {
+    if (!flatcAvailable()) {
+      // CI installs flatc (.ci/run); a developer machine without it is told how to get it rather than failing.
+      assert.ok(!process.env.CI, 'flatc is missing in CI: .ci/run must install flatbuffers-compiler');
+      t.skip('flatc not installed: apt-get install -y flatbuffers-compiler');
+      return;
+    }
+    const codegen = (await import(pathToFileURL(join(packageRoot, 'scripts', 'codegen.mjs')).href)) as Codegen;
+    const scratch = mkdtempSync(join(tmpdir(), 'packetflow-codegen-test-'));
+    try {
+      codegen.generate(scratch);
+      const fresh = codegen.listFiles(scratch);
+      assert.deepEqual(codegen.listFiles(codegen.generatedDir), fresh, 'generated file list is stale: npm run codegen');
+      for (const file of fresh) {
+        assert.equal(
+          readFileSync(join(codegen.generatedDir, file), 'utf8'),
+          readFileSync(join(scratch, file), 'utf8'),
+          `${file} is stale: run npm run codegen`,
+        );
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  test('struct sizes in the layouts agree with flatc', () => {
+    const inline = (table: keyof typeof tableLayouts, field: string) => {
+      const layout = tableLayouts[table].fields.find((f) => f.name === field);
+      assert.ok(layout && 'size' in layout ? true : layout && 'elementSize' in layout, `${table}.${field}`);
+      return layout && ('size' in layout ? layout.size : 'elementSize' in layout ? layout.elementSize : -1);
+    };
+    assert.equal(inline('Snapshot', 'entities'), Game.EntityTransform.sizeOf());
+    assert.equal(inline('Snapshot', 'acks'), Game.InputAck.sizeOf());
+    assert.equal(inline('PhysicsStepRequest', 'inputs'), Game.BodyInput.sizeOf());
+    assert.equal(inline('ClientInput', 'move'), Game.Vec2.sizeOf());
+  });
+});

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createProtocolRegistry, ErrorCode, Game, MessageRegistry, System, tableLayouts, Wire } from '../src/index.js';
+import { clientInput, snapshot, stepRequest } from './fixtures.js';
+
+const registry = createProtocolRegistry();
+
+function roundTrip<B>(type: string, body: B): unknown {
+  const decoded = registry.decode(type, registry.encode({ type, body }));
+  assert.ok(decoded.ok, decoded.ok ? '' : decoded.error.message);
+  assert.equal(decoded.value.type, type);
+  return decoded.value.body;
+}
+
+describe('MessageRegistry', () => {
+  test('every table of the protocol schemas has a codec', () => {
+    const notMessages = new Set(['Address', 'Envelope', 'Batch', 'Role', 'ItemStack']);
+    const expected = Object.keys(tableLayouts).filter((t) => !notMessages.has(t)).sort();
+    assert.deepEqual(registry.types.sort(), expected);
+  });
+
+  test('a decoded body has the same shape as the object that was sent', () => {
+    assert.deepEqual(roundTrip('ClientInput', clientInput()), clientInput());
+    assert.deepEqual(roundTrip('Snapshot', snapshot()), snapshot());
+    assert.deepEqual(roundTrip('PhysicsStepRequest', stepRequest()), stepRequest());
+    const inventory = new Game.InventoryT('p-1', [new Game.ItemStackT('sword', 1), new Game.ItemStackT('potion', 12)]);
+    assert.deepEqual(roundTrip('Inventory', inventory), inventory);
+    const handshake = new System.HandshakeT(1, 'node-a', [new System.RoleT('physics')], [1, 2, 3], [4, 5]);
+    assert.deepEqual(roundTrip('Handshake', handshake), handshake);
+    const down = new System.DownT(new Wire.AddressT('match', 'm-1', null), System.DownReason.NodeDown, 'gone');
+    assert.deepEqual(roundTrip('Down', down), down);
+  });
+
+  test('client input with non-finite or out-of-range numbers is refused', () => {
+    for (const move of [new Game.Vec2T(Number.NaN, 0), new Game.Vec2T(0, 1.5), new Game.Vec2T(Number.POSITIVE_INFINITY, 0)]) {
+      const input = clientInput();
+      input.move = move;
+      const decoded = registry.decode('ClientInput', registry.encode({ type: 'ClientInput', body: input }));
+      assert.ok(!decoded.ok);
+      assert.equal(decoded.error.code, ErrorCode.InvalidArgument);
+    }
+    const input = clientInput();
+    input.aim = new Game.Vec2T(Number.NaN, 0);
+    assert.ok(!registry.decode('ClientInput', registry.encode({ type: 'ClientInput', body: input })).ok);
+  });
+
+  test('unknown types are refused on both paths', () => {
+    assert.throws(() => registry.encode({ type: 'Nope' }), { name: 'ProtocolError', code: ErrorCode.UnknownMessage });
+    const decoded = registry.decode('Nope', new Uint8Array(8));
+    assert.ok(!decoded.ok);
+    assert.equal(decoded.error.code, ErrorCode.UnknownMessage);
+  });
+
+  test('messages without fields travel as an empty body', () => {
+    const local = new MessageRegistry().registerEmpty('increment');
+    const body = local.encode({ type: 'increment' });
+    assert.equal(body.length, 0);
+    const decoded = local.decode('increment', body);
+    assert.ok(decoded.ok);
+    assert.deepEqual(decoded.value, { type: 'increment', body: undefined });
+    assert.ok(!local.decode('increment', new Uint8Array(4)).ok);
+    assert.throws(() => local.registerEmpty('increment'), /registered twice/);
+  });
+
+  test('a body over the string or vector limits is refused', () => {
+    const strict = createProtocolRegistry({ maxStringBytes: 8, maxVectorLength: 4 });
+    const longName = new Game.PlayerProfileT('p-1', 'a very long name indeed', 0);
+    const name = strict.decode('PlayerProfile', strict.encode({ type: 'PlayerProfile', body: longName }));
+    assert.ok(!name.ok);
+    assert.equal(name.error.code, ErrorCode.TooLarge);
+    const many = strict.decode('Snapshot', strict.encode({ type: 'Snapshot', body: snapshot(5) }));
+    assert.ok(!many.ok);
+    assert.equal(many.error.code, ErrorCode.TooLarge);
+  });
+});
