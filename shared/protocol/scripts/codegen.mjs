@@ -3,7 +3,7 @@
 // API) and writes the table layouts the verifier uses. The staleness test calls generate() into a scratch folder
 // and compares the result with what is committed.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, cpSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { tableLayouts } from './fbs-layout.mjs';
@@ -25,13 +25,20 @@ function addJsExtensions(source) {
 }
 
 export function generate(outDir) {
-  const schemas = readdirSync(schemaDir).filter((f) => f.endsWith('.fbs')).sort();
+  const schemas = readdirSync(schemaDir)
+    .filter((f) => f.endsWith('.fbs'))
+    .sort();
   try {
-    execFileSync('flatc', ['--ts', '--gen-object-api', '-I', schemaDir, '-o', outDir, ...schemas.map((f) => join(schemaDir, f))], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    execFileSync(
+      'flatc',
+      ['--ts', '--gen-object-api', '-I', schemaDir, '-o', outDir, ...schemas.map((f) => join(schemaDir, f))],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   } catch (error) {
-    if (error.code === 'ENOENT') throw new Error('flatc not found: install it with `apt-get install -y flatbuffers-compiler`');
+    if (error.code === 'ENOENT')
+      throw new Error('flatc not found: install it with `apt-get install -y flatbuffers-compiler`');
     throw new Error(`flatc failed: ${error.stderr?.toString() ?? error.message}`);
   }
   for (const file of listFiles(outDir)) {

@@ -5,10 +5,27 @@
 // escape verification.
 
 const SCALAR_SIZES = {
-  bool: 1, byte: 1, ubyte: 1, int8: 1, uint8: 1,
-  short: 2, ushort: 2, int16: 2, uint16: 2,
-  int: 4, uint: 4, int32: 4, uint32: 4, float: 4, float32: 4,
-  long: 8, ulong: 8, int64: 8, uint64: 8, double: 8, float64: 8,
+  bool: 1,
+  byte: 1,
+  ubyte: 1,
+  int8: 1,
+  uint8: 1,
+  short: 2,
+  ushort: 2,
+  int16: 2,
+  uint16: 2,
+  int: 4,
+  uint: 4,
+  int32: 4,
+  uint32: 4,
+  float: 4,
+  float32: 4,
+  long: 8,
+  ulong: 8,
+  int64: 8,
+  uint64: 8,
+  double: 8,
+  float64: 8,
 };
 
 function tokenize(source, file) {
@@ -69,7 +86,12 @@ function parseFile(source, file, decls) {
 
   while (i < tokens.length) {
     const keyword = ident();
-    if (keyword === 'include' || keyword === 'attribute' || keyword === 'file_identifier' || keyword === 'file_extension') {
+    if (
+      keyword === 'include' ||
+      keyword === 'attribute' ||
+      keyword === 'file_identifier' ||
+      keyword === 'file_extension'
+    ) {
       next();
       expect(';');
     } else if (keyword === 'namespace') {
@@ -183,9 +205,17 @@ export function tableLayouts(schemas) {
       const inline = scalarOrStruct(decls, type, structs);
       const base = { name: field.name, slot, required };
       if (field.vector) {
-        if (inline) fields.push({ ...base, kind: 'vector', element: inline.kind, elementSize: inline.size, elementAlign: inline.align });
+        if (inline)
+          fields.push({
+            ...base,
+            kind: 'vector',
+            element: inline.kind,
+            elementSize: inline.size,
+            elementAlign: inline.align,
+          });
         else if (type === 'string') fields.push({ ...base, kind: 'vector', element: 'string' });
-        else if (decls.get(type)?.decl === 'table') fields.push({ ...base, kind: 'vector', element: 'table', table: decls.get(type).name });
+        else if (decls.get(type)?.decl === 'table')
+          fields.push({ ...base, kind: 'vector', element: 'table', table: decls.get(type).name });
         else throw new Error(`table ${decl.name} field ${field.name}: unsupported vector element ${type}`);
       } else if (inline) {
         fields.push({ ...base, kind: inline.kind, size: inline.size, align: inline.align });

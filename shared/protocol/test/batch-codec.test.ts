@@ -66,7 +66,9 @@ describe('BatchCodec', () => {
     assert.ok(!body.ok);
     assert.equal(body.error.code, ErrorCode.TooLarge);
 
-    const longName = new BatchCodec().encodeFrame([packet(inputBody, { target: { kind: 'match', id: 'x'.repeat(300) } })]);
+    const longName = new BatchCodec().encodeFrame([
+      packet(inputBody, { target: { kind: 'match', id: 'x'.repeat(300) } }),
+    ]);
     const name = new BatchCodec().decodeFrame(longName);
     assert.ok(!name.ok);
     assert.equal(name.error.code, ErrorCode.TooLarge);
@@ -97,7 +99,11 @@ describe('BatchCodec', () => {
   test('a truncated frame, a wrong length prefix and garbage are typed errors', () => {
     const codec = new BatchCodec();
     const frame = codec.encodeFrame([packet(inputBody)]);
-    for (const bad of [frame.subarray(0, 3), frame.subarray(0, frame.length - 1), new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9])]) {
+    for (const bad of [
+      frame.subarray(0, 3),
+      frame.subarray(0, frame.length - 1),
+      new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    ]) {
       const decoded = codec.decodeFrame(bad);
       assert.ok(!decoded.ok);
       assert.equal(decoded.error.code, ErrorCode.MalformedPacket);

@@ -18,13 +18,21 @@ export function clientInput(sequence = 7): ClientInputT {
 export function snapshot(entities = 32, tick = 4242): SnapshotT {
   const transforms = Array.from(
     { length: entities },
-    (_, i) => new EntityTransformT(i + 1, new Vec3T(i, 1.5, -i), new QuatT(0, Math.fround(Math.SQRT1_2), 0, Math.fround(Math.SQRT1_2))),
+    (_, i) =>
+      new EntityTransformT(
+        i + 1,
+        new Vec3T(i, 1.5, -i),
+        new QuatT(0, Math.fround(Math.SQRT1_2), 0, Math.fround(Math.SQRT1_2)),
+      ),
   );
   return new SnapshotT(tick, [new InputAckT(1, 99), new InputAckT(2, 17)], transforms);
 }
 
 export function stepRequest(): PhysicsStepRequestT {
-  return new PhysicsStepRequestT('match-1', 10, [new BodyInputT(1, new Vec2T(1, 0), 0), new BodyInputT(2, new Vec2T(0, -1), 1)]);
+  return new PhysicsStepRequestT('match-1', 10, [
+    new BodyInputT(1, new Vec2T(1, 0), 0),
+    new BodyInputT(2, new Vec2T(0, -1), 1),
+  ]);
 }
 
 export function packet(body: Uint8Array, overrides: Partial<Packet> = {}): Packet {

@@ -60,7 +60,10 @@ describe('FrameReader', () => {
     const error = reader.push(header, () => assert.fail('no frame expected'));
     assert.equal(error?.code, ErrorCode.TooLarge);
     assert.equal(reader.bufferedBytes, 0);
-    assert.equal(reader.push(frames[0]!, () => assert.fail('no frame after failure')), error);
+    assert.equal(
+      reader.push(frames[0]!, () => assert.fail('no frame after failure')),
+      error,
+    );
   });
 
   test('refuses an announced length too short for a batch', () => {

@@ -73,7 +73,11 @@ function seedFrames(): Uint8Array[] {
     [packet(input)],
     [packet(snap, { type: 'Snapshot', target: { kind: 'room', id: 'r-1', node: 'gw-1' } })],
     [packet(step, { type: 'PhysicsStepRequest', correlationId: 77, flags: 4, ttlMs: 250 })],
-    [packet(inventory, { type: 'Inventory', sender: undefined }), packet(input), packet(new Uint8Array(0), { type: 'x' })],
+    [
+      packet(inventory, { type: 'Inventory', sender: undefined }),
+      packet(input),
+      packet(new Uint8Array(0), { type: 'x' }),
+    ],
   ];
   return seeds.map((packets) => codec.encodeFrame(packets));
 }

@@ -15,7 +15,9 @@ function roundTrip<B>(type: string, body: B): unknown {
 describe('MessageRegistry', () => {
   test('every table of the protocol schemas has a codec', () => {
     const notMessages = new Set(['Address', 'Envelope', 'Batch', 'Role', 'ItemStack']);
-    const expected = Object.keys(tableLayouts).filter((t) => !notMessages.has(t)).sort();
+    const expected = Object.keys(tableLayouts)
+      .filter((t) => !notMessages.has(t))
+      .sort();
     assert.deepEqual(registry.types.sort(), expected);
   });
 
@@ -32,7 +34,11 @@ describe('MessageRegistry', () => {
   });
 
   test('client input with non-finite or out-of-range numbers is refused', () => {
-    for (const move of [new Game.Vec2T(Number.NaN, 0), new Game.Vec2T(0, 1.5), new Game.Vec2T(Number.POSITIVE_INFINITY, 0)]) {
+    for (const move of [
+      new Game.Vec2T(Number.NaN, 0),
+      new Game.Vec2T(0, 1.5),
+      new Game.Vec2T(Number.POSITIVE_INFINITY, 0),
+    ]) {
       const input = clientInput();
       input.move = move;
       const decoded = registry.decode('ClientInput', registry.encode({ type: 'ClientInput', body: input }));
