@@ -1,0 +1,82 @@
+import type { Address } from '@packetflow/protocol';
+import { AskTimeoutError } from './errors.js';
+
+/** Correlation ids stay small integers so a queued reply id never boxes a number. */
+const MAX_ID = 0x3fffffff;
+
+class PendingAsk {
+  constructor(
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: unknown) => void,
+    readonly timer: NodeJS.Timeout,
+    readonly address: Address,
+    readonly messageType: string,
+    readonly timeoutMs: number,
+  ) {}
+}
+
+function expire(table: AskTable, id: number): void {
+  table.expire(id);
+}
+
+/** Asks waiting for a reply, keyed by correlation id, each with its deadline timer. */
+export class AskTable {
+  private readonly pending = new Map<number, PendingAsk>();
+  private nextId = 0;
+  private readonly onTimeout: () => void;
+
+  constructor(onTimeout: () => void) {
+    this.onTimeout = onTimeout;
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Registers an ask under `id` (from `nextCorrelationId`) and returns the promise its reply settles. */
+  open(id: number, address: Address, messageType: string, timeoutMs: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(expire, timeoutMs, this, id);
+      this.pending.set(id, new PendingAsk(resolve, reject, timer, address, messageType, timeoutMs));
+    });
+  }
+
+  nextCorrelationId(): number {
+    this.nextId = this.nextId >= MAX_ID ? 1 : this.nextId + 1;
+    return this.nextId;
+  }
+
+  /** False when the ask is no longer waiting: its deadline passed, so the reply is late. */
+  resolve(id: number, value: unknown): boolean {
+    const ask = this.pending.get(id);
+    if (ask === undefined) return false;
+    this.pending.delete(id);
+    clearTimeout(ask.timer);
+    ask.resolve(value);
+    return true;
+  }
+
+  reject(id: number, error: unknown): void {
+    const ask = this.pending.get(id);
+    if (ask === undefined) return;
+    this.pending.delete(id);
+    clearTimeout(ask.timer);
+    ask.reject(error);
+  }
+
+  expire(id: number): void {
+    const ask = this.pending.get(id);
+    if (ask === undefined) return;
+    this.pending.delete(id);
+    this.onTimeout();
+    ask.reject(new AskTimeoutError(ask.address, ask.messageType, ask.timeoutMs));
+  }
+
+  rejectAll(error: unknown): void {
+    for (const ask of this.pending.values()) {
+      clearTimeout(ask.timer);
+      ask.reject(error);
+    }
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,85 @@
+import type { Address } from '@packetflow/protocol';
+import { addressKey } from '@packetflow/protocol';
+
+/** Stable codes; they line up with the protocol's `ErrorCode` so a remote failure can be rebuilt as the same class. */
+export type ActorErrorCode =
+  | 'ask_timeout'
+  | 'unknown_kind'
+  | 'unknown_message'
+  | 'handler_failed'
+  | 'actor_stopped'
+  | 'system_stopped';
+
+export class ActorError extends Error {
+  readonly code: ActorErrorCode;
+
+  constructor(code: ActorErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+export class AskTimeoutError extends ActorError {
+  readonly address: Address;
+  readonly messageType: string;
+  readonly timeoutMs: number;
+
+  constructor(address: Address, messageType: string, timeoutMs: number) {
+    super('ask_timeout', `ask ${messageType} to ${addressKey(address)} got no reply within ${timeoutMs} ms`);
+    this.address = address;
+    this.messageType = messageType;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+export class UnknownKindError extends ActorError {
+  readonly kind: string;
+
+  constructor(kind: string) {
+    super('unknown_kind', `no behavior registered for actor kind "${kind}"`);
+    this.kind = kind;
+  }
+}
+
+export class UnknownMessageError extends ActorError {
+  readonly address: Address;
+  readonly messageType: string;
+
+  constructor(address: Address, messageType: string) {
+    super('unknown_message', `${addressKey(address)} has no handler for "${messageType}"`);
+    this.address = address;
+    this.messageType = messageType;
+  }
+}
+
+/** The handler (or `initial`) threw or its promise rejected; `cause` holds what it threw. */
+export class HandlerError extends ActorError {
+  readonly address: Address;
+  readonly messageType: string;
+
+  constructor(address: Address, messageType: string, cause: unknown) {
+    super('handler_failed', `${addressKey(address)} failed handling "${messageType}": ${describe(cause)}`, { cause });
+    this.address = address;
+    this.messageType = messageType;
+  }
+}
+
+export class ActorStoppedError extends ActorError {
+  readonly address: Address;
+
+  constructor(address: Address) {
+    super('actor_stopped', `${addressKey(address)} has stopped`);
+    this.address = address;
+  }
+}
+
+export class SystemStoppedError extends ActorError {
+  constructor() {
+    super('system_stopped', 'the actor system is shutting down or has stopped');
+  }
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
