@@ -2,67 +2,109 @@ import type { Message } from '@packetflow/protocol';
 import type { ActorRef } from './actor-ref.js';
 
 const STRIDE = 3;
+/** Capacity (in messages) of a mailbox's first segment; each further segment doubles, up to `LARGEST`. */
+const SMALLEST = 4;
+/** 4096 messages = 12,288 slots: just under the size V8 moves to the (much slower to allocate) large-object space. */
+const LARGEST = 4096;
+/** The pool keeps, per segment size, segments totalling at most this many messages (about 1.5 MB). */
+const POOL_ENTRIES_PER_SIZE = 1 << 16;
+
+class Segment {
+  readonly slots: unknown[];
+  next: Segment | null = null;
+
+  constructor(capacity: number) {
+    this.slots = new Array<unknown>(capacity * STRIDE).fill(undefined);
+  }
+}
 
 /**
- * FIFO ring of (message, sender, reply id) triples in one flat array, so a queued message costs three slots and no
- * wrapper object. Reply id 0 marks a tell. `shift()` leaves the sender and reply id of the message it returns in
- * `sender`/`replyId` rather than allocating a tuple.
+ * Segments that mailboxes drained, by log2 of their capacity. Recycling them keeps a burst of messages from
+ * allocating; what a burst does allocate comes in segments small enough for the young generation.
+ */
+const freeSegments: Segment[][] = [];
+
+function takeSegment(capacity: number): Segment {
+  return freeSegments[Math.log2(capacity)]?.pop() ?? new Segment(capacity);
+}
+
+function giveSegment(segment: Segment): void {
+  const capacity = segment.slots.length / STRIDE;
+  const log = Math.log2(capacity);
+  let list = freeSegments[log];
+  if (list === undefined) {
+    list = [];
+    freeSegments[log] = list;
+  }
+  segment.next = null;
+  if ((list.length + 1) * capacity <= POOL_ENTRIES_PER_SIZE) list.push(segment);
+}
+
+/**
+ * FIFO of (message, sender, reply id) triples stored flat in a chain of segments, so a queued message costs three
+ * slots and no wrapper object, and growing never copies. Reply id 0 marks a tell. `shift()` leaves the sender and
+ * reply id of the message it returns in `sender`/`replyId` rather than allocating a tuple.
  */
 export class Mailbox {
-  private slots: unknown[];
-  private head = 0;
-  private mask: number;
+  private head: Segment = takeSegment(SMALLEST);
+  private tail: Segment = this.head;
+  /** Slot index of the next message to shift, in `head`. */
+  private read = 0;
+  /** Slot index where the next push goes, in `tail`. */
+  private write = 0;
   count = 0;
   sender: ActorRef | undefined = undefined;
   replyId = 0;
 
-  constructor(capacity: number) {
-    this.slots = new Array<unknown>(capacity * STRIDE).fill(undefined);
-    this.mask = capacity - 1;
-  }
-
-  get capacity(): number {
-    return this.mask + 1;
-  }
-
   push(message: Message, sender: ActorRef | undefined, replyId: number): void {
-    if (this.count > this.mask) this.grow();
-    const at = ((this.head + this.count) & this.mask) * STRIDE;
-    const slots = this.slots;
+    let slots = this.tail.slots;
+    let at = this.write;
+    if (at === slots.length) {
+      const next = takeSegment(Math.min((slots.length / STRIDE) * 2, LARGEST));
+      this.tail.next = next;
+      this.tail = next;
+      slots = next.slots;
+      at = 0;
+    }
     slots[at] = message;
     slots[at + 1] = sender;
     slots[at + 2] = replyId;
+    this.write = at + STRIDE;
     this.count++;
   }
 
   /** Only call when `count > 0`. */
   shift(): Message {
-    const at = this.head * STRIDE;
-    const slots = this.slots;
+    let head = this.head;
+    let at = this.read;
+    if (at === head.slots.length) {
+      const next = head.next as Segment;
+      giveSegment(head);
+      this.head = head = next;
+      at = 0;
+    }
+    const slots = head.slots;
     const message = slots[at] as Message;
     this.sender = slots[at + 1] as ActorRef | undefined;
     this.replyId = slots[at + 2] as number;
     slots[at] = undefined;
     slots[at + 1] = undefined;
-    this.head = (this.head + 1) & this.mask;
-    this.count--;
+    if (--this.count === 0) {
+      // Empty: head and tail are the same segment; start over at its beginning.
+      this.read = 0;
+      this.write = 0;
+    } else {
+      this.read = at + STRIDE;
+    }
     return message;
   }
 
-  private grow(): void {
-    const capacity = this.mask + 1;
-    const next = new Array<unknown>(capacity * 2 * STRIDE).fill(undefined);
-    const slots = this.slots;
-    for (let i = 0; i < this.count; i++) {
-      const from = ((this.head + i) & this.mask) * STRIDE;
-      const to = i * STRIDE;
-      next[to] = slots[from];
-      next[to + 1] = slots[from + 1];
-      next[to + 2] = slots[from + 2];
-    }
-    this.slots = next;
-    this.head = 0;
-    this.mask = capacity * 2 - 1;
+  /** Call when empty, before the mailbox is reused: hands a grown segment back to the pool. */
+  shrink(): void {
+    this.sender = undefined;
+    if (this.head.slots.length === SMALLEST * STRIDE) return;
+    giveSegment(this.head);
+    this.head = this.tail = takeSegment(SMALLEST);
   }
 }
 

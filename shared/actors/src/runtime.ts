@@ -33,10 +33,8 @@ const CLOCK_EVERY = 1024;
 const SLICE_MS = 4;
 /** Reply id marking an internal escalation from a child rather than a message. */
 const ESCALATION = -1;
-const MAILBOX_CAPACITY = 4;
-/** Empty mailboxes kept for reuse; larger ones are left to the GC so a burst does not pin memory. */
-const POOL_SIZE = 1024;
-const POOL_MAX_CAPACITY = 64;
+/** Empty mailboxes kept for reuse, enough for a burst of first messages to that many actors. */
+const POOL_SIZE = 16_384;
 
 const OPEN = 0;
 const DRAINING = 1;
@@ -234,7 +232,7 @@ export class Runtime {
   private enqueue(actor: Actor, message: Message, sender: ActorRef | undefined, replyId: number): void {
     let mailbox = actor.mailbox;
     if (mailbox === null) {
-      mailbox = this.mailboxPool.pop() ?? new Mailbox(MAILBOX_CAPACITY);
+      mailbox = this.mailboxPool.pop() ?? new Mailbox();
       actor.mailbox = mailbox;
     }
     mailbox.push(message, sender, replyId);
@@ -421,7 +419,7 @@ export class Runtime {
         if (replyId > 0) this.asks.reject(replyId, new ActorStoppedError(actor.self));
         else this.deadLetter(actor.self, message, 'actor stopped');
       }
-      mailbox.sender = undefined;
+      mailbox.shrink();
     }
     const links = actor.links;
     if (links !== null) {
@@ -459,7 +457,8 @@ export class Runtime {
 
   private releaseMailbox(actor: Actor, mailbox: Mailbox): void {
     actor.mailbox = null;
-    if (this.mailboxPool.length < POOL_SIZE && mailbox.capacity <= POOL_MAX_CAPACITY) this.mailboxPool.push(mailbox);
+    mailbox.shrink();
+    if (this.mailboxPool.length < POOL_SIZE) this.mailboxPool.push(mailbox);
   }
 
   private sweep(epoch: number): void {
