@@ -1,13 +1,24 @@
 import type { Message } from '@packetflow/protocol';
 import type { ActorRef } from './actor-ref.js';
 
-const STRIDE = 3;
+const STRIDE = 2;
 /** Capacity (in messages) of a mailbox's first segment; each further segment doubles, up to `LARGEST`. */
 const SMALLEST = 4;
-/** 4096 messages = 12,288 slots: just under the size V8 moves to the (much slower to allocate) large-object space. */
+/** 4096 messages = 8,192 slots: under the size V8 moves to the (much slower to allocate) large-object space. */
 const LARGEST = 4096;
 /** The pool keeps, per segment size, segments totalling at most this many messages (about 1.5 MB). */
 const POOL_ENTRIES_PER_SIZE = 1 << 16;
+
+/** Sender and reply id together: needed only for an ask made from inside an actor, which allocates anyway. */
+class SenderAndReply {
+  readonly sender: ActorRef;
+  readonly replyId: number;
+
+  constructor(sender: ActorRef, replyId: number) {
+    this.sender = sender;
+    this.replyId = replyId;
+  }
+}
 
 class Segment {
   readonly slots: unknown[];
@@ -41,9 +52,10 @@ function giveSegment(segment: Segment): void {
 }
 
 /**
- * FIFO of (message, sender, reply id) triples stored flat in a chain of segments, so a queued message costs three
- * slots and no wrapper object, and growing never copies. Reply id 0 marks a tell. `shift()` leaves the sender and
- * reply id of the message it returns in `sender`/`replyId` rather than allocating a tuple.
+ * FIFO of messages stored flat in a chain of segments, two slots per message and no wrapper object; growing never
+ * copies. The second slot holds what else the receiver needs: nothing for a tell from outside, the sender's ref
+ * for a tell from an actor, the reply id (a small integer; 0 means tell) for an ask, or both together. `shift()`
+ * leaves the sender and reply id of the message it returns in `sender`/`replyId` rather than allocating a tuple.
  */
 export class Mailbox {
   private head: Segment = takeSegment(SMALLEST);
@@ -67,8 +79,7 @@ export class Mailbox {
       at = 0;
     }
     slots[at] = message;
-    slots[at + 1] = sender;
-    slots[at + 2] = replyId;
+    slots[at + 1] = replyId === 0 ? sender : sender === undefined ? replyId : new SenderAndReply(sender, replyId);
     this.write = at + STRIDE;
     this.count++;
   }
@@ -85,8 +96,20 @@ export class Mailbox {
     }
     const slots = head.slots;
     const message = slots[at] as Message;
-    this.sender = slots[at + 1] as ActorRef | undefined;
-    this.replyId = slots[at + 2] as number;
+    const meta = slots[at + 1];
+    if (meta === undefined) {
+      this.sender = undefined;
+      this.replyId = 0;
+    } else if (typeof meta === 'number') {
+      this.sender = undefined;
+      this.replyId = meta;
+    } else if (meta instanceof SenderAndReply) {
+      this.sender = meta.sender;
+      this.replyId = meta.replyId;
+    } else {
+      this.sender = meta as ActorRef;
+      this.replyId = 0;
+    }
     slots[at] = undefined;
     slots[at + 1] = undefined;
     if (--this.count === 0) {
