@@ -94,10 +94,6 @@ export class Actor implements ActorContext<unknown, Message> {
     return this.kind.runtime.system;
   }
 
-  get alive(): boolean {
-    return (this.flags & DEAD) === 0;
-  }
-
   linked(): ActorLinks {
     if (this.links === null) this.links = new ActorLinks();
     return this.links;

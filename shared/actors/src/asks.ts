@@ -29,10 +29,6 @@ export class AskTable {
     this.onTimeout = onTimeout;
   }
 
-  get size(): number {
-    return this.pending.size;
-  }
-
   /** Registers an ask under `id` (from `nextCorrelationId`) and returns the promise its reply settles. */
   open(id: number, address: Address, messageType: string, timeoutMs: number): Promise<unknown> {
     return new Promise((resolve, reject) => {

@@ -111,7 +111,7 @@ export class Runtime {
     if (this.kinds.has(name)) throw new Error(`actor kind "${name}" is already registered`);
     const idleSweeps = behavior.idleTimeoutMs === undefined ? 0 : this.sweeper.sweepsFor(behavior.idleTimeoutMs);
     this.kinds.set(name, new Kind(this, name, behavior, resolvePolicy(behavior.supervision), idleSweeps));
-    if (idleSweeps > 0) this.sweeper.start();
+    if (idleSweeps > 0 && this.phase !== CLOSED) this.sweeper.start();
   }
 
   create(kindName: string, init: unknown, parent: Actor | undefined): ActorRef {
