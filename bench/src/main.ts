@@ -31,4 +31,6 @@ for (const name of suiteNames) {
 }
 if (only.length === 0) writeMarkdown(join(root, 'BENCHMARKS.md'), all);
 const missed = all.filter((f) => f.met === false).length;
-console.log(`\n${all.length} figures, ${missed} targets missed${only.length === 0 ? '; written to BENCHMARKS.md' : ''}`);
+console.log(
+  `\n${all.length} figures, ${missed} targets missed${only.length === 0 ? '; written to BENCHMARKS.md' : ''}`,
+);
