@@ -2,7 +2,8 @@
 // Runs one package's compiled tests with Node's test runner: a readable spec on stdout and a JUnit file that
 // scripts/test.mjs adds up into one summary line for the whole repository.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 const testDir = 'dist/test';
 rmSync('test-results', { recursive: true, force: true });
@@ -11,6 +12,11 @@ if (!existsSync(testDir)) {
   console.error(`no compiled tests in ${process.cwd()}/${testDir}: run the build first`);
   process.exit(1);
 }
+// Only *.test.js: Node's own discovery would also run helpers and child-process fixtures that live beside them.
+const files = readdirSync(testDir, { recursive: true })
+  .filter((file) => file.endsWith('.test.js'))
+  .map((file) => join(testDir, file))
+  .sort();
 const result = spawnSync(
   process.execPath,
   [
@@ -20,7 +26,7 @@ const result = spawnSync(
     '--test-reporter-destination=stdout',
     '--test-reporter=junit',
     '--test-reporter-destination=test-results/junit.xml',
-    testDir,
+    ...files,
   ],
   { stdio: 'inherit' },
 );

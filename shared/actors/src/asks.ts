@@ -37,6 +37,11 @@ export class AskTable {
     });
   }
 
+  /** What an ask still waiting under `id` was sent to, for rebuilding errors that arrive as codes. */
+  waiting(id: number): { address: Address; messageType: string; timeoutMs: number } | undefined {
+    return this.pending.get(id);
+  }
+
   nextCorrelationId(): number {
     this.nextId = this.nextId >= MAX_ID ? 1 : this.nextId + 1;
     return this.nextId;

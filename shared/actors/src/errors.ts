@@ -8,7 +8,8 @@ export type ActorErrorCode =
   | 'unknown_message'
   | 'handler_failed'
   | 'actor_stopped'
-  | 'system_stopped';
+  | 'system_stopped'
+  | 'packet_refused';
 
 export class ActorError extends Error {
   readonly code: ActorErrorCode;
@@ -77,6 +78,17 @@ export class ActorStoppedError extends ActorError {
 export class SystemStoppedError extends ActorError {
   constructor() {
     super('system_stopped', 'the actor system is shutting down or has stopped');
+  }
+}
+
+/** A packet was refused by the node it was sent to or by this one: malformed, too large, invalid or unroutable. */
+export class PacketRefusedError extends ActorError {
+  /** The protocol's `ErrorCode` for why. */
+  readonly errorCode: number;
+
+  constructor(errorCode: number, message: string) {
+    super('packet_refused', message);
+    this.errorCode = errorCode;
   }
 }
 

@@ -23,8 +23,10 @@ export {
   ActorStoppedError,
   AskTimeoutError,
   HandlerError,
+  PacketRefusedError,
   SystemStoppedError,
   UnknownKindError,
   UnknownMessageError,
 } from './errors.js';
+export { PacketEndpoint, type PacketEndpointOptions } from './packets/packet-endpoint.js';
 export { ActorSystem } from './system.js';

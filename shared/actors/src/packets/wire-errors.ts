@@ -1,0 +1,52 @@
+import { type Address, ErrorCode, ProtocolError } from '@packetflow/protocol';
+import {
+  ActorError,
+  ActorStoppedError,
+  AskTimeoutError,
+  describe,
+  HandlerError,
+  PacketRefusedError,
+  SystemStoppedError,
+  UnknownKindError,
+  UnknownMessageError,
+} from '../errors.js';
+
+const codeOfActorError: Record<string, ErrorCode> = {
+  ask_timeout: ErrorCode.Timeout,
+  unknown_kind: ErrorCode.UnknownKind,
+  unknown_message: ErrorCode.UnknownMessage,
+  handler_failed: ErrorCode.HandlerFailed,
+  actor_stopped: ErrorCode.ActorStopped,
+  system_stopped: ErrorCode.Unavailable,
+};
+
+/** The wire code and text for a failure, as sent in an Error reply. */
+export function toWireError(error: unknown): { code: ErrorCode; message: string } {
+  if (error instanceof PacketRefusedError) return { code: error.errorCode, message: error.message };
+  if (error instanceof ActorError)
+    return { code: codeOfActorError[error.code] ?? ErrorCode.Unknown, message: error.message };
+  if (error instanceof ProtocolError) return { code: error.code, message: error.message };
+  return { code: ErrorCode.Unknown, message: describe(error) };
+}
+
+/** Rebuilds an Error reply as the same typed error a local ask would have rejected with. */
+export function fromWireError(code: ErrorCode, message: string, target: Address, type: string, ttlMs: number): Error {
+  switch (code) {
+    case ErrorCode.Timeout:
+      return new AskTimeoutError(target, type, ttlMs);
+    case ErrorCode.UnknownKind:
+      return new UnknownKindError(target.kind);
+    case ErrorCode.UnknownMessage:
+      return new UnknownMessageError(target, type);
+    case ErrorCode.HandlerFailed:
+      return new HandlerError(target, type, new Error(message));
+    case ErrorCode.ActorStopped:
+      return new ActorStoppedError(target);
+    case ErrorCode.Unavailable:
+      return message === new SystemStoppedError().message
+        ? new SystemStoppedError()
+        : new PacketRefusedError(code, message);
+    default:
+      return new PacketRefusedError(code, message);
+  }
+}
