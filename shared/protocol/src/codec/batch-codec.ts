@@ -7,6 +7,8 @@ import { Envelope } from '../generated/packet-flow/wire/envelope.js';
 import { defaultLimits, type Limits } from './limits.js';
 import type { Packet } from './packet.js';
 import { type Decoded, ErrorCode, failure, malformed, ProtocolError, tooLarge } from './protocol-error.js';
+import { copyOut } from './slab.js';
+import { decodeUtf8, encodeUtf8, Utf8Cache } from './utf8.js';
 import { Verifier } from './verifier.js';
 
 /** Bytes of the little-endian length that precedes every frame. */
@@ -25,6 +27,7 @@ export class BatchCodec {
   private readonly envelope = new Envelope();
   private readonly address = new AddressTable();
   private readonly batch = new Batch();
+  private readonly names = new Utf8Cache();
 
   constructor(limits: Partial<Limits> = {}) {
     this.limits = { ...defaultLimits, ...limits };
@@ -52,14 +55,14 @@ export class BatchCodec {
     if (frame.length - FRAME_HEADER_BYTES > this.limits.maxFrameBytes) {
       throw tooLarge(`frame of ${frame.length - FRAME_HEADER_BYTES} bytes exceeds ${this.limits.maxFrameBytes}`);
     }
-    return frame.slice();
+    return copyOut(frame);
   }
 
   private encodeAddress(b: Builder, address: Address): number {
     if (!address.kind) throw new ProtocolError(ErrorCode.InvalidArgument, 'address kind is empty');
-    const kind = b.createSharedString(address.kind);
-    const id = b.createString(address.id);
-    const node = address.node ? b.createSharedString(address.node) : 0;
+    const kind = b.createSharedString(this.names.get(address.kind));
+    const id = b.createString(encodeUtf8(address.id));
+    const node = address.node ? b.createSharedString(this.names.get(address.node)) : 0;
     AddressTable.startAddress(b);
     AddressTable.addKind(b, kind);
     AddressTable.addId(b, id);
@@ -74,7 +77,7 @@ export class BatchCodec {
     const target = this.encodeAddress(b, packet.target);
     const sender = packet.sender ? this.encodeAddress(b, packet.sender) : 0;
     if (!packet.type) throw new ProtocolError(ErrorCode.InvalidArgument, 'packet type is empty');
-    const type = b.createSharedString(packet.type);
+    const type = b.createSharedString(this.names.get(packet.type));
     const body = packet.body.length > 0 ? b.createByteVector(packet.body) : 0;
     Envelope.startEnvelope(b);
     Envelope.addTarget(b, target);
@@ -122,9 +125,9 @@ export class BatchCodec {
   }
 
   private decodeAddress(table: AddressTable): Address {
-    const kind = table.kind()!;
-    const id = table.id()!;
-    const node = table.node();
+    const kind = readString(table, ADDRESS_KIND)!;
+    const id = readString(table, ADDRESS_ID)!;
+    const node = readString(table, ADDRESS_NODE);
     if (kind.length === 0) throw malformed('address kind is empty');
     return node ? { kind, id, node } : { kind, id };
   }
@@ -133,7 +136,7 @@ export class BatchCodec {
     const target = this.decodeAddress(envelope.target(this.address)!);
     const senderTable = envelope.sender(this.address);
     const sender = senderTable ? this.decodeAddress(senderTable) : undefined;
-    const type = envelope.type()!;
+    const type = readString(envelope, ENVELOPE_TYPE)!;
     if (type.length === 0) throw malformed('packet type is empty');
     const bodyLength = envelope.bodyLength();
     if (bodyLength > this.limits.maxBodyBytes) {
@@ -149,6 +152,28 @@ export class BatchCodec {
       body: bodyLength > 0 ? envelope.bodyArray()! : emptyBody,
     };
   }
+}
+
+/** The vtable offset of a field (4 + 2 × slot), taken from the layouts so it follows the schema. */
+function vtableOffset(table: 'Address' | 'Envelope', field: string): number {
+  const slot = tableLayouts[table].fields.find((f) => f.name === field)?.slot;
+  if (slot === undefined) throw new Error(`${table}.${field} is not in the schema`);
+  return 4 + 2 * slot;
+}
+
+const ADDRESS_KIND = vtableOffset('Address', 'kind');
+const ADDRESS_ID = vtableOffset('Address', 'id');
+const ADDRESS_NODE = vtableOffset('Address', 'node');
+const ENVELOPE_TYPE = vtableOffset('Envelope', 'type');
+
+/** Reads a verified string field straight from the buffer, avoiding a TextDecoder call per short name. */
+function readString(table: { bb: ByteBuffer | null; bb_pos: number }, vtableOffset: number): string | null {
+  const bb = table.bb!;
+  const offset = bb.__offset(table.bb_pos, vtableOffset);
+  if (offset === 0) return null;
+  const start = bb.__indirect(table.bb_pos + offset);
+  const length = bb.readInt32(start);
+  return decodeUtf8(bb.bytes(), start + 4, start + 4 + length);
 }
 
 export function readFrameLength(bytes: Uint8Array, at: number): number {

@@ -1,6 +1,7 @@
 import { Builder, ByteBuffer } from 'flatbuffers';
 import { defaultLimits, type Limits } from '../codec/limits.js';
 import { type Decoded, ErrorCode, failure, malformed, ProtocolError } from '../codec/protocol-error.js';
+import { copyOut } from '../codec/slab.js';
 import type { TableLayout } from '../codec/table-layout.js';
 import { Verifier } from '../codec/verifier.js';
 import { tableLayouts } from '../generated/layouts.js';
@@ -87,7 +88,7 @@ export class MessageRegistry {
     const b = this.builder;
     b.clear();
     b.finish(codec.pack(b, (message as WireMessage).body));
-    return b.asUint8Array().slice();
+    return copyOut(b.asUint8Array());
   }
 
   /** Decodes and validates a body from outside. Never throws. */

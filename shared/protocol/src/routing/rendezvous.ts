@@ -1,3 +1,4 @@
+import { encodeUtf8 } from '../codec/utf8.js';
 import { fnv1a32, keyHash, rendezvousWeight } from './hash.js';
 import type { Member } from './member.js';
 import { RouteCache } from './route-cache.js';
@@ -89,7 +90,8 @@ export class RendezvousRouter<M extends Member = Member> {
 
 /** Orders strings by their UTF-8 bytes, as other languages compare byte strings. */
 function compareUtf8(a: string, b: string): number {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return Buffer.compare(x, y);
+  const x = encodeUtf8(a);
+  const y = encodeUtf8(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
 }
