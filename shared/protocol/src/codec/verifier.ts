@@ -20,12 +20,12 @@ export class Verifier {
   ) {}
 
   /** Verifies a buffer whose root table has `layout`; throws ProtocolError. */
-  verifyRoot(bytes: Uint8Array, layout: TableLayout, start = 0): number {
+  verifyRoot(bytes: Uint8Array, layout: TableLayout): number {
     this.bytes = bytes;
     this.end = bytes.length;
     this.tables = 0;
-    if (start + 8 > this.end) throw malformed(`buffer of ${this.end - start} bytes is too short for a FlatBuffer`);
-    const root = this.offsetTarget(start);
+    if (this.end < 8) throw malformed(`buffer of ${this.end} bytes is too short for a FlatBuffer`);
+    const root = this.offsetTarget(0);
     this.table(root, layout, 1);
     return root;
   }
