@@ -12,6 +12,8 @@ class PendingAsk {
     readonly address: Address,
     readonly messageType: string,
     readonly timeoutMs: number,
+    /** The node the ask went to, for asks sent to other nodes. */
+    readonly node: string | undefined,
   ) {}
 }
 
@@ -30,11 +32,24 @@ export class AskTable {
   }
 
   /** Registers an ask under `id` (from `nextCorrelationId`) and returns the promise its reply settles. */
-  open(id: number, address: Address, messageType: string, timeoutMs: number): Promise<unknown> {
+  open(id: number, address: Address, messageType: string, timeoutMs: number, node?: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(expire, timeoutMs, this, id);
-      this.pending.set(id, new PendingAsk(resolve, reject, timer, address, messageType, timeoutMs));
+      this.pending.set(id, new PendingAsk(resolve, reject, timer, address, messageType, timeoutMs, node));
     });
+  }
+
+  /** Rejects every ask that went to `node`: it is gone, so waiting for their deadlines would only waste them. */
+  rejectNode(node: string, error: () => unknown): number {
+    let count = 0;
+    for (const [id, ask] of this.pending) {
+      if (ask.node !== node) continue;
+      this.pending.delete(id);
+      clearTimeout(ask.timer);
+      ask.reject(error());
+      count++;
+    }
+    return count;
   }
 
   /** What an ask still waiting under `id` was sent to, for rebuilding errors that arrive as codes. */

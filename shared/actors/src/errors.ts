@@ -9,7 +9,9 @@ export type ActorErrorCode =
   | 'handler_failed'
   | 'actor_stopped'
   | 'system_stopped'
-  | 'packet_refused';
+  | 'packet_refused'
+  | 'peer_down'
+  | 'peer_overloaded';
 
 export class ActorError extends Error {
   readonly code: ActorErrorCode;
@@ -89,6 +91,29 @@ export class PacketRefusedError extends ActorError {
   constructor(errorCode: number, message: string) {
     super('packet_refused', message);
     this.errorCode = errorCode;
+  }
+}
+
+/**
+ * The node an ask went to stopped answering (its connection dropped or it left) before replying. The message may
+ * or may not have been handled; the ask fails at once instead of waiting for its deadline.
+ */
+export class PeerDownError extends ActorError {
+  readonly node: string;
+
+  constructor(node: string, detail: string) {
+    super('peer_down', `node ${node} is down: ${detail}`);
+    this.node = node;
+  }
+}
+
+/** The outbound queue to a node is full (the node or the network is slower than the sender); the send was refused. */
+export class PeerOverloadedError extends ActorError {
+  readonly node: string;
+
+  constructor(node: string, queued: number) {
+    super('peer_overloaded', `the queue to node ${node} is full (${queued} packets); send refused`);
+    this.node = node;
   }
 }
 

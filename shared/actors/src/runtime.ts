@@ -22,6 +22,7 @@ import {
 } from './errors.js';
 import { IdleSweeper } from './idle-sweeper.js';
 import { Mailbox, RingQueue } from './mailbox.js';
+import type { RemoteRouting } from './remote-routing.js';
 import { allowRestart, resolvePolicy } from './supervision.js';
 import type { ActorSystem } from './system.js';
 import { addWatch, dropWatches, removeWatch, takeWatchers } from './watch.js';
@@ -91,6 +92,8 @@ export class Runtime {
   private current: Actor | null = null;
   private drainWaiter: (() => void) | null = null;
   private closed: Promise<void> | null = null;
+  /** Set when this system is a cluster member; then refs route by ownership before they resolve locally. */
+  private remote: RemoteRouting | null = null;
 
   constructor(system: ActorSystem, options: ActorSystemOptions) {
     this.system = system;
@@ -105,6 +108,26 @@ export class Runtime {
     let count = 0;
     for (const kind of this.kinds.values()) count += kind.actors.size;
     return count;
+  }
+
+  attachRemote(remote: RemoteRouting): void {
+    if (this.remote !== null) throw new Error('this actor system already belongs to a cluster');
+    this.remote = remote;
+  }
+
+  /** Kinds with a registered behavior: the roles this node can host. */
+  get kindNames(): string[] {
+    return [...this.kinds.keys()];
+  }
+
+  /**
+   * The node a send to `ref` must go to, or undefined when it is handled here. Pinned refs go to their node;
+   * virtual ones to their owner, falling back to this node when no live member hosts the kind (so the local
+   * UnknownKindError or activation decides).
+   */
+  private remoteNodeFor(ref: ActorRef): string | undefined {
+    const node = ref.node ?? this.remote!.ownerOf(ref.kind, ref.id);
+    return node === this.nodeId ? undefined : node;
   }
 
   register(name: string, behavior: Behavior<unknown, Message, unknown>): void {
@@ -138,6 +161,22 @@ export class Runtime {
       this.deadLetter(ref, message, 'system stopped');
       return;
     }
+    if (this.remote !== null) {
+      const node = this.remoteNodeFor(ref);
+      if (node !== undefined) {
+        this.remote.tell(node, ref, message, from?.self);
+        return;
+      }
+    }
+    this.tellLocal(ref, message, from === undefined ? undefined : from.self);
+  }
+
+  /** Delivers to the activation on this node, whoever owns the ref: packets from other nodes arrive here. */
+  tellLocal(ref: ActorRef, message: Message, sender: ActorRef | undefined): void {
+    if (this.phase === CLOSED) {
+      this.deadLetter(ref, message, 'system stopped');
+      return;
+    }
     let actor = ref.target;
     if (actor === null || (actor.flags & DEAD) !== 0 || actor.kind.runtime !== this) {
       const found = this.resolve(ref);
@@ -147,11 +186,21 @@ export class Runtime {
       }
       actor = found;
     }
-    this.enqueue(actor, message, from === undefined ? undefined : from.self, 0);
+    this.enqueue(actor, message, sender, 0);
   }
 
   ask(ref: ActorRef, message: Message, options: AskOptions | undefined, from: Actor | undefined): Promise<unknown> {
     if (this.phase !== OPEN && this.refuses(from)) return Promise.reject(new SystemStoppedError());
+    const timeoutMs = options?.timeoutMs ?? this.defaultAskTimeoutMs;
+    if (this.remote !== null) {
+      const node = this.remoteNodeFor(ref);
+      if (node !== undefined) return this.remote.ask(node, ref, message, from?.self, timeoutMs);
+    }
+    return this.askLocal(ref, message, from === undefined ? undefined : from.self, timeoutMs);
+  }
+
+  askLocal(ref: ActorRef, message: Message, sender: ActorRef | undefined, timeoutMs: number): Promise<unknown> {
+    if (this.phase === CLOSED) return Promise.reject(new SystemStoppedError());
     let actor = ref.target;
     if (actor === null || (actor.flags & DEAD) !== 0 || actor.kind.runtime !== this) {
       const found = this.resolve(ref);
@@ -159,12 +208,19 @@ export class Runtime {
       actor = found;
     }
     const id = this.asks.nextCorrelationId();
-    const reply = this.asks.open(id, ref, message.type, options?.timeoutMs ?? this.defaultAskTimeoutMs);
-    this.enqueue(actor, message, from === undefined ? undefined : from.self, id);
+    const reply = this.asks.open(id, ref, message.type, timeoutMs);
+    this.enqueue(actor, message, sender, id);
     return reply;
   }
 
   watch(watcher: Actor, ref: ActorRef): void {
+    if (this.remote !== null) {
+      const node = this.remoteNodeFor(ref);
+      if (node !== undefined) {
+        this.remote.watchNode(watcher, node, ref);
+        return;
+      }
+    }
     const kind = this.kinds.get(ref.kind);
     const target = kind?.actors.get(ref.id);
     if (kind === undefined || (target === undefined && ref.node !== undefined)) {
@@ -183,6 +239,28 @@ export class Runtime {
   unwatch(watcher: Actor, ref: ActorRef): void {
     const kind = this.kinds.get(ref.kind);
     if (kind !== undefined) removeWatch(watcher, kind, ref.id);
+  }
+
+  /** Delivers a Down that the cluster raised (a watched actor's node left) through the watcher's mailbox. */
+  deliverDown(watcher: Actor, down: Down): void {
+    if ((watcher.flags & DEAD) === 0) this.enqueue(watcher, down, undefined, 0);
+  }
+
+  /**
+   * Drops in-memory virtual activations this node no longer owns after a membership change, so the next message
+   * activates them on their new owner instead of two copies living on.
+   */
+  deactivateWhere(moved: (kind: string, id: string) => boolean): number {
+    let count = 0;
+    for (const kind of this.kinds.values()) {
+      for (const actor of kind.actors.values()) {
+        if ((actor.flags & (EXPLICIT | SCHEDULED | RUNNING)) === 0 && moved(kind.name, actor.id)) {
+          this.deactivate(actor);
+          count++;
+        }
+      }
+    }
+    return count;
   }
 
   requestStop(actor: Actor): void {

@@ -7,11 +7,19 @@ import { Runtime } from './runtime.js';
  * The public face of the runtime: register behaviors, address actors, send to them, shut down. Sends from inside a
  * handler go through `ctx` instead, so the receiver sees who sent them.
  */
+const runtimes = new WeakMap<ActorSystem, Runtime>();
+
+/** The engine behind a system, for the package's own cluster and packet code; not exported from the package. */
+export function runtimeOf(system: ActorSystem): Runtime {
+  return runtimes.get(system)!;
+}
+
 export class ActorSystem {
   private readonly runtime: Runtime;
 
   private constructor(options: ActorSystemOptions) {
     this.runtime = new Runtime(this, options);
+    runtimes.set(this, this.runtime);
   }
 
   static async start(options: ActorSystemOptions = {}): Promise<ActorSystem> {

@@ -10,9 +10,10 @@ import {
 } from '@packetflow/protocol';
 import { ActorRef } from '../actor-ref.js';
 import { AskTable } from '../asks.js';
-import type { AskOptions, Logger } from '../behavior.js';
-import { PacketRefusedError } from '../errors.js';
-import type { ActorSystem } from '../system.js';
+import type { Logger } from '../behavior.js';
+import { PacketRefusedError, PeerDownError } from '../errors.js';
+import type { Runtime } from '../runtime.js';
+import { type ActorSystem, runtimeOf } from '../system.js';
 import { fromWireError, toWireError } from './wire-errors.js';
 
 /** Type of the reply to an ask whose handler returned nothing; its body is empty. */
@@ -22,8 +23,11 @@ const emptyBody = new Uint8Array(0);
 export interface PacketEndpointOptions {
   /** Codecs for every message type that crosses this endpoint. */
   readonly registry: MessageRegistry;
-  /** Hands a packet to the transport. Called synchronously; the endpoint never waits on it. */
-  readonly send: (packet: Packet) => void;
+  /**
+   * Hands a packet to the transport, for `node` when the sender knows it (replies go back to the node their ask
+   * came from). Called synchronously; the endpoint never waits on it.
+   */
+  readonly send: (packet: Packet, node: string | undefined) => void;
   /** Deadline of outbound asks without one; 5000 ms unless set. */
   readonly defaultAskTimeoutMs?: number;
   readonly logger?: Logger;
@@ -36,20 +40,26 @@ export interface PacketEndpointOptions {
  * apart, and a packet that fails decoding never reaches an actor. Transports (TCP, in the distribution milestone)
  * only move packets; routing decides which endpoint a packet goes to.
  */
+export interface OutboundOptions {
+  /** The node to send to; the transport routes by the target when absent. */
+  readonly node?: string;
+  /** The sending actor, which the receiver sees as `ctx.sender`; the endpoint itself when absent. */
+  readonly sender?: Address;
+}
+
 export class PacketEndpoint {
   readonly stats = { received: 0, refused: 0, lateReplies: 0, askTimeouts: 0 };
   /** The reply-to address of asks made through this endpoint. */
   readonly address: Address;
   private readonly asks = new AskTable(() => this.stats.askTimeouts++);
   private readonly registry: MessageRegistry;
-  private readonly transmit: (packet: Packet) => void;
+  private readonly transmit: (packet: Packet, node: string | undefined) => void;
+  private readonly runtime: Runtime;
   private readonly defaultAskTimeoutMs: number;
   private readonly logger: Logger | undefined;
 
-  constructor(
-    private readonly system: ActorSystem,
-    options: PacketEndpointOptions,
-  ) {
+  constructor(system: ActorSystem, options: PacketEndpointOptions) {
+    this.runtime = runtimeOf(system);
     if (!options.registry.has('Error')) {
       throw new Error('the registry must hold the protocol messages: start from createProtocolRegistry()');
     }
@@ -60,8 +70,11 @@ export class PacketEndpoint {
     this.address = { kind: 'endpoint', id: system.nodeId, node: system.nodeId };
   }
 
-  /** Delivers a packet that arrived from elsewhere. Never throws; what it refuses is counted and, for asks, answered. */
-  receive(packet: Packet): void {
+  /**
+   * Delivers a packet that arrived from `fromNode` to the actor on this node, without routing it again: the sender
+   * chose this node. Never throws; what it refuses is counted and, for asks, answered.
+   */
+  receive(packet: Packet, fromNode?: string): void {
     this.stats.received++;
     if ((packet.flags & PacketFlags.Reply) !== 0) {
       this.settle(packet);
@@ -69,63 +82,77 @@ export class PacketEndpoint {
     }
     const isAsk = (packet.flags & PacketFlags.Ask) !== 0;
     if (isAsk && (packet.correlationId === 0 || packet.sender === undefined)) {
-      this.refuse(packet, ErrorCode.MalformedPacket, 'an ask needs a correlation id and a sender');
+      this.refuse(packet, fromNode, ErrorCode.MalformedPacket, 'an ask needs a correlation id and a sender');
       return;
     }
     const { target } = packet;
-    if (target.node !== undefined && target.node !== this.system.nodeId) {
-      this.refuse(packet, ErrorCode.Unavailable, `${target.kind}/${target.id} is pinned to ${target.node}, not here`);
+    if (target.node !== undefined && target.node !== this.runtime.nodeId) {
+      const why = `${target.kind}/${target.id} is pinned to ${target.node}, not here`;
+      this.refuse(packet, fromNode, ErrorCode.Unavailable, why);
       return;
     }
     const decoded = this.registry.decode(packet.type, packet.body);
     if (!decoded.ok) {
-      this.refuse(packet, decoded.error.code, decoded.error.message);
+      this.refuse(packet, fromNode, decoded.error.code, decoded.error.message);
       return;
     }
     const ref = new ActorRef(target.kind, target.id, target.node, null);
+    const from = packet.sender;
+    const sender = from === undefined ? undefined : new ActorRef(from.kind, from.id, from.node, null);
     if (!isAsk) {
-      this.system.tell(ref, decoded.value);
+      this.runtime.tellLocal(ref, decoded.value, sender);
       return;
     }
-    const options = packet.ttlMs > 0 ? { timeoutMs: packet.ttlMs } : undefined;
-    this.system.send(ref, decoded.value, options).then(
-      (reply) => this.answer(packet, reply),
-      (error) => this.answerError(packet, toWireError(error)),
+    const timeoutMs = packet.ttlMs > 0 ? packet.ttlMs : this.defaultAskTimeoutMs;
+    this.runtime.askLocal(ref, decoded.value, sender, timeoutMs).then(
+      (reply) => this.answer(packet, fromNode, reply),
+      (error) => this.answerError(packet, fromNode, toWireError(error)),
     );
   }
 
   /** Sends a message to an actor elsewhere, fire and forget. Throws ProtocolError if its type has no codec. */
-  tell(target: Address, message: Message): void {
-    this.transmit({
-      target,
-      type: message.type,
-      correlationId: 0,
-      flags: 0,
-      ttlMs: 0,
-      body: this.registry.encode(message),
-    });
+  tell(target: Address, message: Message, options: OutboundOptions = {}): void {
+    const body = this.registry.encode(message);
+    this.transmit(
+      { target, sender: options.sender, type: message.type, correlationId: 0, flags: 0, ttlMs: 0, body },
+      options.node,
+    );
   }
 
   /** Asks an actor elsewhere; resolves with its reply message (undefined for an `Ack`), or rejects with the typed error. */
   ask<R extends WireMessage | undefined = WireMessage | undefined>(
     target: Address,
     message: Message,
-    options?: AskOptions,
+    options: OutboundOptions & { readonly timeoutMs?: number } = {},
   ): Promise<R> {
-    const body = this.registry.encode(message);
-    const ttlMs = options?.timeoutMs ?? this.defaultAskTimeoutMs;
+    let body: Uint8Array;
+    try {
+      body = this.registry.encode(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const ttlMs = options.timeoutMs ?? this.defaultAskTimeoutMs;
     const id = this.asks.nextCorrelationId();
-    const reply = this.asks.open(id, target, message.type, ttlMs) as Promise<R>;
-    this.transmit({
-      target,
-      sender: this.address,
-      type: message.type,
-      correlationId: id,
-      flags: PacketFlags.Ask,
-      ttlMs,
-      body,
-    });
+    const reply = this.asks.open(id, target, message.type, ttlMs, options.node) as Promise<R>;
+    const sender = options.sender ?? this.address;
+    this.transmit(
+      { target, sender, type: message.type, correlationId: id, flags: PacketFlags.Ask, ttlMs, body },
+      options.node,
+    );
     return reply;
+  }
+
+  /**
+   * Fails at once every ask waiting on `node`, which has gone away: whether it handled them is unknown, and
+   * waiting for their deadlines would only delay the caller's retry.
+   */
+  failAsksTo(node: string, detail: string): number {
+    return this.asks.rejectNode(node, () => new PeerDownError(node, detail));
+  }
+
+  /** Fails one ask (by correlation id) that could not be sent, with the transport's typed error. */
+  failAsk(correlationId: number, error: unknown): void {
+    this.asks.reject(correlationId, error);
   }
 
   private settle(packet: Packet): void {
@@ -155,14 +182,14 @@ export class PacketEndpoint {
     else this.asks.reject(packet.correlationId, new PacketRefusedError(decoded.error.code, decoded.error.message));
   }
 
-  private answer(ask: Packet, reply: unknown): void {
+  private answer(ask: Packet, fromNode: string | undefined, reply: unknown): void {
     if (reply === undefined || reply === null) {
-      this.reply(ask, ACK, emptyBody, 0);
+      this.reply(ask, fromNode, ACK, emptyBody, 0);
       return;
     }
     const type = (reply as Message).type;
     if (typeof type !== 'string' || !this.registry.has(type)) {
-      this.answerError(ask, {
+      this.answerError(ask, fromNode, {
         code: ErrorCode.UnknownMessage,
         message: `the reply to ${ask.type} is not a message with a registered codec`,
       });
@@ -172,30 +199,33 @@ export class PacketEndpoint {
     try {
       body = this.registry.encode(reply as Message);
     } catch (error) {
-      this.answerError(ask, toWireError(error));
+      this.answerError(ask, fromNode, toWireError(error));
       return;
     }
-    this.reply(ask, type, body, 0);
+    this.reply(ask, fromNode, type, body, 0);
   }
 
-  private answerError(ask: Packet, error: { code: ErrorCode; message: string }): void {
+  private answerError(ask: Packet, fromNode: string | undefined, error: { code: ErrorCode; message: string }): void {
     const body = this.registry.encode({ type: 'Error', body: new System.ErrorT(error.code, error.message) } as Message);
-    this.reply(ask, 'Error', body, PacketFlags.Error);
+    this.reply(ask, fromNode, 'Error', body, PacketFlags.Error);
   }
 
-  private reply(ask: Packet, type: string, body: Uint8Array, flags: number): void {
-    this.transmit({
-      target: ask.sender!,
-      sender: ask.target,
-      type,
-      correlationId: ask.correlationId,
-      flags: PacketFlags.Reply | flags,
-      ttlMs: 0,
-      body,
-    });
+  private reply(ask: Packet, fromNode: string | undefined, type: string, body: Uint8Array, flags: number): void {
+    this.transmit(
+      {
+        target: ask.sender!,
+        sender: ask.target,
+        type,
+        correlationId: ask.correlationId,
+        flags: PacketFlags.Reply | flags,
+        ttlMs: 0,
+        body,
+      },
+      fromNode,
+    );
   }
 
-  private refuse(packet: Packet, code: ErrorCode, message: string): void {
+  private refuse(packet: Packet, fromNode: string | undefined, code: ErrorCode, message: string): void {
     this.stats.refused++;
     this.logger?.warn('packet refused', {
       type: packet.type,
@@ -203,7 +233,7 @@ export class PacketEndpoint {
       message,
     });
     if ((packet.flags & PacketFlags.Ask) !== 0 && packet.correlationId !== 0 && packet.sender !== undefined) {
-      this.answerError(packet, { code, message });
+      this.answerError(packet, fromNode, { code, message });
     }
   }
 }
