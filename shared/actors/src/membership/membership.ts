@@ -1,0 +1,32 @@
+import type { Member } from '@packetflow/protocol';
+
+export interface MemberInfo extends Member {
+  /** host:port where this member's actor transport listens. */
+  readonly address: string;
+  /** ms since the Unix epoch when this member process started; a restarted member has a newer one. */
+  readonly startedAt: number;
+}
+
+/**
+ * Who is registered in the cluster. Liveness of connections is not its concern: the cluster layer overlays
+ * suspicion from dropped TCP connections on top of this view.
+ */
+export interface Membership {
+  /**
+   * Registers `self` and starts watching; resolves once the first full view is known (self included). Listeners are
+   * not called for that first view: read it with `members()` once this resolves.
+   */
+  start(self: MemberInfo): Promise<void>;
+  /** The current view: registered, live members, self included, sorted by id. Empty before `start`. */
+  members(): readonly MemberInfo[];
+  /**
+   * Called with the new full view after every change (join, leave, expiry, a member restarting with a newer
+   * startedAt). Returns an unsubscribe function.
+   */
+  onChange(listener: (members: readonly MemberInfo[]) => void): () => void;
+  /**
+   * Deregisters self so others see the leave at once (well under 100 ms), then stops watching. Idempotent. The last
+   * view stays readable afterwards but no longer changes.
+   */
+  leave(): Promise<void>;
+}
