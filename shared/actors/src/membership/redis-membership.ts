@@ -75,11 +75,11 @@ export class RedisMembership implements Membership {
     this.problems = new ProblemLog(this.logger);
   }
 
-  start(self: MemberInfo): Promise<void> {
-    if (this.starting || this.leaving) return Promise.reject(new MembershipStartError('start can be called once'));
+  async start(self: MemberInfo): Promise<void> {
+    if (this.starting || this.leaving) throw new MembershipStartError('start can be called once');
     const checked = checkMemberInfo(self, 'self');
     this.starting = this.connectAndRegister(checked);
-    return this.starting;
+    await this.starting;
   }
 
   members(): readonly MemberInfo[] {
