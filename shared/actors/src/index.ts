@@ -24,9 +24,14 @@ export {
   AskTimeoutError,
   HandlerError,
   PacketRefusedError,
+  PeerDownError,
+  PeerOverloadedError,
   SystemStoppedError,
   UnknownKindError,
   UnknownMessageError,
 } from './errors.js';
-export { PacketEndpoint, type PacketEndpointOptions } from './packets/packet-endpoint.js';
+export { Cluster } from './cluster/cluster.js';
+export type { ClusterOptions, ClusterStats } from './cluster/cluster-options.js';
+export * from './membership/index.js';
+export { type OutboundOptions, PacketEndpoint, type PacketEndpointOptions } from './packets/packet-endpoint.js';
 export { ActorSystem } from './system.js';

@@ -1,0 +1,40 @@
+import type { MessageRegistry } from '@packetflow/protocol';
+import type { Logger } from '../behavior.js';
+import type { Membership } from '../membership/membership.js';
+
+export interface ClusterOptions {
+  /** Shared by every member; a peer that cannot prove it is dropped before any of its packets is read. */
+  readonly secret: string | Uint8Array;
+  readonly membership: Membership;
+  /** Actor kinds this node hosts; the kinds registered on the system when it joins, unless set. */
+  readonly roles?: readonly string[];
+  /** Interface to listen on; loopback unless set. */
+  readonly host?: string;
+  /** Port to listen on; any free port unless set. */
+  readonly port?: number;
+  /** host:port other members dial; the listening address unless set (set it when binding 0.0.0.0). */
+  readonly advertise?: string;
+  /** Codecs for every message that crosses nodes; the protocol's messages unless set. */
+  readonly registry?: MessageRegistry;
+  readonly logger?: Logger;
+  /** Packets held per peer while its socket is slow; past it sends are refused (asks fail, tells are counted). */
+  readonly maxQueuedPackets?: number;
+  /** Bytes buffered in one socket above which the link waits for it to drain. */
+  readonly highWaterBytes?: number;
+  readonly handshakeTimeoutMs?: number;
+  /** Reconnect delays: full jitter between 0 and min(maxMs, baseMs × 2^attempt). */
+  readonly reconnect?: { readonly baseMs?: number; readonly maxMs?: number };
+  readonly maxFrameBytes?: number;
+}
+
+export interface ClusterStats {
+  /** Packets dropped because their node was gone or its queue full (tells; asks fail with a typed error instead). */
+  undeliverable: number;
+  /** Packets re-routed to a new owner after their node went down before they were written. */
+  rerouted: number;
+  /** Tells that could not be encoded (no codec for their type, too large). */
+  unencodable: number;
+  /** Times a member was suspected because its connection dropped. */
+  suspicions: number;
+  reconnects: number;
+}

@@ -1,0 +1,357 @@
+import { createServer, type Server } from 'node:net';
+import {
+  BatchCodec,
+  createProtocolRegistry,
+  defaultLimits,
+  type Message,
+  type MessageRegistry,
+  type Packet,
+  PacketFlags,
+  RendezvousRouter,
+} from '@packetflow/protocol';
+import type { Actor } from '../actor.js';
+import type { ActorRef } from '../actor-ref.js';
+import type { Down, Logger } from '../behavior.js';
+import { PeerDownError, PeerOverloadedError } from '../errors.js';
+import type { MemberInfo } from '../membership/membership.js';
+import { PacketEndpoint } from '../packets/packet-endpoint.js';
+import type { RemoteRouting } from '../remote-routing.js';
+import type { Runtime } from '../runtime.js';
+import { type ActorSystem, runtimeOf } from '../system.js';
+import { InboundLink } from '../transport/inbound-link.js';
+import { OutboundLink } from '../transport/outbound-link.js';
+import type { TransportContext } from '../transport/transport-context.js';
+import type { ClusterOptions, ClusterStats } from './cluster-options.js';
+
+const consoleLogger: Logger = {
+  warn: (message, fields) => console.warn(`[cluster] ${message}`, fields ?? ''),
+  error: (message, fields) => console.error(`[cluster] ${message}`, fields ?? ''),
+};
+
+const LEFT = 'left the cluster';
+/** How long asks to a member that left gracefully may wait for the replies its drain sends. */
+const LEAVE_DRAIN_BOUND_MS = 15_000;
+
+interface PeerState {
+  info: MemberInfo;
+  link: OutboundLink;
+  attempts: number;
+  retry: NodeJS.Timeout | null;
+}
+
+/**
+ * Makes an actor system one member of a cluster: it listens for peers, dials every other member, and routes each
+ * send to the live member that owns its target by rendezvous hashing over the members hosting the target's kind.
+ * A member whose connection drops is suspected at once (taken out of routing, its pending asks failed, its
+ * watchers sent Down) and re-admitted when a reconnect succeeds; membership (static or Redis) says who is
+ * registered at all.
+ */
+export class Cluster implements RemoteRouting {
+  readonly nodeId: string;
+  readonly stats: ClusterStats = { undeliverable: 0, rerouted: 0, unencodable: 0, suspicions: 0, reconnects: 0 };
+  readonly endpoint: PacketEndpoint;
+  readonly registry: MessageRegistry;
+  private readonly runtime: Runtime;
+  private readonly router = new RendezvousRouter<MemberInfo>();
+  private readonly peers = new Map<string, PeerState>();
+  private readonly inbound = new Set<InboundLink>();
+  private readonly nodeWatches = new Map<string, { watcher: Actor; target: ActorRef }[]>();
+  private readonly ctx: TransportContext;
+  private readonly logger: Logger;
+  private readonly reconnectBaseMs: number;
+  private readonly reconnectMaxMs: number;
+  private self!: MemberInfo;
+  private registered: readonly MemberInfo[] = [];
+  /** Members that left gracefully: their pending asks wait for the replies their drain sends, then fail. */
+  private readonly leaving = new Map<string, NodeJS.Timeout>();
+  private stopping = false;
+  private unsubscribe: () => void = () => {};
+
+  private constructor(
+    system: ActorSystem,
+    private readonly server: Server,
+    private readonly options: ClusterOptions,
+  ) {
+    this.runtime = runtimeOf(system);
+    this.nodeId = system.nodeId;
+    this.logger = options.logger ?? consoleLogger;
+    this.registry = options.registry ?? createProtocolRegistry();
+    const maxFrameBytes = options.maxFrameBytes ?? defaultLimits.maxFrameBytes;
+    this.ctx = {
+      self: { nodeId: this.nodeId, roles: options.roles ?? this.runtime.kindNames },
+      secret: typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret,
+      registry: this.registry,
+      codec: new BatchCodec({ maxFrameBytes }),
+      logger: this.logger,
+      maxQueuedPackets: options.maxQueuedPackets ?? 262_144,
+      highWaterBytes: options.highWaterBytes ?? 8 * 1024 * 1024,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
+      maxFrameBytes,
+    };
+    this.reconnectBaseMs = options.reconnect?.baseMs ?? 100;
+    this.reconnectMaxMs = options.reconnect?.maxMs ?? 5000;
+    this.endpoint = new PacketEndpoint(system, {
+      registry: this.registry,
+      send: (packet, node) => this.send(packet, node),
+      logger: this.logger,
+    });
+  }
+
+  /** Listens, registers with the membership, dials the other members, and starts routing the system's sends. */
+  static async join(system: ActorSystem, options: ClusterOptions): Promise<Cluster> {
+    if (options.secret.length === 0) throw new Error('the cluster secret must not be empty');
+    const server = createServer();
+    const cluster = new Cluster(system, server, options);
+    server.on('connection', (socket) => {
+      if (cluster.stopping) {
+        socket.destroy();
+        return;
+      }
+      const link = new InboundLink(
+        socket,
+        cluster.ctx,
+        (packets, from) => {
+          for (const packet of packets) cluster.endpoint.receive(packet, from);
+        },
+        (closed) => {
+          cluster.inbound.delete(closed);
+          if (closed.peerId !== undefined) cluster.leftFinally(closed.peerId);
+        },
+      );
+      cluster.inbound.add(link);
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+    const bound = server.address();
+    const port = typeof bound === 'object' && bound ? bound.port : options.port;
+    cluster.self = {
+      id: cluster.nodeId,
+      roles: [...cluster.ctx.self.roles],
+      address: options.advertise ?? `${host.includes(':') ? `[${host}]` : host}:${port}`,
+      startedAt: Date.now(),
+    };
+    cluster.unsubscribe = options.membership.onChange((members) => cluster.updateView(members));
+    await options.membership.start(cluster.self);
+    cluster.runtime.attachRemote(cluster);
+    cluster.updateView(options.membership.members());
+    await cluster.linksSettled(cluster.ctx.handshakeTimeoutMs);
+    return cluster;
+  }
+
+  /** Waits until every link being dialed is open or down, so routing starts from the full view. */
+  private async linksSettled(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ([...this.peers.values()].some((p) => p.link.state === 'connecting') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  /** host:port this node listens on, as registered with the membership. */
+  get address(): string {
+    return this.self.address;
+  }
+
+  /** Members that routing uses now: registered and not suspected, this node included. */
+  liveMembers(): MemberInfo[] {
+    return this.router.memberList;
+  }
+
+  ownerOf(kind: string, id: string): string | undefined {
+    return this.router.owner(kind, id)?.id;
+  }
+
+  tell(node: string, target: ActorRef, message: Message, sender: ActorRef | undefined): void {
+    try {
+      this.endpoint.tell(target, message, { node, sender });
+    } catch (error) {
+      this.stats.unencodable++;
+      this.logger.warn('tell could not be encoded', { type: message.type, error: String(error) });
+    }
+  }
+
+  ask(node: string, target: ActorRef, message: Message, sender: ActorRef | undefined, timeoutMs: number) {
+    return this.endpoint.ask(target, message, { node, sender, timeoutMs });
+  }
+
+  watchNode(watcher: Actor, node: string, target: ActorRef): void {
+    if (!this.peers.has(node) || this.peers.get(node)!.link.state === 'down') {
+      this.runtime.deliverDown(watcher, down(target, `node ${node} is not reachable`));
+      return;
+    }
+    let list = this.nodeWatches.get(node);
+    if (!list) {
+      list = [];
+      this.nodeWatches.set(node, list);
+    }
+    list.push({ watcher, target });
+  }
+
+  /**
+   * Leaves gracefully: deregisters (others stop routing here), keeps serving what is in flight while mailboxes
+   * drain, flushes the replies, then closes every connection. No acknowledged message is lost.
+   */
+  async leave(options: { drainTimeoutMs?: number; graceMs?: number } = {}): Promise<void> {
+    if (this.stopping) return;
+    await this.options.membership.leave();
+    this.unsubscribe();
+    await new Promise((resolve) => setTimeout(resolve, options.graceMs ?? 50));
+    this.stopping = true;
+    await this.runtime.system.shutdown({ drainTimeoutMs: options.drainTimeoutMs ?? 10_000 });
+    await Promise.all([...this.peers.values()].map((peer) => peer.link.drained()));
+    await this.close();
+  }
+
+  /** Closes every connection at once, without deregistering or draining. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    this.unsubscribe();
+    for (const peer of this.peers.values()) {
+      if (peer.retry) clearTimeout(peer.retry);
+      peer.link.close('cluster closed');
+    }
+    this.peers.clear();
+    for (const link of this.inbound) link.close();
+    for (const bound of this.leaving.values()) clearTimeout(bound);
+    this.leaving.clear();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private send(packet: Packet, node: string | undefined): void {
+    const to = node ?? packet.target.node ?? this.ownerOf(packet.target.kind, packet.target.id);
+    if (to === this.nodeId) {
+      queueMicrotask(() => this.endpoint.receive(packet, this.nodeId));
+      return;
+    }
+    const peer = to === undefined ? undefined : this.peers.get(to);
+    if (peer === undefined || peer.link.state === 'down') {
+      this.undeliverable(packet, new PeerDownError(to ?? 'none', 'no live member hosts it'));
+      return;
+    }
+    if (!peer.link.send(packet)) this.undeliverable(packet, new PeerOverloadedError(peer.info.id, peer.link.queued));
+  }
+
+  private undeliverable(packet: Packet, error: Error): void {
+    if ((packet.flags & PacketFlags.Ask) !== 0) this.endpoint.failAsk(packet.correlationId, error);
+    else this.stats.undeliverable++;
+  }
+
+  private updateView(members: readonly MemberInfo[]): void {
+    if (this.stopping) return;
+    this.registered = members;
+    const current = new Map(members.map((m) => [m.id, m]));
+    for (const [id, peer] of this.peers) {
+      const info = current.get(id);
+      if (info === undefined || info.startedAt !== peer.info.startedAt || info.address !== peer.info.address) {
+        this.forget(id, info === undefined ? LEFT : 'restarted');
+      }
+    }
+    for (const member of members) {
+      if (member.id !== this.nodeId && !this.peers.has(member.id)) this.dial(member, 0);
+    }
+    this.reroute();
+  }
+
+  private dial(info: MemberInfo, attempts: number): void {
+    const peer: PeerState = { info, attempts, retry: null, link: null as unknown as OutboundLink };
+    peer.link = new OutboundLink(info, this.ctx, {
+      onOpen: () => {
+        peer.attempts = 0;
+        if (attempts > 0) this.stats.reconnects++;
+        this.reroute();
+      },
+      onDown: (_link, reason, unsent) => this.linkDown(peer, reason, unsent),
+    });
+    this.peers.set(info.id, peer);
+  }
+
+  private linkDown(peer: PeerState, reason: string, unsent: Packet[]): void {
+    if (this.peers.get(peer.info.id) !== peer) return;
+    this.stats.suspicions++;
+    this.lost(peer.info.id, reason);
+    this.reroute();
+    for (const packet of unsent) this.resend(packet, peer.info.id);
+    if (this.stopping) return;
+    const delay = Math.random() * Math.min(this.reconnectMaxMs, this.reconnectBaseMs * 2 ** peer.attempts);
+    peer.retry = setTimeout(() => {
+      peer.retry = null;
+      const info = this.registered.find((m) => m.id === peer.info.id);
+      if (this.peers.get(peer.info.id) !== peer || this.stopping) return;
+      if (info === undefined) {
+        this.peers.delete(peer.info.id);
+        return;
+      }
+      this.dial(info, peer.attempts + 1);
+    }, delay);
+    peer.retry.unref();
+  }
+
+  /**
+   * Drops a member from the peers: its link closes and nothing new is sent to it. A member that left gracefully is
+   * still draining and will answer what it holds over its own link, so its pending asks fail only once that link
+   * closes (or after a bound); one that restarted lost them already.
+   */
+  private forget(id: string, reason: string): void {
+    const peer = this.peers.get(id)!;
+    this.peers.delete(id);
+    if (peer.retry) clearTimeout(peer.retry);
+    peer.link.close(reason);
+    if (reason !== LEFT) {
+      this.lost(id, reason);
+      return;
+    }
+    const watches = this.nodeWatches.get(id);
+    this.nodeWatches.delete(id);
+    for (const { watcher, target } of watches ?? []) {
+      this.runtime.deliverDown(watcher, down(target, `node ${id} left the cluster`));
+    }
+    const bound = setTimeout(() => this.leftFinally(id), LEAVE_DRAIN_BOUND_MS);
+    bound.unref();
+    this.leaving.set(id, bound);
+  }
+
+  /** A member that left has closed its last link to this node: whatever it did not answer, it never will. */
+  private leftFinally(id: string): void {
+    const bound = this.leaving.get(id);
+    if (bound === undefined) return;
+    clearTimeout(bound);
+    this.leaving.delete(id);
+    this.lost(id, LEFT);
+  }
+
+  private lost(id: string, reason: string): void {
+    this.endpoint.failAsksTo(id, reason);
+    const watches = this.nodeWatches.get(id);
+    this.nodeWatches.delete(id);
+    for (const { watcher, target } of watches ?? []) {
+      this.runtime.deliverDown(watcher, down(target, `node ${id}: ${reason}`));
+    }
+  }
+
+  /** A packet that never reached a dead peer's socket: virtual targets find their new owner, the rest fail. */
+  private resend(packet: Packet, deadNode: string): void {
+    if ((packet.flags & PacketFlags.Reply) !== 0 || packet.target.node !== undefined) {
+      this.undeliverable(packet, new PeerDownError(deadNode, 'connection lost before the packet was sent'));
+      return;
+    }
+    this.stats.rerouted++;
+    this.send(packet, undefined);
+  }
+
+  /** Routing uses the registered members whose link is open, plus this node. */
+  private reroute(): void {
+    const live = this.registered.filter((m) => m.id === this.nodeId || this.peers.get(m.id)?.link.state === 'open');
+    if (!live.some((m) => m.id === this.nodeId) && this.self) live.push(this.self);
+    const before = this.router.memberList.map((m) => m.id).join();
+    this.router.setMembers(live);
+    if (live.map((m) => m.id).join() !== before) {
+      this.runtime.deactivateWhere((kind, id) => this.ownerOf(kind, id) !== this.nodeId);
+    }
+  }
+}
+
+function down(target: ActorRef, detail: string): Down {
+  return { type: 'Down', actor: target, reason: 'node_down', detail };
+}

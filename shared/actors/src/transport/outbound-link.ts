@@ -1,0 +1,167 @@
+import { connect, type Socket } from 'node:net';
+import { FrameReader, type Packet } from '@packetflow/protocol';
+import type { MemberInfo } from '../membership/membership.js';
+import { handshakePacket, newNonce, proofHolds, proofOf, readHandshake } from './handshake.js';
+import { HANDSHAKE_MAX_FRAME_BYTES, type TransportContext } from './transport-context.js';
+
+/** Most packets, and roughly most bytes, put in one frame; a flush writes as many frames as the queue needs. */
+const PACKETS_PER_FRAME = 4096;
+const PACKET_OVERHEAD_BYTES = 96;
+
+export interface OutboundLinkEvents {
+  onOpen(link: OutboundLink): void;
+  /** The link is down for good: it could not connect or its connection dropped. `unsent` never reached the socket. */
+  onDown(link: OutboundLink, reason: string, unsent: Packet[]): void;
+}
+
+/**
+ * A connection this node dialed to one peer, used only to send. Sends queue up and are flushed as one frame per
+ * event-loop turn, so a burst of sends costs one write. The queue is bounded: past `maxQueuedPackets` a send is
+ * refused (the caller fails the ask or counts the dropped tell), and while the socket holds more than
+ * `highWaterBytes` nothing more is written until it drains, so a slow peer cannot grow this node's memory.
+ */
+export class OutboundLink {
+  state: 'connecting' | 'open' | 'down' = 'connecting';
+  readonly stats = { packets: 0, frames: 0, refused: 0 };
+  private queue: Packet[] = [];
+  private flushScheduled = false;
+  private blocked = false;
+  private readonly socket: Socket;
+  private readonly flushNow = () => this.flush();
+
+  constructor(
+    readonly peer: MemberInfo,
+    private readonly ctx: TransportContext,
+    private readonly events: OutboundLinkEvents,
+  ) {
+    const [host, port] = splitAddress(peer.address);
+    this.socket = connect({ host, port, noDelay: true });
+    this.socket.setKeepAlive(true, 1000);
+    this.handshake();
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Queues a packet; false when the link is down or its queue is full. */
+  send(packet: Packet): boolean {
+    if (this.state === 'down' || this.queue.length >= this.ctx.maxQueuedPackets) {
+      this.stats.refused++;
+      return false;
+    }
+    this.queue.push(packet);
+    if (this.state === 'open' && !this.flushScheduled && !this.blocked) {
+      this.flushScheduled = true;
+      setImmediate(this.flushNow);
+    }
+    return true;
+  }
+
+  /** Resolves once everything queued has been handed to the kernel (or the link went down). */
+  async drained(): Promise<void> {
+    while (this.state !== 'down' && (this.queue.length > 0 || this.socket.writableLength > 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  close(reason: string): void {
+    this.down(reason);
+  }
+
+  private handshake(): void {
+    const { ctx, peer, socket } = this;
+    const nonce = newNonce();
+    let step: 'hello' | 'proof' = 'hello';
+    const timer = setTimeout(() => this.down('handshake timed out'), ctx.handshakeTimeoutMs);
+    let reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
+    socket.on('data', (chunk: Buffer) => {
+      const error = reader.push(chunk, (payload) => {
+        if (this.state !== 'connecting') {
+          this.down('peer sent data on a send-only link');
+          return;
+        }
+        const decoded = ctx.codec.decodePayload(payload);
+        const hello = decoded.ok ? readHandshake(ctx.registry, decoded.value) : decoded.error.message;
+        if (typeof hello === 'string') {
+          this.down(hello);
+          return;
+        }
+        if (hello.nodeId !== peer.id) {
+          this.down(`expected node ${peer.id} at ${peer.address}, found ${hello.nodeId}`);
+          return;
+        }
+        if (step === 'hello') {
+          step = 'proof';
+          const proof = proofOf(ctx.secret, hello.nonce, ctx.self.nodeId);
+          socket.write(ctx.codec.encodeFrame([handshakePacket(ctx.registry, ctx.self, nonce, proof)]));
+          return;
+        }
+        if (!proofHolds(ctx.secret, nonce, peer.id, hello.proof)) {
+          this.down('peer could not prove the cluster secret');
+          return;
+        }
+        clearTimeout(timer);
+        reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
+        this.state = 'open';
+        this.events.onOpen(this);
+        this.flush();
+      });
+      if (error) this.down(`unreadable stream: ${error.message}`);
+    });
+    socket.on('drain', () => {
+      this.blocked = false;
+      this.flush();
+    });
+    socket.on('error', (error) => this.down(error.message));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      this.down('connection closed');
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.state !== 'open') return;
+    const { socket, ctx } = this;
+    const byteBudget = ctx.maxFrameBytes >> 1;
+    while (this.queue.length > 0) {
+      if (socket.writableLength > ctx.highWaterBytes) {
+        this.blocked = true;
+        return;
+      }
+      let count = 0;
+      let bytes = 0;
+      const limit = Math.min(this.queue.length, PACKETS_PER_FRAME);
+      while (count < limit && (count === 0 || bytes + this.queue[count]!.body.length < byteBudget)) {
+        bytes += this.queue[count]!.body.length + PACKET_OVERHEAD_BYTES;
+        count++;
+      }
+      const batch = count === this.queue.length ? this.queue : this.queue.slice(0, count);
+      this.queue = count === this.queue.length ? [] : this.queue.slice(count);
+      socket.write(ctx.codec.encodeFrame(batch));
+      this.stats.frames++;
+      this.stats.packets += batch.length;
+    }
+  }
+
+  private down(reason: string): void {
+    if (this.state === 'down') return;
+    const wasOpen = this.state === 'open';
+    this.state = 'down';
+    this.socket.destroy();
+    const unsent = this.queue;
+    this.queue = [];
+    if (!wasOpen) this.ctx.logger.warn(`could not link to ${this.peer.id} at ${this.peer.address}: ${reason}`);
+    this.events.onDown(this, reason, unsent);
+  }
+}
+
+export function splitAddress(address: string): [string, number] {
+  const at = address.lastIndexOf(':');
+  const port = Number(address.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new Error(`"${address}" is not a host:port address`);
+  }
+  return [address.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port];
+}

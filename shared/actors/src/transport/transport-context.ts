@@ -1,0 +1,21 @@
+import type { BatchCodec, MessageRegistry } from '@packetflow/protocol';
+import type { Logger } from '../behavior.js';
+import type { NodeIdentity } from './handshake.js';
+
+/** What every link of one node shares. */
+export interface TransportContext {
+  readonly self: NodeIdentity;
+  readonly secret: Uint8Array;
+  readonly registry: MessageRegistry;
+  readonly codec: BatchCodec;
+  readonly logger: Logger;
+  /** Packets an outbound link holds while the socket is slower than the sender; past it, sends are refused. */
+  readonly maxQueuedPackets: number;
+  /** Bytes buffered in a socket above which a link stops writing until it drains. */
+  readonly highWaterBytes: number;
+  readonly handshakeTimeoutMs: number;
+  readonly maxFrameBytes: number;
+}
+
+/** Handshake frames are small; a peer may not make a node buffer more than this before it has proved itself. */
+export const HANDSHAKE_MAX_FRAME_BYTES = 4096;
