@@ -140,6 +140,7 @@ export class RedisMembership implements Membership {
       autoResendUnfulfilledCommands: false,
       // Resubscribing is done on 'ready' so that the full read after it cannot miss an announcement.
       autoResubscribe: false,
+      disconnectTimeout: 100,
       // Capped at one heartbeat so a member is back within a heartbeat of Redis returning: the reconnection grace
       // (one TTL) relies on it. Jittered so a cluster does not reconnect in lockstep.
       retryStrategy: (attempt) =>
@@ -331,9 +332,25 @@ export class RedisMembership implements Membership {
         });
       }
     }
-    commands.disconnect();
-    subscriber.disconnect();
+    await Promise.all([close(commands), close(subscriber)]);
   }
+}
+
+/**
+ * QUIT when connected, so the socket is closed by the time this resolves; a forced disconnect otherwise. ioredis
+ * arms a `disconnectTimeout` timer on every disconnect that only a later socket close clears, which never comes when
+ * the socket is already gone: hence the short timeout set on the connections.
+ */
+async function close(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    try {
+      await redis.quit();
+      return;
+    } catch {
+      // Lost meanwhile: disconnecting below also stops the reconnection attempts.
+    }
+  }
+  redis.disconnect();
 }
 
 function whenReady(redis: Redis): Promise<void> {

@@ -153,7 +153,10 @@ describe('RedisMembership', () => {
       assert.ok(recordLines.some((line) => line.includes('of not-json') && line.includes('not JSON')));
       assert.ok(recordLines.some((line) => line.includes('of no-roles') && line.includes('roles is not an array')));
       assert.ok(recordLines.some((line) => line.includes('of wrong-id') && line.includes('its id is someone-else')));
-      assert.equal(logger.lines.filter((line) => line.startsWith('ignoring a malformed membership announcement')).length, 2);
+      assert.equal(
+        logger.lines.filter((line) => line.startsWith('ignoring a malformed membership announcement')).length,
+        2,
+      );
       await b.leave();
     } finally {
       await a.leave();
@@ -203,7 +206,10 @@ describe('RedisMembership', () => {
       assert.equal(error.option, option);
       return true;
     };
-    assert.throws(() => new RedisMembership({ url: redis.url, ttlMs: 600, heartbeatMs: 600 }), expectOption('heartbeatMs'));
+    assert.throws(
+      () => new RedisMembership({ url: redis.url, ttlMs: 600, heartbeatMs: 600 }),
+      expectOption('heartbeatMs'),
+    );
     assert.throws(() => new RedisMembership({ url: redis.url, ttlMs: 0 }), expectOption('ttlMs'));
     assert.throws(() => new RedisMembership({ url: redis.url, fullReadMs: 1.5 }), expectOption('fullReadMs'));
     assert.throws(() => new RedisMembership({ url: redis.url, cluster: 'has space' }), expectOption('cluster'));
