@@ -13,7 +13,7 @@ class PendingAsk {
     readonly messageType: string,
     readonly timeoutMs: number,
     /** The node the ask went to, for asks sent to other nodes. */
-    readonly node: string | undefined,
+    public node: string | undefined,
   ) {}
 }
 
@@ -37,6 +37,11 @@ export class AskTable {
       const timer = setTimeout(expire, timeoutMs, this, id);
       this.pending.set(id, new PendingAsk(resolve, reject, timer, address, messageType, timeoutMs, node));
     });
+  }
+
+  retarget(id: number, node: string): void {
+    const ask = this.pending.get(id);
+    if (ask !== undefined) ask.node = node;
   }
 
   /** Rejects every ask that went to `node`: it is gone, so waiting for their deadlines would only waste them. */

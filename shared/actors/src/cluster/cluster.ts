@@ -268,11 +268,16 @@ export class Cluster implements RemoteRouting {
   }
 
   private linkDown(peer: PeerState, reason: string, unsent: Packet[]): void {
-    if (this.peers.get(peer.info.id) !== peer) return;
-    this.stats.suspicions++;
-    this.lost(peer.info.id, reason);
-    this.reroute();
+    const current = this.peers.get(peer.info.id) === peer;
+    if (current) {
+      this.stats.suspicions++;
+      this.reroute();
+    }
+    // Unsent packets move first, so that failing what is pending on the node below spares the asks among them.
     for (const packet of unsent) this.resend(packet, peer.info.id);
+    // A link closed on purpose (the member left or restarted) was already dealt with by forget().
+    if (!current) return;
+    this.lost(peer.info.id, reason);
     if (this.stopping) return;
     const delay = Math.random() * Math.min(this.reconnectMaxMs, this.reconnectBaseMs * 2 ** peer.attempts);
     peer.retry = setTimeout(() => {
@@ -296,6 +301,7 @@ export class Cluster implements RemoteRouting {
   private forget(id: string, reason: string): void {
     const peer = this.peers.get(id)!;
     this.peers.delete(id);
+    this.reroute();
     if (peer.retry) clearTimeout(peer.retry);
     peer.link.close(reason);
     if (reason !== LEFT) {
@@ -337,7 +343,9 @@ export class Cluster implements RemoteRouting {
       return;
     }
     this.stats.rerouted++;
-    this.send(packet, undefined);
+    const to = this.ownerOf(packet.target.kind, packet.target.id);
+    if ((packet.flags & PacketFlags.Ask) !== 0 && to !== undefined) this.endpoint.askMovedTo(packet.correlationId, to);
+    this.send(packet, to);
   }
 
   /** Routing uses the registered members whose link is open, plus this node. */
@@ -347,7 +355,10 @@ export class Cluster implements RemoteRouting {
     const before = this.router.memberList.map((m) => m.id).join();
     this.router.setMembers(live);
     if (live.map((m) => m.id).join() !== before) {
-      this.runtime.deactivateWhere((kind, id) => this.ownerOf(kind, id) !== this.nodeId);
+      this.runtime.deactivateWhere((kind, id) => {
+        const owner = this.ownerOf(kind, id);
+        return owner !== undefined && owner !== this.nodeId;
+      });
     }
   }
 }

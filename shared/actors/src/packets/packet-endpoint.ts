@@ -150,6 +150,11 @@ export class PacketEndpoint {
     return this.asks.rejectNode(node, () => new PeerDownError(node, detail));
   }
 
+  /** Records that an ask not yet sent is going to `node` instead, so only that node's failure fails it. */
+  askMovedTo(correlationId: number, node: string): void {
+    this.asks.retarget(correlationId, node);
+  }
+
   /** Fails one ask (by correlation id) that could not be sent, with the transport's typed error. */
   failAsk(correlationId: number, error: unknown): void {
     this.asks.reject(correlationId, error);

@@ -10,7 +10,10 @@ const PACKET_OVERHEAD_BYTES = 96;
 
 export interface OutboundLinkEvents {
   onOpen(link: OutboundLink): void;
-  /** The link is down for good: it could not connect or its connection dropped. `unsent` never reached the socket. */
+  /**
+   * The link is down for good: it could not connect, its connection dropped, or it was closed. `unsent` never
+   * reached the socket.
+   */
   onDown(link: OutboundLink, reason: string, unsent: Packet[]): void;
 }
 
