@@ -141,6 +141,8 @@ export class RedisMembership implements Membership {
       // Resubscribing is done on 'ready' so that the full read after it cannot miss an announcement.
       autoResubscribe: false,
       disconnectTimeout: 100,
+      // A Redis that hangs without dropping the connection must not stall heartbeats and reads for good.
+      commandTimeout: this.settings.ttlMs,
       // Capped at one heartbeat so a member is back within a heartbeat of Redis returning: the reconnection grace
       // (one TTL) relies on it. Jittered so a cluster does not reconnect in lockstep.
       retryStrategy: (attempt) =>

@@ -40,7 +40,7 @@ describe('RedisMembership when Redis is killed and restarted empty', () => {
 
       await redis.kill('SIGKILL');
       // Several TTLs and full reads without Redis: nobody may drop anybody.
-      await delay(3 * (fastTimings.ttlMs + fastTimings.fullReadMs));
+      await delay(2 * (fastTimings.ttlMs + fastTimings.fullReadMs));
       for (const member of survivors) assert.deepEqual(ids(member.members()), ['a', 'b', 'c']);
       assert.deepEqual(views, [[], []], 'no change announced during the outage');
       for (const logger of loggers) {
