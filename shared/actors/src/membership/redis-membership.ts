@@ -140,6 +140,7 @@ export class RedisMembership implements Membership {
       autoResendUnfulfilledCommands: false,
       // Resubscribing is done on 'ready' so that the full read after it cannot miss an announcement.
       autoResubscribe: false,
+      // Bounds the timer ioredis leaves behind when it disconnects a socket that is already gone (see close()).
       disconnectTimeout: 100,
       // A Redis that hangs without dropping the connection must not stall heartbeats and reads for good.
       commandTimeout: this.settings.ttlMs,
