@@ -1,20 +1,17 @@
-import { Builder, ByteBuffer } from 'flatbuffers';
+import { Builder } from 'flatbuffers';
 import type { Address } from '../address.js';
-import { tableLayouts } from '../generated/layouts.js';
 import { Address as AddressTable } from '../generated/packet-flow/wire/address.js';
 import { Batch } from '../generated/packet-flow/wire/batch.js';
 import { Envelope } from '../generated/packet-flow/wire/envelope.js';
+import { BatchReader, batchReaderLimits } from './batch-reader.js';
 import { defaultLimits, type Limits } from './limits.js';
 import type { Packet } from './packet.js';
 import { type Decoded, ErrorCode, failure, malformed, ProtocolError, tooLarge } from './protocol-error.js';
 import { copyOut } from './slab.js';
-import { decodeUtf8, encodeUtf8, Utf8Cache } from './utf8.js';
-import { Verifier } from './verifier.js';
+import { Utf8Cache } from './utf8.js';
 
 /** Bytes of the little-endian length that precedes every frame. */
 export const FRAME_HEADER_BYTES = 4;
-
-const emptyBody = new Uint8Array(0);
 
 /**
  * Encodes and decodes batches: the frame payload of the wire between nodes. A frame is a size-prefixed FlatBuffer
@@ -22,29 +19,31 @@ const emptyBody = new Uint8Array(0);
  */
 export class BatchCodec {
   private readonly limits: Readonly<Limits>;
-  private readonly verifier: Verifier;
+  private readonly reader: BatchReader;
   private readonly builder = new Builder(4096);
-  private readonly envelope = new Envelope();
-  private readonly address = new AddressTable();
-  private readonly batch = new Batch();
   private readonly names = new Utf8Cache();
+  private readonly ids = new Utf8Cache();
+  /**
+   * Address tables written into frames, by id, so that identical ones are shared within a frame. Entries outlive
+   * their frame (a flood names the same addresses frame after frame) and count only when `frame` is the current one.
+   */
+  private readonly addresses = new Map<string, WrittenAddress>();
+  private frame = 0;
+  private lastAddress: Address | undefined;
+  private lastOffset = 0;
 
   constructor(limits: Partial<Limits> = {}) {
     this.limits = { ...defaultLimits, ...limits };
-    this.verifier = new Verifier(
-      {
-        ...this.limits,
-        maxStringBytes: this.limits.maxNameBytes,
-        maxVectorLength: Math.max(this.limits.maxPacketsPerBatch, this.limits.maxBodyBytes),
-      },
-      tableLayouts,
-    );
+    this.reader = new BatchReader(batchReaderLimits(this.limits));
   }
 
   /** Encodes packets into one frame, length prefix included. The returned bytes are the caller's to keep. */
   encodeFrame(packets: readonly Packet[]): Uint8Array {
     const b = this.builder;
     b.clear();
+    this.frame++;
+    this.lastAddress = undefined;
+    if (this.addresses.size > ADDRESS_CACHE_SIZE) this.addresses.clear();
     const offsets = new Array<number>(packets.length);
     for (let i = 0; i < packets.length; i++) offsets[i] = this.encodeEnvelope(b, packets[i]!);
     const vector = Batch.createPacketsVector(b, offsets);
@@ -58,10 +57,38 @@ export class BatchCodec {
     return copyOut(frame);
   }
 
+  /**
+   * Writes an Address table, or returns the one already written in this frame for an identical address: the
+   * format allows shared sub-tables, and a flood names the same few targets and one sender over and over.
+   */
   private encodeAddress(b: Builder, address: Address): number {
+    if (address === this.lastAddress) return this.lastOffset;
+    const node = address.node || undefined;
+    const first = this.addresses.get(address.id);
+    let written = first;
+    let seen = 0;
+    while (written !== undefined && (written.kind !== address.kind || written.node !== node)) {
+      written = written.next;
+      seen++;
+    }
+    if (written === undefined) {
+      // One id under many kinds or nodes: keep the chain short, forgetting the older ones.
+      written = { kind: address.kind, node, offset: 0, frame: 0, next: seen < 8 ? first : undefined };
+      this.addresses.set(address.id, written);
+    }
+    if (written.frame !== this.frame) {
+      written.offset = this.writeAddress(b, address);
+      written.frame = this.frame;
+    }
+    this.lastAddress = address;
+    this.lastOffset = written.offset;
+    return written.offset;
+  }
+
+  private writeAddress(b: Builder, address: Address): number {
     if (!address.kind) throw new ProtocolError(ErrorCode.InvalidArgument, 'address kind is empty');
     const kind = b.createSharedString(this.names.get(address.kind));
-    const id = b.createString(encodeUtf8(address.id));
+    const id = b.createString(this.ids.get(address.id));
     const node = address.node ? b.createSharedString(this.names.get(address.node)) : 0;
     AddressTable.startAddress(b);
     AddressTable.addKind(b, kind);
@@ -99,16 +126,7 @@ export class BatchCodec {
       if (payload.length > this.limits.maxFrameBytes) {
         throw tooLarge(`frame of ${payload.length} bytes exceeds ${this.limits.maxFrameBytes}`);
       }
-      this.verifier.verifyRoot(payload, tableLayouts.Batch);
-      const bb = new ByteBuffer(payload);
-      const batch = Batch.getRootAsBatch(bb, this.batch);
-      const count = batch.packetsLength();
-      if (count > this.limits.maxPacketsPerBatch) {
-        throw tooLarge(`batch of ${count} packets exceeds ${this.limits.maxPacketsPerBatch}`);
-      }
-      const packets = new Array<Packet>(count);
-      for (let i = 0; i < count; i++) packets[i] = this.decodeEnvelope(batch.packets(i, this.envelope)!);
-      return { ok: true, value: packets };
+      return { ok: true, value: this.reader.read(payload) };
     } catch (error) {
       return failure(error);
     }
@@ -123,58 +141,18 @@ export class BatchCodec {
     }
     return this.decodePayload(frame.subarray(FRAME_HEADER_BYTES));
   }
-
-  private decodeAddress(table: AddressTable): Address {
-    const kind = readString(table, ADDRESS_KIND)!;
-    const id = readString(table, ADDRESS_ID)!;
-    const node = readString(table, ADDRESS_NODE);
-    if (kind.length === 0) throw malformed('address kind is empty');
-    return node ? { kind, id, node } : { kind, id };
-  }
-
-  private decodeEnvelope(envelope: Envelope): Packet {
-    const target = this.decodeAddress(envelope.target(this.address)!);
-    const senderTable = envelope.sender(this.address);
-    const sender = senderTable ? this.decodeAddress(senderTable) : undefined;
-    const type = readString(envelope, ENVELOPE_TYPE)!;
-    if (type.length === 0) throw malformed('packet type is empty');
-    const bodyLength = envelope.bodyLength();
-    if (bodyLength > this.limits.maxBodyBytes) {
-      throw tooLarge(`${type} body of ${bodyLength} bytes exceeds ${this.limits.maxBodyBytes}`);
-    }
-    return {
-      target,
-      sender,
-      type,
-      correlationId: envelope.correlationId(),
-      flags: envelope.flags(),
-      ttlMs: envelope.ttlMs(),
-      body: bodyLength > 0 ? envelope.bodyArray()! : emptyBody,
-    };
-  }
 }
 
-/** The vtable offset of a field (4 + 2 × slot), taken from the layouts so it follows the schema. */
-function vtableOffset(table: 'Address' | 'Envelope', field: string): number {
-  const slot = tableLayouts[table].fields.find((f) => f.name === field)?.slot;
-  if (slot === undefined) throw new Error(`${table}.${field} is not in the schema`);
-  return 4 + 2 * slot;
+interface WrittenAddress {
+  readonly kind: string;
+  readonly node: string | undefined;
+  offset: number;
+  frame: number;
+  readonly next: WrittenAddress | undefined;
 }
 
-const ADDRESS_KIND = vtableOffset('Address', 'kind');
-const ADDRESS_ID = vtableOffset('Address', 'id');
-const ADDRESS_NODE = vtableOffset('Address', 'node');
-const ENVELOPE_TYPE = vtableOffset('Envelope', 'type');
-
-/** Reads a verified string field straight from the buffer, avoiding a TextDecoder call per short name. */
-function readString(table: { bb: ByteBuffer | null; bb_pos: number }, vtableOffset: number): string | null {
-  const bb = table.bb!;
-  const offset = bb.__offset(table.bb_pos, vtableOffset);
-  if (offset === 0) return null;
-  const start = bb.__indirect(table.bb_pos + offset);
-  const length = bb.readInt32(start);
-  return decodeUtf8(bb.bytes(), start + 4, start + 4 + length);
-}
+/** Distinct ids whose Address tables the encoder remembers before it starts over. */
+const ADDRESS_CACHE_SIZE = 4096;
 
 export function readFrameLength(bytes: Uint8Array, at: number): number {
   return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
