@@ -98,7 +98,7 @@ export class Verifier {
         if (at % field.align !== 0) throw malformed(`${layout.name}.${field.name} is misaligned`);
         return;
       case 'string':
-        this.string(this.offsetTarget(at), `${layout.name}.${field.name}`, this.limits.maxStringBytes);
+        this.string(this.offsetTarget(at), layout, field);
         return;
       case 'table':
         this.table(this.offsetTarget(at), this.layoutOf(field.table), depth + 1);
@@ -125,18 +125,24 @@ export class Verifier {
     if (first + length * 4 > this.end) throw malformed(`${layout.name}.${field.name} runs past the end of the buffer`);
     for (let i = 0; i < length; i++) {
       const element = this.offsetTarget(first + 4 * i);
-      if (field.element === 'string') this.string(element, `${layout.name}.${field.name}`, this.limits.maxStringBytes);
+      if (field.element === 'string') this.string(element, layout, field);
       else if (field.element === 'table') this.table(element, this.layoutOf(field.table), depth + 1);
     }
   }
 
-  /** Checks a string at `target` (length, bytes and terminating zero) and returns its byte length. */
-  private string(target: number, what: string, maxBytes: number): number {
-    if (target % 4 !== 0) throw malformed(`${what} string is not 4-byte aligned`);
+  /**
+   * Checks a string at `target` (length, bytes and terminating zero) and returns its byte length. The field's name
+   * is put together only for a message, so that a string that verifies costs no allocation.
+   */
+  private string(target: number, layout: TableLayout, field: FieldLayout): number {
+    const maxBytes = this.limits.maxStringBytes;
+    if (target % 4 !== 0) throw malformed(`${layout.name}.${field.name} string is not 4-byte aligned`);
     const length = this.u32(target);
-    if (length > maxBytes) throw tooLarge(`${what} is ${length} bytes long, more than ${maxBytes}`);
-    if (target + 4 + length + 1 > this.end) throw malformed(`${what} runs past the end of the buffer`);
-    if (this.bytes[target + 4 + length] !== 0) throw malformed(`${what} is not zero-terminated`);
+    if (length > maxBytes)
+      throw tooLarge(`${layout.name}.${field.name} is ${length} bytes long, more than ${maxBytes}`);
+    if (target + 4 + length + 1 > this.end)
+      throw malformed(`${layout.name}.${field.name} runs past the end of the buffer`);
+    if (this.bytes[target + 4 + length] !== 0) throw malformed(`${layout.name}.${field.name} is not zero-terminated`);
     return length;
   }
 
