@@ -1,11 +1,13 @@
 import type { Figure } from '../report.js';
 import { actorSuite } from './actors.js';
+import { clusterSuite } from './cluster.js';
 import { protocolSuite } from './protocol.js';
 
 export type Suite = (report: (figure: Figure) => void) => Promise<void>;
 
 export const suites: Record<string, Suite> = {
   actors: actorSuite,
+  cluster: clusterSuite,
   protocol: protocolSuite,
 };
 

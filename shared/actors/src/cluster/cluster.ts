@@ -159,6 +159,14 @@ export class Cluster implements RemoteRouting {
     return this.router.memberList;
   }
 
+  /**
+   * Packets queued for `node` and not yet written to its socket: a producer that sends faster than the peer reads
+   * can wait while this is high instead of having its sends refused.
+   */
+  queuedFor(node: string): number {
+    return this.peers.get(node)?.link.queued ?? 0;
+  }
+
   ownerOf(kind: string, id: string): string | undefined {
     return this.router.owner(kind, id)?.id;
   }
@@ -262,7 +270,11 @@ export class Cluster implements RemoteRouting {
         if (attempts > 0) this.stats.reconnects++;
         this.reroute();
       },
-      onDown: (_link, reason, unsent) => this.linkDown(peer, reason, unsent),
+      onDown: (_link, reason, unsent, wasOpen) => {
+        // One line per outage, not one per reconnect attempt.
+        if (wasOpen || attempts === 0) this.logger.warn(`link to ${info.id} at ${info.address} down: ${reason}`);
+        this.linkDown(peer, reason, unsent);
+      },
     });
     this.peers.set(info.id, peer);
   }

@@ -14,7 +14,7 @@ export interface OutboundLinkEvents {
    * The link is down for good: it could not connect, its connection dropped, or it was closed. `unsent` never
    * reached the socket.
    */
-  onDown(link: OutboundLink, reason: string, unsent: Packet[]): void;
+  onDown(link: OutboundLink, reason: string, unsent: Packet[], wasOpen: boolean): void;
 }
 
 /**
@@ -155,8 +155,7 @@ export class OutboundLink {
     this.socket.destroy();
     const unsent = this.queue;
     this.queue = [];
-    if (!wasOpen) this.ctx.logger.warn(`could not link to ${this.peer.id} at ${this.peer.address}: ${reason}`);
-    this.events.onDown(this, reason, unsent);
+    this.events.onDown(this, reason, unsent, wasOpen);
   }
 }
 

@@ -7,6 +7,9 @@ import { Verifier } from '../codec/verifier.js';
 import { tableLayouts } from '../generated/layouts.js';
 import type { Message } from '../message.js';
 
+/** The body of every message without fields: shared, since allocating even an empty typed array is not free. */
+const EMPTY_BODY = new Uint8Array(0);
+
 /** A message that can cross the wire: its `type` names a FlatBuffers table and `body` is that table's object. */
 export interface WireMessage<T extends string = string, B = unknown> extends Message {
   readonly type: T;
@@ -84,7 +87,7 @@ export class MessageRegistry {
   encode(message: Message | WireMessage): Uint8Array {
     const codec = this.codecs.get(message.type);
     if (!codec) throw new ProtocolError(ErrorCode.UnknownMessage, `no codec for message type ${message.type}`);
-    if (!codec.layout) return new Uint8Array(0);
+    if (!codec.layout) return EMPTY_BODY;
     const b = this.builder;
     b.clear();
     b.finish(codec.pack(b, (message as WireMessage).body));
