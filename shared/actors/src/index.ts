@@ -17,6 +17,20 @@ export type {
   SupervisionStrategy,
 } from './behavior.js';
 export { defineBehavior } from './behavior.js';
+export { Cluster } from './cluster/cluster.js';
+export type { ClusterOptions, ClusterStats } from './cluster/cluster-options.js';
+export { jsonLogger, type NodeLogger } from './config/json-logger.js';
+export {
+  type ConfigProblem,
+  type Env,
+  type MembershipConfig,
+  type NodeConfig,
+  NodeConfigError,
+  readNodeConfig,
+} from './config/node-config.js';
+export { type RunningNode, type StartNodeOptions, startNode } from './config/run-node.js';
+export { Secret } from './config/secret.js';
+export type { StaticPeer } from './config/static-peers.js';
 export {
   ActorError,
   type ActorErrorCode,
@@ -30,8 +44,6 @@ export {
   UnknownKindError,
   UnknownMessageError,
 } from './errors.js';
-export { Cluster } from './cluster/cluster.js';
-export type { ClusterOptions, ClusterStats } from './cluster/cluster-options.js';
 export * from './membership/index.js';
 export { type OutboundOptions, PacketEndpoint, type PacketEndpointOptions } from './packets/packet-endpoint.js';
 export { ActorSystem } from './system.js';

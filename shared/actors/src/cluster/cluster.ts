@@ -117,6 +117,7 @@ export class Cluster implements RemoteRouting {
           cluster.inbound.delete(closed);
           if (closed.peerId !== undefined) cluster.leftFinally(closed.peerId);
         },
+        (peerId) => cluster.peerProvedAlive(peerId),
       );
       cluster.inbound.add(link);
     });
@@ -277,6 +278,20 @@ export class Cluster implements RemoteRouting {
       },
     });
     this.peers.set(info.id, peer);
+  }
+
+  /**
+   * A member just dialed in and proved the secret: if this node's own link to it is waiting out a reconnect
+   * backoff, dial now, so replies to what it is about to send have a way back.
+   */
+  private peerProvedAlive(id: string): void {
+    const peer = this.peers.get(id);
+    if (peer?.retry == null || this.stopping) return;
+    clearTimeout(peer.retry);
+    peer.retry = null;
+    const info = this.registered.find((m) => m.id === id);
+    if (info === undefined) this.peers.delete(id);
+    else this.dial(info, peer.attempts + 1);
   }
 
   private linkDown(peer: PeerState, reason: string, unsent: Packet[]): void {

@@ -17,6 +17,7 @@ export class InboundLink {
     private readonly ctx: TransportContext,
     private readonly deliver: (packets: Packet[], fromNode: string) => void,
     private readonly onClose: (link: InboundLink) => void,
+    private readonly onAuthenticated: (peerId: string) => void,
   ) {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 1000);
@@ -52,6 +53,7 @@ export class InboundLink {
           ]),
         );
         reader = new FrameReader(ctx.maxFrameBytes);
+        this.onAuthenticated(hello.nodeId);
       });
       if (error) this.drop(`unreadable stream: ${error.message}`);
     });

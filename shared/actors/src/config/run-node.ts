@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import type { MessageRegistry } from '@packetflow/protocol';
+import { Cluster } from '../cluster/cluster.js';
+import type { Membership } from '../membership/membership.js';
+import { RedisMembership } from '../membership/redis-membership.js';
+import { StaticMembership } from '../membership/static-membership.js';
+import { ActorSystem, runtimeOf } from '../system.js';
+import { jsonLogger, type NodeLogger } from './json-logger.js';
+import { type Env, type NodeConfig, readNodeConfig } from './node-config.js';
+
+export interface StartNodeOptions {
+  /** Registers the behaviors this process can run; which of them it hosts is PACKETFLOW_ROLES (all unless set). */
+  register(system: ActorSystem): void;
+  /** process.env unless set. */
+  env?: Env;
+  /** JSON lines on stdout and stderr unless set. */
+  logger?: NodeLogger;
+  /** Codecs for every message that crosses nodes; the protocol's messages unless set. */
+  registry?: MessageRegistry;
+  /** On SIGTERM or SIGINT, leave the cluster and exit; true unless set (false when several nodes share a process). */
+  handleSignals?: boolean;
+}
+
+export interface RunningNode {
+  readonly system: ActorSystem;
+  readonly cluster: Cluster;
+  readonly config: NodeConfig;
+  /** Leaves the cluster gracefully (deregisters, drains mailboxes, closes connections). Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** One actor host configured from the environment: what every service's entry point is built on. */
+export async function startNode(options: StartNodeOptions): Promise<RunningNode> {
+  const config = readNodeConfig(options.env);
+  const logger = options.logger ?? jsonLogger();
+  const system = await ActorSystem.start({ nodeId: config.nodeId, logger });
+  options.register(system);
+  const roles = config.roles ?? runtimeOf(system).kindNames;
+  const unregistered = roles.filter((role) => !runtimeOf(system).kindNames.includes(role));
+  if (unregistered.length > 0) {
+    await system.shutdown();
+    throw new Error(`this node should host ${unregistered.join(', ')}, but no behavior is registered for it`);
+  }
+
+  let cluster: Cluster;
+  try {
+    cluster = await Cluster.join(system, {
+      // A cluster of one has no peer to share a secret with; a random one keeps its port closed to everyone.
+      secret: config.secret?.reveal() ?? randomBytes(32),
+      membership: membershipFor(config, logger),
+      roles,
+      host: config.host,
+      port: config.port,
+      advertise: config.advertise,
+      registry: options.registry,
+      logger,
+    });
+  } catch (error) {
+    await system.shutdown();
+    throw error;
+  }
+  logger.info('node started', {
+    nodeId: config.nodeId,
+    address: cluster.address,
+    roles,
+    membership: config.membership.kind,
+    ...(config.membership.kind === 'redis'
+      ? { cluster: config.membership.cluster }
+      : { members: cluster.liveMembers().map((member) => member.id) }),
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= cluster.leave().then(() => {
+      removeSignalHandlers();
+      logger.info('node left', { nodeId: config.nodeId });
+    });
+    return stopping;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn('second signal: exiting without finishing the leave', { signal });
+      process.exit(1);
+    }
+    logger.info('node leaving', { nodeId: config.nodeId, signal });
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('leave failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  const removeSignalHandlers = () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+  if (options.handleSignals ?? true) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+  return { system, cluster, config, stop };
+}
+
+function membershipFor(config: NodeConfig, logger: NodeLogger): Membership {
+  if (config.membership.kind === 'redis') {
+    return new RedisMembership({ url: config.membership.url, cluster: config.membership.cluster, logger });
+  }
+  // Start times tell restarts apart when members come and go; a static view never changes, so 0 serves.
+  const members = config.membership.peers.map(({ id, address, roles }) => ({ id, address, roles, startedAt: 0 }));
+  return new StaticMembership(members, { logger });
+}
