@@ -41,7 +41,7 @@ export const advertiseSchema = z.string().refine((value) => parseHostPort(value)
 export const secretSchema = z
   .string()
   .refine((value) => value.length >= MIN_SECRET_LENGTH, {
-    error: (issue) => `must be at least ${MIN_SECRET_LENGTH} characters, got ${String(issue.input).length}`,
+    error: (issue) => `must be at least ${MIN_SECRET_LENGTH} characters, got ${String(issue.input).length} characters`,
   })
   .transform((value) => new Secret(value));
 

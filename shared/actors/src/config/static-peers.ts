@@ -20,6 +20,8 @@ export const PEERS_FORMAT = 'id=host:port/role1+role2, comma-separated (no /role
 export function parsePeers(value: string): { peers: StaticPeer[]; problems: string[] } {
   const peers: StaticPeer[] = [];
   const problems: string[] = [];
+  const seenIds = new Set<string>();
+  const seenAddresses = new Set<string>();
   const entries = value.split(',').map((entry) => entry.trim());
   entries.forEach((entry, index) => {
     const where = `entry ${index + 1} ${JSON.stringify(entry)}`;
@@ -36,10 +38,10 @@ export function parsePeers(value: string): { peers: StaticPeer[]; problems: stri
       ...(hostPort ? [] : [`address ${JSON.stringify(address)} is not host:port with a port 1–65535`]),
       ...roles.filter((role) => !isName(role)).map((role) => `role ${JSON.stringify(role)} is not ${NAME_RULE}`),
     ];
-    if (peers.some((peer) => peer.id === id)) entryProblems.push(`id ${JSON.stringify(id)} is listed twice`);
-    if (peers.some((peer) => peer.address === address)) {
-      entryProblems.push(`address ${address} is listed twice`);
-    }
+    if (seenIds.has(id)) entryProblems.push(`id ${JSON.stringify(id)} is listed twice`);
+    if (seenAddresses.has(address)) entryProblems.push(`address ${address} is listed twice`);
+    seenIds.add(id);
+    seenAddresses.add(address);
     if (entryProblems.length > 0 || !hostPort) {
       problems.push(`${where}: ${entryProblems.join('; ')}`);
       return;
