@@ -50,7 +50,7 @@ async function bumpAll(): Promise<Map<string, string>> {
   const owners = new Map<string, string>();
   for (let from = 0; from < ids.length; from += 100) {
     const replies = await Promise.all(ids.slice(from, from + 100).map((id) => bumpWithRetry(id)));
-    replies.forEach((reply, i) => owners.set(ids[from + i]!, reply.body.playerId as string));
+    for (const [i, reply] of replies.entries()) owners.set(ids[from + i]!, reply.body.playerId as string);
   }
   return owners;
 }
