@@ -57,6 +57,10 @@ export class AskTable {
     return count;
   }
 
+  isWaiting(id: number): boolean {
+    return this.pending.has(id);
+  }
+
   /** What an ask still waiting under `id` was sent to, for rebuilding errors that arrive as codes. */
   waiting(id: number): { address: Address; messageType: string; timeoutMs: number } | undefined {
     return this.pending.get(id);

@@ -110,6 +110,8 @@ export interface ActorSystemStats {
   deadLetters: number;
   /** Replies that arrived after their ask's deadline and were dropped. */
   lateReplies: number;
+  /** Asks whose deadline passed while they waited in a mailbox; their handlers were not run. */
+  expiredAsks: number;
   askTimeouts: number;
   activations: number;
   deactivations: number;

@@ -68,6 +68,7 @@ export class Runtime {
   readonly stats: ActorSystemStats = {
     deadLetters: 0,
     lateReplies: 0,
+    expiredAsks: 0,
     askTimeouts: 0,
     activations: 0,
     deactivations: 0,
@@ -373,6 +374,11 @@ export class Runtime {
   private deliver(actor: Actor, message: Message, sender: ActorRef | undefined, replyId: number): void {
     if (replyId === ESCALATION) {
       this.fail(actor, (message as Escalation).error);
+      return;
+    }
+    if (replyId > 0 && !this.asks.isWaiting(replyId)) {
+      // The asker has given up: running the handler now would do work nobody waits for.
+      this.stats.expiredAsks++;
       return;
     }
     const handler = actor.kind.handlers.get(message.type);

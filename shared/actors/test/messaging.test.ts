@@ -182,6 +182,22 @@ describe('messaging', () => {
     assert.equal(system.stats.lateReplies, 1);
   });
 
+  it('does not run the handler of an ask whose deadline passed while it waited in the mailbox', async () => {
+    const release = deferred();
+    let ran = 0;
+    system.register('queue', {
+      initial: () => ({}),
+      handlers: { block: () => release.promise, work: () => ++ran },
+    });
+    const ref = system.ref('queue', 'q');
+    const blocking = system.send(ref, { type: 'block' });
+    await assert.rejects(system.send(ref, { type: 'work' }, { timeoutMs: 10 }), AskTimeoutError);
+    release.resolve();
+    await blocking;
+    assert.equal(await system.send(ref, { type: 'work' }), 1, 'only the ask still awaited ran');
+    assert.equal(system.stats.expiredAsks, 1);
+  });
+
   it('applies the default ask deadline from the options', async () => {
     const fast = await ActorSystem.start({ defaultAskTimeoutMs: 10, logger });
     fast.register('never', { initial: () => ({}), handlers: { wait: () => new Promise(() => {}) } });
