@@ -42,12 +42,13 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     throw new Error(`this node should host ${unregistered.join(', ')}, but no behavior is registered for it`);
   }
 
+  const membership = membershipFor(config, logger);
   let cluster: Cluster;
   try {
     cluster = await Cluster.join(system, {
       // A cluster of one has no peer to share a secret with; a random one keeps its port closed to everyone.
       secret: config.secret?.reveal() ?? randomBytes(32),
-      membership: membershipFor(config, logger),
+      membership,
       roles,
       host: config.host,
       port: config.port,
@@ -64,9 +65,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     address: cluster.address,
     roles,
     membership: config.membership.kind,
-    ...(config.membership.kind === 'redis'
-      ? { cluster: config.membership.cluster }
-      : { members: cluster.liveMembers().map((member) => member.id) }),
+    ...(config.membership.kind === 'redis' ? { cluster: config.membership.cluster } : {}),
+    // Registered members, whether or not their links are up yet.
+    members: membership.members().map((member) => member.id),
   });
 
   let stopping: Promise<void> | undefined;
