@@ -8,6 +8,7 @@ import {
 } from '@packetflow/actors';
 import { benchRegistry, SECRET, type SinkMessage } from '../cluster/bench-messages.js';
 import { freePort, startChild, startRedis, stopChild } from '../cluster/child-node.js';
+import { tcpEchoMicros } from '../cluster/tcp-echo.js';
 import { atLeast, atMost, type Figure } from '../report.js';
 
 const GROUP = 'cluster';
@@ -199,7 +200,7 @@ async function idleConnectionMemory(report: (figure: Figure) => void): Promise<v
   const measure = () => {
     for (let i = 0; i < 4; i++) gc();
     const usage = process.memoryUsage();
-    return usage.heapUsed + usage.external + usage.arrayBuffers;
+    return usage.heapUsed + usage.external;
   };
   const ports = await Promise.all(Array.from({ length: K + 1 }, () => freePort()));
   const infos: MemberInfo[] = ports.map((port, i) => ({
@@ -238,7 +239,7 @@ async function idleConnectionMemory(report: (figure: Figure) => void): Promise<v
     value: perPair / 1024,
     unit: 'KiB',
     target: '',
-    note: `${K} host pairs linked both ways vs the same nodes unlinked; JS heap + external + array buffers, both ends; kernel socket buffers not included`,
+    note: `${K} host pairs linked both ways vs the same nodes unlinked; JS heap + external memory (buffers), both ends; kernel socket buffers not included`,
   });
 }
 
