@@ -62,6 +62,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   }
   logger.info('node started', {
     nodeId: config.nodeId,
+    pid: process.pid,
     address: cluster.address,
     roles,
     membership: config.membership.kind,

@@ -68,6 +68,7 @@ describe('startNode', () => {
           level: 'info',
           msg: 'node started',
           nodeId: 'host',
+          pid: host.child.pid,
           address: `127.0.0.1:${hostPort}`,
           roles: ['counter'],
           membership: 'static',
