@@ -11,6 +11,7 @@ import type {
   DownReason,
   Logger,
 } from './behavior.js';
+import { consoleLogger } from './console-logger.js';
 import {
   type ActorError,
   ActorStoppedError,
@@ -51,11 +52,6 @@ class Escalation implements Message {
     readonly child: ActorRef,
   ) {}
 }
-
-const consoleLogger: Logger = {
-  warn: (message, fields) => console.warn(`[actors] ${message}`, fields ?? ''),
-  error: (message, fields) => console.error(`[actors] ${message}`, fields ?? ''),
-};
 
 /**
  * The engine behind `ActorSystem`: one run queue of actors with pending messages, drained in a single loop that is
@@ -100,7 +96,7 @@ export class Runtime {
     this.system = system;
     this.nodeId = options.nodeId ?? `node-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.defaultAskTimeoutMs = options.defaultAskTimeoutMs ?? 5000;
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = options.logger ?? consoleLogger('actors');
     this.onEscalation = options.onEscalation;
     this.sweeper = new IdleSweeper(options.idleSweepMs ?? 1000, (epoch) => this.sweep(epoch));
   }

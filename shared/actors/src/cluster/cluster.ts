@@ -12,6 +12,7 @@ import {
 import type { Actor } from '../actor.js';
 import type { ActorRef } from '../actor-ref.js';
 import type { Down, Logger } from '../behavior.js';
+import { consoleLogger } from '../console-logger.js';
 import { PeerDownError, PeerOverloadedError } from '../errors.js';
 import type { MemberInfo } from '../membership/membership.js';
 import { PacketEndpoint } from '../packets/packet-endpoint.js';
@@ -22,11 +23,6 @@ import { InboundLink } from '../transport/inbound-link.js';
 import { OutboundLink } from '../transport/outbound-link.js';
 import type { TransportContext } from '../transport/transport-context.js';
 import type { ClusterOptions, ClusterStats } from './cluster-options.js';
-
-const consoleLogger: Logger = {
-  warn: (message, fields) => console.warn(`[cluster] ${message}`, fields ?? ''),
-  error: (message, fields) => console.error(`[cluster] ${message}`, fields ?? ''),
-};
 
 const LEFT = 'left the cluster';
 /** How long asks to a member that left gracefully may wait for the replies its drain sends. */
@@ -74,7 +70,7 @@ export class Cluster implements RemoteRouting {
   ) {
     this.runtime = runtimeOf(system);
     this.nodeId = system.nodeId;
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = options.logger ?? consoleLogger('cluster');
     this.registry = options.registry ?? createProtocolRegistry();
     const maxFrameBytes = options.maxFrameBytes ?? defaultLimits.maxFrameBytes;
     this.ctx = {

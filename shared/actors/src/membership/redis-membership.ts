@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../behavior.js';
+import { consoleLogger } from '../console-logger.js';
 import { ChangeListeners } from './change-listeners.js';
-import { membershipConsoleLogger } from './console-logger.js';
 import { MembershipStartError } from './errors.js';
 import { checkMemberInfo, parseMemberInfo, sameView, sortById } from './member-info.js';
 import type { MemberInfo, Membership } from './membership.js';
@@ -70,7 +70,7 @@ export class RedisMembership implements Membership {
   constructor(options: RedisMembershipOptions) {
     this.settings = redisMembershipSettings(options);
     this.keys = membershipKeys(this.settings.cluster);
-    this.logger = options.logger ?? membershipConsoleLogger;
+    this.logger = options.logger ?? consoleLogger('membership');
     this.listeners = new ChangeListeners(this.logger);
     this.problems = new ProblemLog(this.logger);
   }

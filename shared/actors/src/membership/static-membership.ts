@@ -1,6 +1,6 @@
 import type { Logger } from '../behavior.js';
+import { consoleLogger } from '../console-logger.js';
 import { ChangeListeners } from './change-listeners.js';
-import { membershipConsoleLogger } from './console-logger.js';
 import { MembershipConfigError } from './errors.js';
 import { checkMemberInfo, sortById } from './member-info.js';
 import type { MemberInfo, Membership } from './membership.js';
@@ -22,7 +22,7 @@ export class StaticMembership implements Membership {
       seen.add(checked.id);
       return checked;
     });
-    this.listeners = new ChangeListeners(options.logger ?? membershipConsoleLogger);
+    this.listeners = new ChangeListeners(options.logger ?? consoleLogger('membership'));
   }
 
   async start(self: MemberInfo): Promise<void> {
