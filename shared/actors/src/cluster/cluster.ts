@@ -268,8 +268,9 @@ export class Cluster implements RemoteRouting {
         this.reroute();
       },
       onDown: (_link, reason, unsent, wasOpen) => {
-        // One line per outage, not one per reconnect attempt.
-        if (wasOpen || attempts === 0) this.logger.warn(`link to ${info.id} at ${info.address} down: ${reason}`);
+        // One line per outage, not one per reconnect attempt, and none for links this node closed itself.
+        const outage = !this.stopping && this.peers.get(info.id) === peer && (wasOpen || attempts === 0);
+        if (outage) this.logger.warn(`link to ${info.id} at ${info.address} down: ${reason}`);
         this.linkDown(peer, reason, unsent);
       },
     });
