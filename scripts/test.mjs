@@ -2,11 +2,20 @@
 // `npm test`: builds and tests every workspace through turbo, then prints one line a CI can read:
 // "Summary: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
+// Workspace entries are folders or `folder/*` patterns, as npm accepts them.
+const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces.flatMap((entry) => {
+  if (!entry.endsWith('/*')) return [entry];
+  const parent = entry.slice(0, -2);
+  if (!existsSync(join(root, parent))) return [];
+  return readdirSync(join(root, parent), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(root, parent, e.name, 'package.json')))
+    .map((e) => `${parent}/${e.name}`)
+    .sort();
+});
 const resultFiles = workspaces.map((ws) => join(root, ws, 'test-results', 'junit.xml'));
 for (const file of resultFiles) rmSync(file, { force: true });
 
