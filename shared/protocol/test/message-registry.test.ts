@@ -14,7 +14,7 @@ function roundTrip<B>(type: string, body: B): unknown {
 
 describe('MessageRegistry', () => {
   test('every table of the protocol schemas has a codec', () => {
-    const notMessages = new Set(['Address', 'Envelope', 'Batch', 'Role', 'ItemStack']);
+    const notMessages = new Set(['Address', 'Envelope', 'Batch', 'Role', 'ItemStack', 'PlayerSlot']);
     const expected = Object.keys(tableLayouts)
       .filter((t) => !notMessages.has(t))
       .sort();
@@ -48,6 +48,19 @@ describe('MessageRegistry', () => {
     const input = clientInput();
     input.aim = new Game.Vec2T(Number.NaN, 0);
     assert.ok(!registry.decode('ClientInput', registry.encode({ type: 'ClientInput', body: input })).ok);
+  });
+
+  test('a player input carries a client input checked the same way', () => {
+    const ok = new Game.PlayerInputT('p-1', clientInput());
+    assert.deepEqual(roundTrip('PlayerInput', ok), ok);
+    const bad = clientInput();
+    bad.move = new Game.Vec2T(Number.NaN, 0);
+    const decoded = registry.decode(
+      'PlayerInput',
+      registry.encode({ type: 'PlayerInput', body: new Game.PlayerInputT('p-1', bad) }),
+    );
+    assert.ok(!decoded.ok);
+    assert.equal(decoded.error.code, ErrorCode.InvalidArgument);
   });
 
   test('unknown types are refused on both paths', () => {

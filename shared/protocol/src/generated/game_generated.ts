@@ -10,9 +10,12 @@ export { JoinAccepted, JoinAcceptedT } from './packet-flow/game/join-accepted.js
 export { JoinMatch, JoinMatchT } from './packet-flow/game/join-match.js';
 export { LeaveMatch, LeaveMatchT } from './packet-flow/game/leave-match.js';
 export { LeaveReason } from './packet-flow/game/leave-reason.js';
+export { MatchCheckpoint, MatchCheckpointT } from './packet-flow/game/match-checkpoint.js';
 export { PhysicsStepRequest, PhysicsStepRequestT } from './packet-flow/game/physics-step-request.js';
 export { PhysicsStepResult, PhysicsStepResultT } from './packet-flow/game/physics-step-result.js';
+export { PlayerInput, PlayerInputT } from './packet-flow/game/player-input.js';
 export { PlayerProfile, PlayerProfileT } from './packet-flow/game/player-profile.js';
+export { PlayerSlot, PlayerSlotT } from './packet-flow/game/player-slot.js';
 export { PlayerStats, PlayerStatsT } from './packet-flow/game/player-stats.js';
 export { Quat, QuatT } from './packet-flow/game/quat.js';
 export { Snapshot, SnapshotT } from './packet-flow/game/snapshot.js';

@@ -430,6 +430,98 @@ export const tableLayouts = {
       }
     ]
   },
+  "PlayerInput": {
+    "name": "PlayerInput",
+    "qualifiedName": "PacketFlow.Game.PlayerInput",
+    "fields": [
+      {
+        "name": "player_id",
+        "slot": 0,
+        "required": true,
+        "kind": "string"
+      },
+      {
+        "name": "input",
+        "slot": 1,
+        "required": true,
+        "kind": "table",
+        "table": "ClientInput"
+      }
+    ]
+  },
+  "PlayerSlot": {
+    "name": "PlayerSlot",
+    "qualifiedName": "PacketFlow.Game.PlayerSlot",
+    "fields": [
+      {
+        "name": "player_id",
+        "slot": 0,
+        "required": true,
+        "kind": "string"
+      },
+      {
+        "name": "entity",
+        "slot": 1,
+        "required": false,
+        "kind": "scalar",
+        "size": 4,
+        "align": 4
+      },
+      {
+        "name": "last_sequence",
+        "slot": 2,
+        "required": false,
+        "kind": "scalar",
+        "size": 4,
+        "align": 4
+      },
+      {
+        "name": "score",
+        "slot": 3,
+        "required": false,
+        "kind": "scalar",
+        "size": 4,
+        "align": 4
+      }
+    ]
+  },
+  "MatchCheckpoint": {
+    "name": "MatchCheckpoint",
+    "qualifiedName": "PacketFlow.Game.MatchCheckpoint",
+    "fields": [
+      {
+        "name": "match_id",
+        "slot": 0,
+        "required": true,
+        "kind": "string"
+      },
+      {
+        "name": "tick",
+        "slot": 1,
+        "required": false,
+        "kind": "scalar",
+        "size": 4,
+        "align": 4
+      },
+      {
+        "name": "players",
+        "slot": 2,
+        "required": false,
+        "kind": "vector",
+        "element": "table",
+        "table": "PlayerSlot"
+      },
+      {
+        "name": "physics",
+        "slot": 3,
+        "required": false,
+        "kind": "vector",
+        "element": "scalar",
+        "elementSize": 1,
+        "elementAlign": 1
+      }
+    ]
+  },
   "Role": {
     "name": "Role",
     "qualifiedName": "PacketFlow.System.Role",

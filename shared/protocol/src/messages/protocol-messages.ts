@@ -4,8 +4,10 @@ import { Inventory, type InventoryT } from '../generated/packet-flow/game/invent
 import { JoinAccepted, type JoinAcceptedT } from '../generated/packet-flow/game/join-accepted.js';
 import { JoinMatch, type JoinMatchT } from '../generated/packet-flow/game/join-match.js';
 import { LeaveMatch, type LeaveMatchT } from '../generated/packet-flow/game/leave-match.js';
+import { MatchCheckpoint, type MatchCheckpointT } from '../generated/packet-flow/game/match-checkpoint.js';
 import { PhysicsStepRequest, type PhysicsStepRequestT } from '../generated/packet-flow/game/physics-step-request.js';
 import { PhysicsStepResult, type PhysicsStepResultT } from '../generated/packet-flow/game/physics-step-result.js';
+import { PlayerInput, type PlayerInputT } from '../generated/packet-flow/game/player-input.js';
 import { PlayerProfile, type PlayerProfileT } from '../generated/packet-flow/game/player-profile.js';
 import { PlayerStats, type PlayerStatsT } from '../generated/packet-flow/game/player-stats.js';
 import { Snapshot, type SnapshotT } from '../generated/packet-flow/game/snapshot.js';
@@ -17,6 +19,8 @@ import { MessageRegistry, tableCodec, type WireMessage } from './message-registr
 
 export type ClientInputMessage = WireMessage<'ClientInput', ClientInputT>;
 export type SnapshotMessage = WireMessage<'Snapshot', SnapshotT>;
+export type PlayerInputMessage = WireMessage<'PlayerInput', PlayerInputT>;
+export type MatchCheckpointMessage = WireMessage<'MatchCheckpoint', MatchCheckpointT>;
 export type JoinMatchMessage = WireMessage<'JoinMatch', JoinMatchT>;
 export type JoinAcceptedMessage = WireMessage<'JoinAccepted', JoinAcceptedT>;
 export type LeaveMatchMessage = WireMessage<'LeaveMatch', LeaveMatchT>;
@@ -31,7 +35,8 @@ export type DownMessage = WireMessage<'Down', DownT>;
 export type ErrorMessage = WireMessage<'Error', ErrorT>;
 
 /** Client input travels from untrusted clients straight into physics: every number must be usable. */
-function validateClientInput(input: ClientInputT): string | undefined {
+function validateClientInput(input: ClientInputT | null): string | undefined {
+  if (input === null) return 'input is required';
   const { move, aim } = input;
   if (move && !(Math.abs(move.x) <= 1 && Math.abs(move.y) <= 1)) return 'move axes must be finite and within [-1, 1]';
   if (aim && !(Number.isFinite(aim.x) && Number.isFinite(aim.y))) return 'aim must be finite';
@@ -43,6 +48,8 @@ export function createProtocolRegistry(limits: Partial<Limits> = {}): MessageReg
   return new MessageRegistry(limits)
     .register(tableCodec('ClientInput', ClientInput, validateClientInput))
     .register(tableCodec('Snapshot', Snapshot))
+    .register(tableCodec('PlayerInput', PlayerInput, (body) => validateClientInput(body.input)))
+    .register(tableCodec('MatchCheckpoint', MatchCheckpoint))
     .register(tableCodec('JoinMatch', JoinMatch))
     .register(tableCodec('JoinAccepted', JoinAccepted))
     .register(tableCodec('LeaveMatch', LeaveMatch))
