@@ -46,4 +46,8 @@ export {
 } from './errors.js';
 export * from './membership/index.js';
 export { type OutboundOptions, PacketEndpoint, type PacketEndpointOptions } from './packets/packet-endpoint.js';
+export type { DurableStore } from './storage/durable-store.js';
+export { LmdbStore, type LmdbStoreOptions } from './storage/lmdb-store.js';
+export { RedisStore, type RedisStoreOptions } from './storage/redis-store.js';
+export { type StoreFromEnvOptions, storeFromEnv } from './storage/store-from-env.js';
 export { ActorSystem } from './system.js';

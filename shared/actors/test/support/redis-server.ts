@@ -4,6 +4,8 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+export type RedisAppendFsync = 'always' | 'everysec' | 'no';
+
 /** Children still running when the test process exits are killed with it, so a failed test leaves no redis behind. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -23,14 +25,19 @@ export class RedisServer {
     readonly port: number,
     private readonly dir: string,
     private readonly appendonly: boolean,
+    private readonly appendfsync: RedisAppendFsync | undefined,
   ) {}
 
-  static async start(options: { appendonly?: boolean } = {}): Promise<RedisServer> {
+  /**
+   * `appendonly` turns the AOF on; `appendfsync` (with it) says when Redis fsyncs it: `always` before every reply,
+   * so an acknowledged write survives a SIGKILL of redis-server; Redis's default is `everysec`.
+   */
+  static async start(options: { appendonly?: boolean; appendfsync?: RedisAppendFsync } = {}): Promise<RedisServer> {
     const dir = await mkdtemp(join(tmpdir(), 'packetflow-redis-'));
     let lastError: unknown;
     // The free port can be taken between probing and redis binding it; another port then does.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const server = new RedisServer(await freePort(), dir, options.appendonly ?? false);
+      const server = new RedisServer(await freePort(), dir, options.appendonly ?? false, options.appendfsync);
       try {
         await server.launch();
         return server;
@@ -77,6 +84,7 @@ export class RedisServer {
   private async launch(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
     args.push('--appendonly', this.appendonly ? 'yes' : 'no', '--daemonize', 'no', '--loglevel', 'warning');
+    if (this.appendfsync !== undefined) args.push('--appendfsync', this.appendfsync);
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     running.add(child);
