@@ -1,0 +1,113 @@
+import type { ActorSystem, AskOptions } from '@packetflow/actors';
+import type { InventoryMessage, PlayerProfileMessage, PlayerStatsMessage } from '@packetflow/protocol';
+import {
+  addPlayerStats,
+  getInventory,
+  getPlayerStats,
+  giveItems,
+  loadPlayer,
+  type PlayerReply,
+  type PlayerRequest,
+  renamePlayer,
+  takeItems,
+  text,
+} from './messages.js';
+import { PlayerRefusedError, type RefusalCode, type Stats } from './player-data.js';
+
+export interface Profile {
+  readonly playerId: string;
+  readonly name: string;
+  readonly createdAtMs: number;
+}
+
+/**
+ * Typed calls to Player actors wherever they live (this process or another node of the cluster). A refused
+ * operation rejects with `PlayerRefusedError` (its `code` says why); a failure to reach the actor or the store
+ * rejects with the actor runtime's errors.
+ */
+export class PlayerClient {
+  constructor(
+    private readonly system: ActorSystem,
+    private readonly options: AskOptions = {},
+  ) {}
+
+  async load(playerId: string, name?: string): Promise<Profile> {
+    return profile(await this.ask(playerId, loadPlayer(name)));
+  }
+
+  async rename(playerId: string, name: string): Promise<Profile> {
+    return profile(await this.ask(playerId, renamePlayer(name)));
+  }
+
+  async addStats(playerId: string, delta: { matches?: number; score?: number; xp?: number }): Promise<Stats> {
+    return stats(await this.ask(playerId, addPlayerStats(delta)));
+  }
+
+  async stats(playerId: string): Promise<Stats> {
+    return stats(await this.ask(playerId, getPlayerStats));
+  }
+
+  async give(playerId: string, items: Readonly<Record<string, number>>): Promise<Record<string, number>> {
+    return inventory(await this.ask(playerId, giveItems(items)));
+  }
+
+  async take(playerId: string, items: Readonly<Record<string, number>>): Promise<Record<string, number>> {
+    return inventory(await this.ask(playerId, takeItems(items)));
+  }
+
+  async inventory(playerId: string): Promise<Record<string, number>> {
+    return inventory(await this.ask(playerId, getInventory));
+  }
+
+  /** Sends one request and returns its reply; a PlayerRefused reply rejects. */
+  async ask(playerId: string, request: PlayerRequest): Promise<PlayerReply> {
+    const reply = await this.system.send<PlayerReply, PlayerRequest>(
+      this.system.ref<PlayerRequest>('player', playerId),
+      request,
+      this.options,
+    );
+    if (reply.type === 'PlayerRefused') throw refusalOf(text(reply.body.message) ?? '');
+    return reply;
+  }
+}
+
+const CODES: readonly RefusalCode[] = [
+  'invalid_player_id',
+  'invalid_name',
+  'invalid_stats',
+  'invalid_items',
+  'not_enough_items',
+  'inventory_full',
+  'no_such_player',
+  'conflict',
+];
+
+/** Rebuilds the error from a PlayerRefused message (`<code>: <message>`). */
+export function refusalOf(message: string): PlayerRefusedError {
+  const colon = message.indexOf(': ');
+  const code = message.slice(0, colon) as RefusalCode;
+  if (colon > 0 && CODES.includes(code)) return new PlayerRefusedError(code, message.slice(colon + 2));
+  return new PlayerRefusedError('invalid_items', message);
+}
+
+function expect<T extends PlayerReply['type']>(reply: PlayerReply, type: T): Extract<PlayerReply, { type: T }> {
+  if (reply.type !== type) throw new Error(`expected a ${type} reply, got ${reply.type}`);
+  return reply as Extract<PlayerReply, { type: T }>;
+}
+
+function profile(reply: PlayerReply): Profile {
+  const { body } = expect(reply, 'PlayerProfile') as PlayerProfileMessage;
+  return { playerId: text(body.playerId) ?? '', name: text(body.name) ?? '', createdAtMs: body.createdAtMs };
+}
+
+function stats(reply: PlayerReply): Stats {
+  const { body } = expect(reply, 'PlayerStats') as PlayerStatsMessage;
+  return { matches: body.matches, score: body.score, xp: body.xp };
+}
+
+function inventory(reply: PlayerReply): Record<string, number> {
+  const { body } = expect(reply, 'Inventory') as InventoryMessage;
+  const items: Record<string, number> = {};
+  for (const stack of body.items) items[text(stack.item) ?? ''] = stack.count;
+  return items;
+}

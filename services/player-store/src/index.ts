@@ -1,0 +1,16 @@
+export { PlayerClient, type Profile, refusalOf } from './client.js';
+export * from './messages.js';
+export {
+  inventoryMessage,
+  type PlayerBehaviorOptions,
+  type PlayerState,
+  playerBehavior,
+  profileOf,
+  refused,
+  statsOf,
+} from './player.js';
+export * from './player-data.js';
+export { playerStorageFromEnv } from './storage/from-env.js';
+export { LmdbPlayerStorage } from './storage/lmdb-player-storage.js';
+export type { PlayerStorage } from './storage/player-storage.js';
+export { RedisPlayerStorage } from './storage/redis-player-storage.js';

@@ -1,0 +1,21 @@
+import type { PlayerChange, PlayerRecord } from '../player-data.js';
+
+/**
+ * Where players are kept: the embedded LMDB database or Redis. Every write resolves only once the store has
+ * acknowledged it (see each backend for what that means), so the Player actor replies only after that.
+ */
+export interface PlayerStorage {
+  readonly backend: 'lmdb' | 'redis';
+  load(playerId: string): Promise<PlayerRecord | undefined>;
+  /** Stores `record` (version 1) unless the player exists; resolves with what is stored either way. */
+  create(record: PlayerRecord): Promise<PlayerRecord>;
+  /**
+   * Applies `change` atomically, all of it or nothing, if the stored version is `expectedVersion`; the stored
+   * version becomes `expectedVersion + 1`. `opId` makes a retried write idempotent: when the stored version is
+   * already `expectedVersion + 1` by this very `opId` (the reply to a first attempt was lost), it resolves without
+   * applying it twice. Rejects with `PlayerRefusedError` (`conflict`, `no_such_player`, `not_enough_items`) and
+   * then changes nothing.
+   */
+  apply(playerId: string, expectedVersion: number, change: PlayerChange, opId: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,204 @@
+// The PlayerStorage contract, run against both backends: a real LMDB file in a temporary directory and a real
+// redis-server of the test's own.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  LmdbPlayerStorage,
+  newPlayer,
+  type PlayerRefusedError,
+  type PlayerStorage,
+  playerStorageFromEnv,
+  RedisPlayerStorage,
+} from '../src/index.js';
+import { RedisServer } from './redis-server.js';
+
+let redis: RedisServer;
+let tempRoot: string;
+let counter = 0;
+before(async () => {
+  redis = await RedisServer.start();
+  tempRoot = await mkdtemp(join(tmpdir(), 'packetflow-players-'));
+});
+after(async () => {
+  await redis.stop();
+  await rm(tempRoot, { recursive: true, force: true });
+});
+
+const backends: { name: string; place(): () => PlayerStorage }[] = [
+  {
+    name: 'LmdbPlayerStorage',
+    place: () => {
+      const path = join(tempRoot, `lmdb-${++counter}`);
+      return () => new LmdbPlayerStorage({ path });
+    },
+  },
+  {
+    name: 'RedisPlayerStorage',
+    place: () => {
+      const prefix = `t${++counter}:player:`;
+      return () => new RedisPlayerStorage({ url: redis.url, prefix });
+    },
+  },
+];
+
+const refusal = (code: string) => (error: unknown) => (error as PlayerRefusedError).code === code;
+
+for (const backend of backends) {
+  describe(`PlayerStorage contract: ${backend.name}`, () => {
+    async function withStorage(run: (storage: PlayerStorage) => Promise<void>): Promise<void> {
+      const storage = backend.place()();
+      try {
+        await run(storage);
+      } finally {
+        await storage.close();
+      }
+    }
+
+    it('loads nothing for an unknown player, then what create stored', () =>
+      withStorage(async (storage) => {
+        assert.equal(await storage.load('p1'), undefined);
+        const created = await storage.create(newPlayer('p1', 'Ada', 1_700_000_000_123));
+        assert.deepEqual(created, newPlayer('p1', 'Ada', 1_700_000_000_123));
+        assert.deepEqual(await storage.load('p1'), created);
+      }));
+
+    it('create keeps the first player when it already exists', () =>
+      withStorage(async (storage) => {
+        await storage.create(newPlayer('p1', 'First', 1));
+        const again = await storage.create(newPlayer('p1', 'Second', 2));
+        assert.equal(again.name, 'First');
+        assert.equal(again.createdAtMs, 1);
+      }));
+
+    it('applies a change of name, stats and items at once and bumps the version', () =>
+      withStorage(async (storage) => {
+        await storage.create(newPlayer('p1', 'Ada', 5));
+        await storage.apply(
+          'p1',
+          1,
+          { name: 'Bea', stats: { matches: 1, score: 10, xp: 100 }, items: { sword: 2 } },
+          'a',
+        );
+        await storage.apply('p1', 2, { stats: { matches: 1, score: 5, xp: 0 }, items: { sword: -2, shield: 1 } }, 'b');
+        assert.deepEqual(await storage.load('p1'), {
+          playerId: 'p1',
+          name: 'Bea',
+          createdAtMs: 5,
+          stats: { matches: 2, score: 15, xp: 100 },
+          items: { shield: 1 },
+          version: 3,
+        });
+      }));
+
+    it('refuses a change that would take more items than held, and applies none of it', () =>
+      withStorage(async (storage) => {
+        await storage.create(newPlayer('p1', 'Ada', 5));
+        await storage.apply('p1', 1, { items: { gem: 1 } }, 'a');
+        const before = await storage.load('p1');
+        await assert.rejects(
+          storage.apply(
+            'p1',
+            2,
+            { name: 'X', stats: { matches: 1, score: 1, xp: 1 }, items: { coin: 5, gem: -2 } },
+            'b',
+          ),
+          refusal('not_enough_items'),
+        );
+        assert.deepEqual(await storage.load('p1'), before);
+      }));
+
+    it('refuses a change made against another version (a conflict) and changes nothing', () =>
+      withStorage(async (storage) => {
+        await storage.create(newPlayer('p1', 'Ada', 5));
+        await storage.apply('p1', 1, { name: 'Bea' }, 'a');
+        await assert.rejects(storage.apply('p1', 1, { name: 'Cy' }, 'b'), refusal('conflict'));
+        await assert.rejects(storage.apply('p1', 7, { name: 'Cy' }, 'c'), refusal('conflict'));
+        assert.equal((await storage.load('p1'))?.name, 'Bea');
+        assert.equal((await storage.load('p1'))?.version, 2);
+      }));
+
+    it('a retry of an applied change (same op id) is not applied twice', () =>
+      withStorage(async (storage) => {
+        await storage.create(newPlayer('p1', 'Ada', 5));
+        await storage.apply('p1', 1, { stats: { matches: 0, score: 3, xp: 0 } }, 'op-1');
+        await storage.apply('p1', 1, { stats: { matches: 0, score: 3, xp: 0 } }, 'op-1');
+        assert.equal((await storage.load('p1'))?.stats.score, 3);
+        assert.equal((await storage.load('p1'))?.version, 2);
+      }));
+
+    it('refuses a change to a player that does not exist', () =>
+      withStorage(async (storage) => {
+        await assert.rejects(storage.apply('ghost', 1, { name: 'Boo' }, 'a'), refusal('no_such_player'));
+        assert.equal(await storage.load('ghost'), undefined);
+      }));
+
+    it('keeps players apart and takes many concurrent writes', () =>
+      withStorage(async (storage) => {
+        const ids = Array.from({ length: 50 }, (_, i) => `player-${i}`);
+        await Promise.all(ids.map((id) => storage.create(newPlayer(id, id, 0))));
+        for (let version = 1; version <= 5; version++) {
+          await Promise.all(
+            ids.map((id, i) =>
+              storage.apply(id, version, { stats: { matches: 0, score: i, xp: 0 } }, `${id}-${version}`),
+            ),
+          );
+        }
+        for (const [i, id] of ids.entries()) assert.equal((await storage.load(id))?.stats.score, 5 * i);
+      }));
+
+    it('keeps unusual ids and item names intact', () =>
+      withStorage(async (storage) => {
+        const id = 'jöe:1/🙂 x';
+        await storage.create(newPlayer(id, 'Jöe 🙂', 1));
+        await storage.apply(id, 1, { items: { 'i:odd name': 2, ключ: 1 } }, 'a');
+        assert.deepEqual((await storage.load(id))?.items, { 'i:odd name': 2, ключ: 1 });
+      }));
+
+    it('keeps what was written across a close and a reopen', async () => {
+      const open = backend.place();
+      const first = open();
+      await first.create(newPlayer('p1', 'Ada', 5));
+      await first.apply('p1', 1, { items: { gem: 3 } }, 'a');
+      await first.close();
+      const second = open();
+      try {
+        assert.deepEqual((await second.load('p1'))?.items, { gem: 3 });
+      } finally {
+        await second.close();
+      }
+    });
+  });
+}
+
+describe('playerStorageFromEnv', () => {
+  it('chooses LMDB under <PACKETFLOW_DATA_DIR>/players without REDIS_URL', async () => {
+    const dir = join(tempRoot, `env-${++counter}`);
+    const storage = playerStorageFromEnv({ PACKETFLOW_DATA_DIR: dir, REDIS_URL: '' });
+    try {
+      assert.equal(storage.backend, 'lmdb');
+      assert.equal((storage as LmdbPlayerStorage).path, join(dir, 'players'));
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('chooses Redis with REDIS_URL: one hash per player under <cluster>:player:', async () => {
+    const storage = playerStorageFromEnv({ REDIS_URL: redis.url, PACKETFLOW_CLUSTER: 'envc' });
+    try {
+      assert.equal(storage.backend, 'redis');
+      await storage.create(newPlayer('p9', 'Nine', 9));
+      const hash = await (storage as RedisPlayerStorage).client.hgetall('envc:player:p9');
+      assert.equal(hash.name, 'Nine');
+      assert.equal(hash.v, '1');
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('refuses a REDIS_URL that is not one', () => {
+    assert.throws(() => playerStorageFromEnv({ REDIS_URL: 'localhost:6379' }), /REDIS_URL: expected a redis:\/\//);
+  });
+});

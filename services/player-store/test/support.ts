@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export { RedisServer } from './redis-server.js';
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+const mainScript = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+/** The real player-store service (`dist/src/main.js`) as a child process, configured through its environment. */
+export class ServiceProcess {
+  private output = '';
+
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async start(env: Record<string, string>): Promise<ServiceProcess> {
+    const child = spawn(process.execPath, [mainScript], {
+      env: { ...process.env, REDIS_URL: '', PACKETFLOW_PEERS: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    const service = new ServiceProcess(child);
+    await new Promise<void>((resolve, reject) => {
+      const collect = (chunk: Buffer) => {
+        service.output = (service.output + chunk.toString()).slice(-8000);
+        if (service.output.includes('"node started"')) resolve();
+      };
+      child.stdout?.on('data', collect);
+      child.stderr?.on('data', collect);
+      child.once('exit', (code, signal) =>
+        reject(new Error(`player-store exited (${signal ?? code}) before it started: ${service.output}`)),
+      );
+    });
+    return service;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill(signal);
+    await exited;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+export const quietLogger = { info() {}, warn() {}, error() {} };
