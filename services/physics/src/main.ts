@@ -1,0 +1,12 @@
+// The physics service alone: hosts the `physics` actor kind (one PhysicsWorld per match), configured from the
+// environment like any node (see @packetflow/actors' README, "Running a node").
+import { startNode } from '@packetflow/actors';
+import { physicsWorldBehavior } from './behavior.js';
+import { initPhysics } from './engine.js';
+import { PHYSICS_KIND, physicsRegistry } from './messages.js';
+
+await initPhysics();
+await startNode({
+  register: (system) => system.register(PHYSICS_KIND, physicsWorldBehavior()),
+  registry: physicsRegistry(),
+});
