@@ -1,6 +1,7 @@
 import type { Figure } from '../report.js';
 import { actorSuite } from './actors.js';
 import { clusterSuite } from './cluster.js';
+import { physicsSuite } from './physics.js';
 import { protocolSuite } from './protocol.js';
 
 export type Suite = (report: (figure: Figure) => void) => Promise<void>;
@@ -8,6 +9,7 @@ export type Suite = (report: (figure: Figure) => void) => Promise<void>;
 export const suites: Record<string, Suite> = {
   actors: actorSuite,
   cluster: clusterSuite,
+  physics: physicsSuite,
   protocol: protocolSuite,
 };
 
