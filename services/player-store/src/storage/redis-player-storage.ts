@@ -60,7 +60,8 @@ export class RedisPlayerStorage implements PlayerStorage {
 
   constructor(options: { url: string; prefix?: string; redis?: RedisOptions }) {
     this.prefix = options.prefix ?? 'packetflow:player:';
-    this.client = new Redis(options.url, options.redis ?? {});
+    // Auto-pipelining: the commands of one event-loop turn (many players writing at once) go out in one write.
+    this.client = new Redis(options.url, { enableAutoPipelining: true, ...options.redis });
     this.client.on('error', () => {}); // ioredis reconnects by itself; an unheard 'error' would end the process
     this.client.defineCommand('createPlayer', { numberOfKeys: 1, lua: CREATE });
     this.client.defineCommand('applyPlayer', { numberOfKeys: 1, lua: APPLY });
