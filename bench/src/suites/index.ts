@@ -2,6 +2,7 @@ import type { Figure } from '../report.js';
 import { actorSuite } from './actors.js';
 import { clusterSuite } from './cluster.js';
 import { physicsSuite } from './physics.js';
+import { playerStoreSuite } from './player-store.js';
 import { protocolSuite } from './protocol.js';
 
 export type Suite = (report: (figure: Figure) => void) => Promise<void>;
@@ -10,6 +11,7 @@ export const suites: Record<string, Suite> = {
   actors: actorSuite,
   cluster: clusterSuite,
   physics: physicsSuite,
+  'player-store': playerStoreSuite,
   protocol: protocolSuite,
 };
 
