@@ -10,6 +10,7 @@ export type ActorErrorCode =
   | 'actor_stopped'
   | 'system_stopped'
   | 'packet_refused'
+  | 'refused'
   | 'peer_down'
   | 'peer_overloaded';
 
@@ -80,6 +81,17 @@ export class ActorStoppedError extends ActorError {
 export class SystemStoppedError extends ActorError {
   constructor() {
     super('system_stopped', 'the actor system is shutting down or has stopped');
+  }
+}
+
+/**
+ * Thrown by a handler to refuse a message it will not act on (bad input from a client, an operation that is not
+ * allowed): the ask rejects with it, but it is not a failure of the actor, so supervision does not restart it and
+ * its state stays as it was.
+ */
+export class RefusedError extends ActorError {
+  constructor(message: string) {
+    super('refused', message);
   }
 }
 

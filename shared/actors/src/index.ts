@@ -40,6 +40,7 @@ export {
   PacketRefusedError,
   PeerDownError,
   PeerOverloadedError,
+  RefusedError,
   SystemStoppedError,
   UnknownKindError,
   UnknownMessageError,

@@ -17,6 +17,7 @@ import {
   ActorStoppedError,
   describe,
   HandlerError,
+  RefusedError,
   SystemStoppedError,
   UnknownKindError,
   UnknownMessageError,
@@ -99,6 +100,10 @@ export class Runtime {
     this.logger = options.logger ?? consoleLogger('actors');
     this.onEscalation = options.onEscalation;
     this.sweeper = new IdleSweeper(options.idleSweepMs ?? 1000, (epoch) => this.sweep(epoch));
+  }
+
+  get running(): boolean {
+    return this.phase === OPEN;
   }
 
   get activeActors(): number {
@@ -437,6 +442,13 @@ export class Runtime {
   }
 
   private handlerFailed(actor: Actor, message: Message, replyId: number, error: unknown): void {
+    if (error instanceof RefusedError) {
+      if (replyId !== 0) this.asks.reject(replyId, error);
+      else
+        this.logger.warn('message refused', { actor: actor.self.toString(), type: message.type, error: error.message });
+      if ((actor.flags & (STOPPING | DEAD)) === STOPPING) this.stop(actor, 'normal', undefined);
+      return;
+    }
     if (replyId !== 0) this.asks.reject(replyId, new HandlerError(actor.self, message.type, error));
     else this.logger.warn('handler failed', { actor: actor.self.toString(), type: message.type, error });
     if ((actor.flags & DEAD) !== 0) return;

@@ -34,6 +34,11 @@ export class ActorSystem {
     return this.runtime.stats;
   }
 
+  /** False once `shutdown()` has begun: nothing from outside is accepted any more. */
+  get running(): boolean {
+    return this.runtime.running;
+  }
+
   /** Activations currently in memory. */
   get activeActors(): number {
     return this.runtime.activeActors;

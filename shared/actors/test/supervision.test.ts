@@ -6,6 +6,7 @@ import {
   ActorSystem,
   HandlerError,
   type Message,
+  RefusedError,
   type SupervisionPolicy,
 } from '../src/index.js';
 import { deferred, recordingLogger } from './helpers.js';
@@ -25,6 +26,9 @@ function fragile(supervision?: SupervisionPolicy, onInitial?: (id: string) => vo
       },
       reject: async () => {
         throw new Error('rejected');
+      },
+      refuse: async () => {
+        throw new RefusedError('not allowed');
       },
     },
     ...(supervision ? { supervision } : {}),
@@ -59,6 +63,18 @@ describe('supervision', () => {
       assert.equal((error.cause as Error).message, 'rejected');
       return true;
     });
+  });
+
+  it('a refusal rejects the ask but is no failure: no restart, the state stays', async () => {
+    system.register('fragile', fragile({ strategy: 'restart', maxRestarts: 0, withinMs: 1000 }));
+    const ref = system.ref('fragile', 'r');
+    await system.send(ref, { type: 'increment' });
+    for (let i = 0; i < 3; i++) await assert.rejects(system.send(ref, { type: 'refuse' }), RefusedError);
+    system.tell(ref, { type: 'refuse' });
+    assert.equal(await system.send(ref, { type: 'get' }), 1);
+    assert.equal(system.stats.restarts, 0);
+    assert.equal(system.stats.stops, 0);
+    assert.ok(logger.warnings.includes('message refused'), 'a refused tell is logged');
   });
 
   it('restarts with fresh state and keeps the queued messages', async () => {

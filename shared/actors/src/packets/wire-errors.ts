@@ -6,6 +6,7 @@ import {
   describe,
   HandlerError,
   PacketRefusedError,
+  RefusedError,
   SystemStoppedError,
   UnknownKindError,
   UnknownMessageError,
@@ -18,6 +19,7 @@ const codeOfActorError: Record<string, ErrorCode> = {
   handler_failed: ErrorCode.HandlerFailed,
   actor_stopped: ErrorCode.ActorStopped,
   system_stopped: ErrorCode.Unavailable,
+  refused: ErrorCode.InvalidArgument,
 };
 
 /** The wire code and text for a failure, as sent in an Error reply. */
@@ -42,6 +44,8 @@ export function fromWireError(code: ErrorCode, message: string, target: Address,
       return new HandlerError(target, type, new Error(message));
     case ErrorCode.ActorStopped:
       return new ActorStoppedError(target);
+    case ErrorCode.InvalidArgument:
+      return new RefusedError(message);
     case ErrorCode.Unavailable:
       return message === new SystemStoppedError().message
         ? new SystemStoppedError()

@@ -1,0 +1,8 @@
+export { InputQueue, type InputStats } from './match/input-queue.js';
+export { type MatchOptions, matchBehavior } from './match/match-behavior.js';
+export { checkpointKey, type MatchMessage, type TickMessage } from './match/match-messages.js';
+export { MatchState, PlayerState } from './match/match-state.js';
+export { actorPhysicsPort, type PhysicsPort } from './match/physics-port.js';
+export { scoreTouches, TOUCH_DISTANCE } from './match/rules.js';
+export { MATCH_KIND, matchHost } from './match-host.js';
+export { type Ticking, TickScheduler, type TickStats } from './tick/tick-scheduler.js';

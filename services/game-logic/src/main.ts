@@ -1,0 +1,16 @@
+// The game-logic service alone: hosts `match` actors, which step their worlds on the physics service and write
+// checkpoints to the store (Redis with REDIS_URL, else LMDB under ./data). Configured from the environment like any
+// node (see @packetflow/actors' README, "Running a node"); PACKETFLOW_TICK_RATE sets the tick rate (30 by default).
+import { startNode, storeFromEnv } from '@packetflow/actors';
+import { physicsRegistry } from '@packetflow/physics';
+import { matchHost } from './match-host.js';
+
+const tickRate = Number(process.env.PACKETFLOW_TICK_RATE ?? 30);
+if (!(tickRate >= 1 && tickRate <= 1000)) {
+  throw new Error(
+    `PACKETFLOW_TICK_RATE: expected a number of ticks per second in [1, 1000], got "${process.env.PACKETFLOW_TICK_RATE}"`,
+  );
+}
+const store = storeFromEnv({ namespace: 'game-logic' });
+const registry = physicsRegistry();
+await startNode({ register: (system) => matchHost(system, { store, registry, tickRate }), registry });

@@ -1,0 +1,57 @@
+import type { Game } from '@packetflow/protocol';
+
+export interface InputStats {
+  applied: number;
+  /** Inputs whose sequence number was at or below the last applied one. */
+  late: number;
+  /** Inputs with a sequence number already queued. */
+  duplicate: number;
+  /** Inputs refused because the queue was full (a client flooding faster than the tick). */
+  overflow: number;
+}
+
+/**
+ * One player's inputs waiting for the next ticks, ordered by sequence number. Late and duplicate inputs are
+ * dropped and counted; the queue is bounded so a flooding client cannot grow the match's memory.
+ */
+export class InputQueue {
+  lastApplied = 0;
+  private readonly queue: Game.ClientInputT[] = [];
+
+  constructor(
+    private readonly stats: InputStats,
+    private readonly capacity = 64,
+  ) {}
+
+  get length(): number {
+    return this.queue.length;
+  }
+
+  push(input: Game.ClientInputT): void {
+    if (input.sequence <= this.lastApplied) {
+      this.stats.late++;
+      return;
+    }
+    let at = this.queue.length;
+    while (at > 0 && this.queue[at - 1]!.sequence > input.sequence) at--;
+    if (at > 0 && this.queue[at - 1]!.sequence === input.sequence) {
+      this.stats.duplicate++;
+      return;
+    }
+    if (this.queue.length >= this.capacity) {
+      this.stats.overflow++;
+      return;
+    }
+    this.queue.splice(at, 0, input);
+  }
+
+  /** The next input in sequence order, marked applied; undefined when none is waiting. */
+  take(): Game.ClientInputT | undefined {
+    const input = this.queue.shift();
+    if (input !== undefined) {
+      this.lastApplied = input.sequence;
+      this.stats.applied++;
+    }
+    return input;
+  }
+}

@@ -1,0 +1,190 @@
+import {
+  type ActorContext,
+  type ActorRef,
+  type DurableStore,
+  defineBehavior,
+  type Logger,
+  RefusedError,
+} from '@packetflow/actors';
+import { Game, type MessageRegistry } from '@packetflow/protocol';
+import type { Ticking, TickScheduler } from '../tick/tick-scheduler.js';
+import { checkpointKey, type MatchMessage, type TickMessage } from './match-messages.js';
+import { MatchState, PlayerState } from './match-state.js';
+import type { PhysicsPort } from './physics-port.js';
+import { scoreTouches } from './rules.js';
+
+export interface MatchOptions {
+  readonly scheduler: TickScheduler;
+  readonly store: DurableStore;
+  readonly physics: PhysicsPort;
+  /** Codecs for the checkpoint (the protocol registry has MatchCheckpoint). */
+  readonly registry: MessageRegistry;
+  /** Ticks between checkpoints; one second's worth unless set. */
+  readonly checkpointEveryTicks?: number;
+  readonly logger?: Logger;
+}
+
+type Ctx = ActorContext<MatchState, MatchMessage>;
+
+/** Ticks the scheduler hands a match: a local tell of `Tick`, nothing more, so a slow match delays only itself. */
+class MatchTicker implements Ticking {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly self: ActorRef<MatchMessage>,
+    private readonly stop: () => void,
+  ) {}
+
+  tick(tick: number): void {
+    if (this.ctx.system.running) this.ctx.tell(this.self, { type: 'Tick', tick });
+    else this.stop();
+  }
+}
+
+/**
+ * A match: players join and leave, their inputs queue by sequence number, and on every tick of the host's scheduler
+ * the match applies one input per player, steps its PhysicsWorld, scores touches and sends a snapshot to every
+ * subscribed room. Every `checkpointEveryTicks` it writes a checkpoint, and a fresh activation (on this host or,
+ * after a failover, on another) resumes from the last one.
+ */
+export function matchBehavior(options: MatchOptions) {
+  const { scheduler, store, physics, registry } = options;
+  const checkpointEvery = options.checkpointEveryTicks ?? Math.round(scheduler.rateHz);
+  const tickers = new Map<string, MatchTicker>();
+
+  async function ensureLoaded(ctx: Ctx): Promise<void> {
+    const state = ctx.state;
+    if (state.loaded) return;
+    state.loaded = true;
+    const bytes = await store.get(checkpointKey(state.matchId));
+    if (bytes === undefined) return;
+    const decoded = registry.decode('MatchCheckpoint', bytes);
+    if (!decoded.ok) {
+      options.logger?.error('unreadable match checkpoint; starting afresh', { match: state.matchId });
+      return;
+    }
+    const checkpoint = decoded.value.body as Game.MatchCheckpointT;
+    await physics.restore(ctx, state.matchId, Uint8Array.from(checkpoint.physics), checkpoint.tick);
+    state.tick = checkpoint.tick;
+    state.lastCheckpointTick = checkpoint.tick;
+    for (const slot of checkpoint.players) {
+      const player = new PlayerState(slot.playerId as string, slot.entity, state.inputStats);
+      player.queue.lastApplied = slot.lastSequence;
+      player.score = slot.score;
+      state.players.set(player.playerId, player);
+    }
+    if (state.players.size > 0) startTicking(ctx);
+  }
+
+  function startTicking(ctx: Ctx): void {
+    if (tickers.has(ctx.state.matchId)) return;
+    const matchId = ctx.state.matchId;
+    const ticker = new MatchTicker(ctx, ctx.self, () => stopTicking(matchId));
+    tickers.set(ctx.state.matchId, ticker);
+    scheduler.add(ticker);
+  }
+
+  function stopTicking(matchId: string): void {
+    const ticker = tickers.get(matchId);
+    if (ticker === undefined) return;
+    tickers.delete(matchId);
+    scheduler.remove(ticker);
+  }
+
+  async function checkpoint(ctx: Ctx): Promise<void> {
+    const state = ctx.state;
+    const world = await physics.snapshot(ctx, state.matchId);
+    const slots = [...state.players.values()].map(
+      (p) => new Game.PlayerSlotT(p.playerId, p.entity, p.queue.lastApplied, p.score),
+    );
+    const body = new Game.MatchCheckpointT(state.matchId, state.tick, slots, [...world]);
+    await store.put(checkpointKey(state.matchId), registry.encode({ type: 'MatchCheckpoint', body }));
+    state.lastCheckpointTick = state.tick;
+  }
+
+  async function onTick(msg: TickMessage, ctx: Ctx): Promise<void> {
+    const state = ctx.state;
+    if (msg.tick < scheduler.currentTick - 1 || state.players.size === 0) {
+      // A newer tick is already queued behind this one: skipping keeps the match on time instead of in a backlog.
+      if (state.players.size > 0) state.overruns++;
+      return;
+    }
+    state.tick++;
+    const inputs: Game.BodyInputT[] = [];
+    for (const player of state.players.values()) {
+      const input = player.queue.take();
+      if (input !== undefined) {
+        player.move = input.move;
+        player.buttons = input.buttons;
+      }
+      const move = player.move;
+      inputs.push(new Game.BodyInputT(player.entity, new Game.Vec2T(move?.x ?? 0, move?.y ?? 0), player.buttons));
+    }
+    const result = await physics.step(ctx, state.matchId, state.tick, inputs);
+    for (const transform of result.moved) state.transforms.set(transform.entity, transform);
+    scoreTouches(state);
+    const snapshot = new Game.SnapshotT(
+      state.tick,
+      [...state.players.values()].map((p) => new Game.InputAckT(p.entity, p.queue.lastApplied)),
+      [...state.transforms.values()],
+    );
+    for (const room of state.subscribers.values()) ctx.tell(room, { type: 'Snapshot', body: snapshot } as never);
+    if (state.tick - state.lastCheckpointTick >= checkpointEvery) await checkpoint(ctx);
+  }
+
+  return defineBehavior<MatchState, MatchMessage>({
+    initial: (id) => new MatchState(id),
+    handlers: {
+      JoinMatch: async (msg, ctx) => {
+        await ensureLoaded(ctx);
+        const state = ctx.state;
+        const playerId = msg.body.playerId as string;
+        const room = ctx.sender;
+        if (room?.node !== undefined) state.subscribers.set(room.toString(), room);
+        let player = state.players.get(playerId);
+        if (player === undefined) {
+          const entity = await physics.addPlayer(ctx, state.matchId, playerId);
+          player = new PlayerState(playerId, entity, state.inputStats);
+          state.players.set(playerId, player);
+          await checkpoint(ctx);
+        }
+        startTicking(ctx);
+        return {
+          type: 'JoinAccepted',
+          body: new Game.JoinAcceptedT(
+            state.matchId,
+            playerId,
+            player.entity,
+            Math.round(scheduler.rateHz),
+            state.tick,
+          ),
+        };
+      },
+      LeaveMatch: async (msg, ctx) => {
+        await ensureLoaded(ctx);
+        const state = ctx.state;
+        const player = state.players.get(msg.body.playerId as string);
+        if (player === undefined) return undefined;
+        state.players.delete(player.playerId);
+        state.touching.delete(player.entity);
+        state.transforms.delete(player.entity);
+        await physics.removePlayer(ctx, state.matchId, player.playerId);
+        if (state.players.size === 0) stopTicking(state.matchId);
+        await checkpoint(ctx);
+        return { type: 'PlayerStats', body: new Game.PlayerStatsT(player.playerId, 1, player.score, player.score) };
+      },
+      PlayerInput: async (msg, ctx) => {
+        await ensureLoaded(ctx);
+        const player = ctx.state.players.get(msg.body.playerId as string);
+        if (player === undefined) {
+          throw new RefusedError(`player ${msg.body.playerId} is not in match ${ctx.state.matchId}`);
+        }
+        player.queue.push(msg.body.input!);
+      },
+      Tick: async (msg, ctx) => {
+        await ensureLoaded(ctx);
+        await onTick(msg, ctx);
+      },
+    },
+    onDeactivate: (state) => stopTicking(state.matchId),
+  });
+}

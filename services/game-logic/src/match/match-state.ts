@@ -1,0 +1,39 @@
+import type { ActorRef } from '@packetflow/actors';
+import type { Game } from '@packetflow/protocol';
+import { InputQueue, type InputStats } from './input-queue.js';
+
+export class PlayerState {
+  readonly queue: InputQueue;
+  score = 0;
+  /** Movement of the last applied input, held while no new input arrives so motion does not stutter. */
+  move: Game.Vec2T | null = null;
+  buttons = 0;
+
+  constructor(
+    readonly playerId: string,
+    readonly entity: number,
+    stats: InputStats,
+  ) {
+    this.queue = new InputQueue(stats);
+  }
+}
+
+/** Everything a Match actor holds in memory; a checkpoint stores enough of it to resume elsewhere. */
+export class MatchState {
+  readonly players = new Map<string, PlayerState>();
+  /** Latest transform of every entity the physics world has reported. */
+  readonly transforms = new Map<number, Game.EntityTransformT>();
+  /** Pinned addresses (gateway rooms) that receive a snapshot every tick. */
+  readonly subscribers = new Map<string, ActorRef>();
+  /** Player entity → prop entities it is touching now, so a touch scores once, when it begins. */
+  readonly touching = new Map<number, Set<number>>();
+  readonly inputStats: InputStats = { applied: 0, late: 0, duplicate: 0, overflow: 0 };
+  tick = 0;
+  lastCheckpointTick = 0;
+  /** Whether the checkpoint (if any) has been read since this activation began. */
+  loaded = false;
+  /** Ticks dropped because the match was still busy with an earlier one. */
+  overruns = 0;
+
+  constructor(readonly matchId: string) {}
+}

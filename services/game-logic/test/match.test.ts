@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type ActorRef, ActorSystem, defineBehavior, LmdbStore } from '@packetflow/actors';
+import { initPhysics, PHYSICS_KIND, physicsRegistry, physicsWorldBehavior } from '@packetflow/physics';
+import {
+  Game,
+  type JoinAcceptedMessage,
+  type Message,
+  type PlayerStatsMessage,
+  type SnapshotMessage,
+} from '@packetflow/protocol';
+import { MATCH_KIND, matchHost, TOUCH_DISTANCE } from '../src/index.js';
+
+type RoomMessage = SnapshotMessage | { type: 'join'; playerId: string };
+
+let dir: string;
+let store: LmdbStore;
+
+before(async () => {
+  await initPhysics();
+  dir = mkdtempSync(join(tmpdir(), 'game-logic-'));
+  store = LmdbStore.open({ path: dir });
+});
+
+after(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A host running matches and their physics worlds, with a room that joins players and collects snapshots. */
+async function host(matchId: string) {
+  const system = await ActorSystem.start({ nodeId: 'host' });
+  system.register(PHYSICS_KIND, physicsWorldBehavior());
+  const scheduler = matchHost(system, { store, registry: physicsRegistry(), tickRate: 60 });
+  const snapshots: Game.SnapshotT[] = [];
+  const match = system.ref<Message>(MATCH_KIND, matchId);
+  system.register(
+    'room',
+    defineBehavior<object, RoomMessage>({
+      initial: () => ({}),
+      handlers: {
+        join: (msg, ctx) =>
+          ctx.send<JoinAcceptedMessage>(
+            match as ActorRef,
+            {
+              type: 'JoinMatch',
+              body: new Game.JoinMatchT(matchId, msg.playerId, msg.playerId),
+            } as Message,
+          ),
+        Snapshot: (msg) => {
+          snapshots.push(msg.body);
+        },
+      },
+    }),
+  );
+  const room = await system.create<RoomMessage>('room');
+  const join = async (playerId: string) =>
+    ((await system.send(room, { type: 'join', playerId })) as JoinAcceptedMessage).body.entity;
+  let sequence = 0;
+  const input = (playerId: string, x: number, z: number) =>
+    system.tell(match, {
+      type: 'PlayerInput',
+      body: new Game.PlayerInputT(playerId, new Game.ClientInputT(++sequence, 0, new Game.Vec2T(x, z), null, 0)),
+    } as Message);
+  const nextSnapshot = async () => {
+    const seen = snapshots.length;
+    while (snapshots.length === seen) await new Promise((resolve) => setTimeout(resolve, 2));
+    return snapshots.at(-1)!;
+  };
+  return { system, scheduler, match, snapshots, join, input, nextSnapshot };
+}
+
+const position = (snapshot: Game.SnapshotT, entity: number) =>
+  snapshot.entities.find((e) => e.entity === entity)?.position;
+
+describe('a match', () => {
+  test('two players driven by input packets move their bodies the way their inputs say, and a touch scores', async () => {
+    const { system, match, join, input, nextSnapshot } = await host('m-drive');
+    const hunter = await join('hunter');
+    const runner = await join('runner');
+    assert.notEqual(hunter, runner);
+    const first = await nextSnapshot();
+    const runnerStart = position(first, runner)!;
+    let touched = false;
+    let last = first;
+    for (let tick = 0; tick < 600 && !touched; tick++) {
+      const me = position(last, hunter)!;
+      const props = last.entities.filter((e) => e.entity < 1000 && e.position);
+      const target = props.reduce((best, p) =>
+        Math.hypot(p.position!.x - me.x, p.position!.z - me.z) <
+        Math.hypot(best.position!.x - me.x, best.position!.z - me.z)
+          ? p
+          : best,
+      );
+      const dx = target.position!.x - me.x;
+      const dz = target.position!.z - me.z;
+      const length = Math.hypot(dx, dz) || 1;
+      input('hunter', dx / length, dz / length);
+      input('runner', -1, 0);
+      last = await nextSnapshot();
+      const now = position(last, hunter)!;
+      touched =
+        Math.hypot(target.position!.x - now.x, target.position!.y - now.y, target.position!.z - now.z) <=
+        TOUCH_DISTANCE;
+    }
+    assert.ok(touched, 'the hunter reached a prop');
+    last = await nextSnapshot();
+    const runnerNow = position(last, runner)!;
+    assert.ok(runnerNow.x < runnerStart.x - 1, `the runner moved left: ${runnerStart.x} → ${runnerNow.x}`);
+    assert.ok(Math.abs(runnerNow.z - runnerStart.z) < 0.5, 'and not sideways');
+    const acks = new Map(last.acks.map((a) => [a.entity, a.sequence]));
+    assert.ok(acks.get(hunter)! > 0 && acks.get(runner)! > 0, 'both players see their inputs acknowledged');
+    const stats = (await system.send(match, {
+      type: 'LeaveMatch',
+      body: new Game.LeaveMatchT('m-drive', 'hunter', Game.LeaveReason.Left),
+    } as Message)) as PlayerStatsMessage;
+    assert.ok(stats.body.score >= 1, `the hunter scored ${stats.body.score}`);
+    await system.shutdown();
+  });
+
+  test('late, duplicate and foreign inputs are dropped and refused without disturbing the match', async () => {
+    const { system, match, join, nextSnapshot } = await host('m-inputs');
+    await join('p1');
+    const send = (playerId: string, sequence: number) =>
+      system.send(match, {
+        type: 'PlayerInput',
+        body: new Game.PlayerInputT(playerId, new Game.ClientInputT(sequence, 0, new Game.Vec2T(1, 0), null, 0)),
+      } as Message);
+    await send('p1', 5);
+    await send('p1', 5);
+    await nextSnapshot();
+    await nextSnapshot();
+    await send('p1', 3);
+    await assert.rejects(send('stranger', 1), /not in match m-inputs/);
+    const snapshot = await nextSnapshot();
+    assert.equal(snapshot.acks[0]!.sequence, 5, 'the newest input applied is acknowledged; older ones are not');
+    await system.shutdown();
+  });
+});

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { TickScheduler } from '../src/tick/tick-scheduler.js';
+
+describe('TickScheduler', () => {
+  test('ticks every member from one timer, in step, with increasing tick numbers', async () => {
+    const scheduler = new TickScheduler(100);
+    const seen = new Map<string, number[]>();
+    const member = (name: string) => ({ tick: (tick: number) => seen.set(name, [...(seen.get(name) ?? []), tick]) });
+    const a = member('a');
+    const b = member('b');
+    scheduler.add(a);
+    scheduler.add(b);
+    const keepAlive = setInterval(() => {}, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    scheduler.remove(a);
+    scheduler.remove(b);
+    clearInterval(keepAlive);
+    const ticksA = seen.get('a')!;
+    assert.ok(ticksA.length >= 5, `only ${ticksA.length} ticks in 200 ms at 100 Hz`);
+    assert.deepEqual(seen.get('b'), ticksA, 'both members saw the same ticks');
+    for (let i = 1; i < ticksA.length; i++) assert.ok(ticksA[i]! > ticksA[i - 1]!);
+    assert.equal(scheduler.size, 0);
+  });
+
+  test('skips ticks it is too late for instead of running them in a burst', async () => {
+    const scheduler = new TickScheduler(200);
+    const ticks: number[] = [];
+    scheduler.add({
+      tick: (tick) => {
+        ticks.push(tick);
+        if (ticks.length === 2) {
+          const until = performance.now() + 30;
+          while (performance.now() < until);
+        }
+      },
+    });
+    const keepAlive = setInterval(() => {}, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    scheduler.stop();
+    clearInterval(keepAlive);
+    assert.ok(scheduler.stats.skipped >= 3, `${scheduler.stats.skipped} ticks skipped after a 30 ms stall at 5 ms`);
+    const gap = ticks[2]! - ticks[1]!;
+    assert.ok(gap > 1, 'the tick number jumped past the ticks that were missed');
+  });
+
+  test('refuses a nonsensical rate', () => {
+    assert.throws(() => new TickScheduler(0), /between 1 and 1000/);
+    assert.throws(() => new TickScheduler(Number.NaN), /between 1 and 1000/);
+  });
+});
