@@ -6,8 +6,9 @@ import {
   RedisMembership,
   StaticMembership,
 } from '@packetflow/actors';
+import { RedisServer } from '@packetflow/testing';
 import { benchRegistry, SECRET, type SinkMessage } from '../cluster/bench-messages.js';
-import { freePort, startChild, startRedis, stopChild } from '../cluster/child-node.js';
+import { freePort, startChild, stopChild } from '../cluster/child-node.js';
 import { tcpEchoMicros } from '../cluster/tcp-echo.js';
 import { atLeast, atMost, type Figure } from '../report.js';
 
@@ -133,7 +134,7 @@ async function tellThroughput(report: (figure: Figure) => void): Promise<void> {
 }
 
 async function membershipTimes(report: (figure: Figure) => void): Promise<void> {
-  const redis = await startRedis();
+  const redis = await RedisServer.start();
   const system = await ActorSystem.start({ nodeId: 'bench-parent', logger: quietLogger });
   const membership = new RedisMembership({ url: redis.url, cluster: 'bench', logger: quietLogger });
   const cluster = await Cluster.join(system, {

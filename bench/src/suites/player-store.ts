@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { ActorSystem } from '@packetflow/actors';
 import {
   LmdbPlayerStorage,
@@ -12,48 +9,13 @@ import {
   playerBehavior,
   RedisPlayerStorage,
 } from '@packetflow/player-store';
+import { RedisServer } from '@packetflow/testing';
 import { atLeast, type Figure } from '../report.js';
 
 const GROUP = 'player-store';
 const PLAYERS = 1000;
 const THROUGHPUT_MS = 3000;
 const LATENCY_WRITES = 2000;
-
-/** A redis-server of the bench's own, persisting as production should: AOF with appendfsync always. */
-async function startDurableRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'packetflow-bench-redis-'));
-  const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
-  args.push('--appendonly', 'yes', '--appendfsync', 'always');
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.includes('Ready to accept connections')) resolve();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 interface Measured {
   writesPerSecond: number;
@@ -100,7 +62,8 @@ async function measure(storage: PlayerStorage): Promise<Measured> {
 }
 
 export async function playerStoreSuite(report: (figure: Figure) => void): Promise<void> {
-  const redis = await startDurableRedis();
+  // Persisting as production should: AOF with appendfsync always.
+  const redis = await RedisServer.start({ appendonly: true, appendfsync: 'always' });
   const storage = new RedisPlayerStorage({ url: redis.url, prefix: 'bench:player:' });
   let redisResult: Measured;
   try {

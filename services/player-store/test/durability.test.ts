@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningNode, startNode } from '@packetflow/actors';
+import { RedisServer } from '@packetflow/testing';
 import {
   LmdbPlayerStorage,
   PlayerClient,
@@ -15,7 +16,6 @@ import {
   playerRegistry,
   RedisPlayerStorage,
 } from '../src/index.js';
-import { RedisServer } from './redis-server.js';
 import { freePort, quietLogger, ServiceProcess } from './support.js';
 
 const SECRET = 'durability-test-secret-0123456789';

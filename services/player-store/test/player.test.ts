@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ActorSystem } from '@packetflow/actors';
+import { RedisServer } from '@packetflow/testing';
 import {
   addPlayerStats,
   giveItems,
@@ -19,7 +20,6 @@ import {
   renamePlayer,
   takeItems,
 } from '../src/index.js';
-import { RedisServer } from './redis-server.js';
 
 let redis: RedisServer;
 let tempRoot: string;

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { RedisServer } from '@packetflow/testing';
 import {
   LmdbPlayerStorage,
   newPlayer,
@@ -13,7 +14,6 @@ import {
   playerStorageFromEnv,
   RedisPlayerStorage,
 } from '../src/index.js';
-import { RedisServer } from './redis-server.js';
 
 let redis: RedisServer;
 let tempRoot: string;

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-export { RedisServer } from './redis-server.js';
+export { RedisServer } from '@packetflow/testing';
 
 const running = new Set<ChildProcess>();
 process.once('exit', () => {

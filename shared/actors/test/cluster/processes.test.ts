@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { BatchCodec, createProtocolRegistry, FrameReader, type Packet } from '@packetflow/protocol';
+import { RedisServer } from '@packetflow/testing';
 import { ActorError, ActorSystem, AskTimeoutError, Cluster, RedisMembership } from '../../src/index.js';
 import { handshakePacket, newNonce, proofOf, readHandshake } from '../../src/transport/handshake.js';
 import { type Bumped, bump, bumpRegistry } from '../fixtures/bump.js';
 import { recordingLogger, waitFor } from '../helpers.js';
-import { RedisServer } from '../support/redis-server.js';
 import { HostProcess } from './host-process.js';
 
 const SECRET = 'processes-test-secret';

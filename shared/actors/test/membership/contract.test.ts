@@ -1,10 +1,10 @@
 // The Membership contract, run against every implementation: what the cluster layer may rely on whichever is used.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { RedisServer } from '@packetflow/testing';
 import type { MemberInfo, Membership } from '../../src/membership/index.js';
 import { MembershipConfigError, RedisMembership, StaticMembership } from '../../src/membership/index.js';
 import { waitFor } from '../helpers.js';
-import { RedisServer } from '../support/redis-server.js';
 import { fastTimings, ids, linesLogger, memberInfo, uniqueCluster } from './support.js';
 
 interface Implementation {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { RedisServer } from '@packetflow/testing';
 import type { Redis } from 'ioredis';
 import { MembershipConfigError, MembershipStartError, RedisMembership } from '../../src/membership/index.js';
 import { membershipKeys } from '../../src/membership/redis-scripts.js';
 import { waitFor } from '../helpers.js';
-import { RedisServer } from '../support/redis-server.js';
 import {
   fastTimings,
   ids,

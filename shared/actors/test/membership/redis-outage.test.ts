@@ -1,10 +1,10 @@
 // Redis going away and coming back empty: its own redis-server, since the test kills it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { RedisServer } from '@packetflow/testing';
 import type { MemberInfo } from '../../src/membership/index.js';
 import { membershipKeys } from '../../src/membership/redis-scripts.js';
 import { delay, waitFor } from '../helpers.js';
-import { RedisServer } from '../support/redis-server.js';
 import {
   fastTimings,
   ids,

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { RedisServer } from '@packetflow/testing';
 import { type DurableStore, LmdbStore, RedisStore, storeFromEnv } from '../../src/index.js';
-import { RedisServer } from '../support/redis-server.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
