@@ -2,7 +2,7 @@
 // checkpoints to the store (Redis with REDIS_URL, else LMDB under ./data). Configured from the environment like any
 // node (see @packetflow/actors' README, "Running a node"); PACKETFLOW_TICK_RATE sets the tick rate (30 by default).
 import { startNode, storeFromEnv } from '@packetflow/actors';
-import { physicsRegistry } from '@packetflow/physics';
+import { physicsLimits, physicsRegistry } from '@packetflow/physics';
 import { matchHost } from './match-host.js';
 
 const tickRate = Number(process.env.PACKETFLOW_TICK_RATE ?? 30);
@@ -13,4 +13,8 @@ if (!(tickRate >= 1 && tickRate <= 1000)) {
 }
 const store = storeFromEnv({ namespace: 'game-logic' });
 const registry = physicsRegistry();
-await startNode({ register: (system) => matchHost(system, { store, registry, tickRate }), registry });
+await startNode({
+  register: (system) => matchHost(system, { store, registry, tickRate }),
+  registry,
+  limits: physicsLimits,
+});

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { type ActorRef, ActorSystem, Cluster, defineBehavior, RedisMembership } from '@packetflow/actors';
-import { physicsRegistry } from '@packetflow/physics';
+import { physicsLimits, physicsRegistry } from '@packetflow/physics';
 import { Game, type JoinAcceptedMessage, type Message, type SnapshotMessage } from '@packetflow/protocol';
 import { RedisServer } from '@packetflow/testing';
 
@@ -64,6 +64,7 @@ before(async () => {
     membership: new RedisMembership({ url: redis.url, cluster: CLUSTER, logger: quiet }),
     roles: [],
     registry: physicsRegistry(),
+    limits: physicsLimits,
     logger: quiet,
   });
   await until(() => cluster.liveMembers().length === 4, 'the test to link to every host');

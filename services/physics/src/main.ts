@@ -3,10 +3,11 @@
 import { startNode } from '@packetflow/actors';
 import { physicsWorldBehavior } from './behavior.js';
 import { initPhysics } from './engine.js';
-import { PHYSICS_KIND, physicsRegistry } from './messages.js';
+import { PHYSICS_KIND, physicsLimits, physicsRegistry } from './messages.js';
 
 await initPhysics();
 await startNode({
   register: (system) => system.register(PHYSICS_KIND, physicsWorldBehavior()),
   registry: physicsRegistry(),
+  limits: physicsLimits,
 });

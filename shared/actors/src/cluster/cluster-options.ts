@@ -1,4 +1,4 @@
-import type { MessageRegistry } from '@packetflow/protocol';
+import type { Limits, MessageRegistry } from '@packetflow/protocol';
 import type { Logger } from '../behavior.js';
 import type { Membership } from '../membership/membership.js';
 
@@ -24,7 +24,11 @@ export interface ClusterOptions {
   readonly handshakeTimeoutMs?: number;
   /** Reconnect delays: full jitter between 0 and min(maxMs, baseMs × 2^attempt). */
   readonly reconnect?: { readonly baseMs?: number; readonly maxMs?: number };
-  readonly maxFrameBytes?: number;
+  /**
+   * Limits on the frames this node reads and writes (the protocol's defaults unless set); a service whose messages
+   * are large (physics snapshots) raises them, and so must every node that carries those messages.
+   */
+  readonly limits?: Partial<Limits>;
 }
 
 export interface ClusterStats {

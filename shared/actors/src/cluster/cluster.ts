@@ -72,17 +72,17 @@ export class Cluster implements RemoteRouting {
     this.nodeId = system.nodeId;
     this.logger = options.logger ?? consoleLogger('cluster');
     this.registry = options.registry ?? createProtocolRegistry();
-    const maxFrameBytes = options.maxFrameBytes ?? defaultLimits.maxFrameBytes;
+    const limits = { ...defaultLimits, ...options.limits };
     this.ctx = {
       self: { nodeId: this.nodeId, roles: options.roles ?? this.runtime.kindNames },
       secret: typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret,
       registry: this.registry,
-      codec: new BatchCodec({ maxFrameBytes }),
+      codec: new BatchCodec(limits),
       logger: this.logger,
       maxQueuedPackets: options.maxQueuedPackets ?? 262_144,
       highWaterBytes: options.highWaterBytes ?? 8 * 1024 * 1024,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
-      maxFrameBytes,
+      maxFrameBytes: limits.maxFrameBytes,
     };
     this.reconnectBaseMs = options.reconnect?.baseMs ?? 100;
     this.reconnectMaxMs = options.reconnect?.maxMs ?? 5000;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MessageRegistry } from '@packetflow/protocol';
+import type { Limits, MessageRegistry } from '@packetflow/protocol';
 import { Cluster } from '../cluster/cluster.js';
 import type { Membership } from '../membership/membership.js';
 import { RedisMembership } from '../membership/redis-membership.js';
@@ -17,6 +17,8 @@ export interface StartNodeOptions {
   logger?: NodeLogger;
   /** Codecs for every message that crosses nodes; the protocol's messages unless set. */
   registry?: MessageRegistry;
+  /** Limits on frames between nodes (see ClusterOptions.limits); the protocol's defaults unless set. */
+  limits?: Partial<Limits>;
   /** On SIGTERM or SIGINT, leave the cluster and exit; true unless set (false when several nodes share a process). */
   handleSignals?: boolean;
 }
@@ -54,6 +56,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       port: config.port,
       advertise: config.advertise,
       registry: options.registry,
+      ...(options.limits ? { limits: options.limits } : {}),
       logger,
     });
   } catch (error) {
