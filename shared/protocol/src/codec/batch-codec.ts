@@ -5,6 +5,7 @@ import { Batch } from '../generated/packet-flow/wire/batch.js';
 import { Envelope } from '../generated/packet-flow/wire/envelope.js';
 import { BatchReader, batchReaderLimits } from './batch-reader.js';
 import { defaultLimits, type Limits } from './limits.js';
+import { readU32 } from './little-endian.js';
 import type { Packet } from './packet.js';
 import { type Decoded, ErrorCode, failure, malformed, ProtocolError, tooLarge } from './protocol-error.js';
 import { copyOut } from './slab.js';
@@ -154,6 +155,7 @@ interface WrittenAddress {
 /** Distinct ids whose Address tables the encoder remembers before it starts over. */
 const ADDRESS_CACHE_SIZE = 4096;
 
+/** The length a frame's 4-byte prefix announces. */
 export function readFrameLength(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+  return readU32(bytes, at);
 }

@@ -1,6 +1,7 @@
 import type { Address } from '../address.js';
 import { tableLayouts } from '../generated/layouts.js';
 import type { Limits } from './limits.js';
+import { offsetTarget, readU16, readU32 } from './little-endian.js';
 import type { Packet } from './packet.js';
 import { malformed, type ProtocolError, tooLarge } from './protocol-error.js';
 import { decodeUtf8 } from './utf8.js';
@@ -94,14 +95,14 @@ export class BatchReader {
   private batch(): Packet[] {
     const limits = this.limits;
     if (this.end < 8) throw malformed(`buffer of ${this.end} bytes is too short for a FlatBuffer`);
-    const root = this.offsetTarget(0);
+    const root = offsetTarget(this.bytes, this.end, 0);
     this.enter(root, 'Batch', 1);
     this.table(root, 'Batch');
     const fieldOffset = this.fieldOffset(BATCH_PACKETS);
     if (fieldOffset === 0) throw malformed('Batch.packets is required but absent');
     if (fieldOffset < 4 || fieldOffset + 4 > this.tableSize) throw malformed('Batch.packets lies outside its table');
-    const vector = this.offsetTarget(root + fieldOffset);
-    const count = this.u32(vector);
+    const vector = offsetTarget(this.bytes, this.end, root + fieldOffset);
+    const count = readU32(this.bytes, vector);
     if (count > limits.maxVectorLength) {
       throw tooLarge(`Batch.packets has ${count} elements, more than ${limits.maxVectorLength}`);
     }
@@ -110,7 +111,7 @@ export class BatchReader {
     if (count > limits.maxPacketsPerBatch) this.decoding = false;
     const packets = new Array<Packet>(this.decoding ? count : 0);
     for (let i = 0; i < count; i++) {
-      const packet = this.envelope(this.offsetTarget(first + 4 * i));
+      const packet = this.envelope(offsetTarget(this.bytes, this.end, first + 4 * i));
       if (packet !== undefined) packets[i] = packet;
     }
     if (count > limits.maxPacketsPerBatch) {
@@ -131,19 +132,19 @@ export class BatchReader {
     let fieldOffset = this.fieldOffsetOf(vtable, vtableSize, ENVELOPE_TARGET);
     if (fieldOffset === 0) throw malformed('Envelope.target is required but absent');
     if (fieldOffset < 4 || fieldOffset + 4 > tableSize) throw malformed('Envelope.target lies outside its table');
-    const target = this.address(this.offsetTarget(pos + fieldOffset));
+    const target = this.address(offsetTarget(this.bytes, this.end, pos + fieldOffset));
 
     let sender: Address | undefined;
     fieldOffset = this.fieldOffsetOf(vtable, vtableSize, ENVELOPE_SENDER);
     if (fieldOffset !== 0) {
       if (fieldOffset < 4 || fieldOffset + 4 > tableSize) throw malformed('Envelope.sender lies outside its table');
-      sender = this.address(this.offsetTarget(pos + fieldOffset));
+      sender = this.address(offsetTarget(this.bytes, this.end, pos + fieldOffset));
     }
 
     fieldOffset = this.fieldOffsetOf(vtable, vtableSize, ENVELOPE_TYPE);
     if (fieldOffset === 0) throw malformed('Envelope.type is required but absent');
     if (fieldOffset < 4 || fieldOffset + 4 > tableSize) throw malformed('Envelope.type lies outside its table');
-    const typeAt = this.offsetTarget(pos + fieldOffset);
+    const typeAt = offsetTarget(this.bytes, this.end, pos + fieldOffset);
     const typeLength = this.string(typeAt, 'Envelope.type');
 
     let correlationId = 0;
@@ -153,7 +154,7 @@ export class BatchReader {
         throw malformed('Envelope.correlation_id lies outside its table');
       }
       if ((pos + fieldOffset) % 4 !== 0) throw malformed('Envelope.correlation_id is misaligned');
-      correlationId = this.u32(pos + fieldOffset);
+      correlationId = readU32(this.bytes, pos + fieldOffset);
     }
 
     let flags = 0;
@@ -161,7 +162,7 @@ export class BatchReader {
     if (fieldOffset !== 0) {
       if (fieldOffset < 4 || fieldOffset + 2 > tableSize) throw malformed('Envelope.flags lies outside its table');
       if ((pos + fieldOffset) % 2 !== 0) throw malformed('Envelope.flags is misaligned');
-      flags = this.u16(pos + fieldOffset);
+      flags = readU16(this.bytes, pos + fieldOffset);
     }
 
     let ttlMs = 0;
@@ -169,7 +170,7 @@ export class BatchReader {
     if (fieldOffset !== 0) {
       if (fieldOffset < 4 || fieldOffset + 4 > tableSize) throw malformed('Envelope.ttl_ms lies outside its table');
       if ((pos + fieldOffset) % 4 !== 0) throw malformed('Envelope.ttl_ms is misaligned');
-      ttlMs = this.u32(pos + fieldOffset);
+      ttlMs = readU32(this.bytes, pos + fieldOffset);
     }
 
     let bodyStart = 0;
@@ -177,8 +178,8 @@ export class BatchReader {
     fieldOffset = this.fieldOffsetOf(vtable, vtableSize, ENVELOPE_BODY);
     if (fieldOffset !== 0) {
       if (fieldOffset < 4 || fieldOffset + 4 > tableSize) throw malformed('Envelope.body lies outside its table');
-      const vector = this.offsetTarget(pos + fieldOffset);
-      bodyLength = this.u32(vector);
+      const vector = offsetTarget(this.bytes, this.end, pos + fieldOffset);
+      bodyLength = readU32(this.bytes, vector);
       if (bodyLength > limits.maxVectorLength) {
         throw tooLarge(`Envelope.body has ${bodyLength} elements, more than ${limits.maxVectorLength}`);
       }
@@ -227,13 +228,13 @@ export class BatchReader {
     let fieldOffset = this.fieldOffsetOf(vtable, vtableSize, ADDRESS_KIND);
     if (fieldOffset === 0) throw malformed('Address.kind is required but absent');
     if (fieldOffset < 4 || fieldOffset + 4 > tableSize) throw malformed('Address.kind lies outside its table');
-    const kindAt = this.offsetTarget(pos + fieldOffset);
+    const kindAt = offsetTarget(this.bytes, this.end, pos + fieldOffset);
     const kindLength = this.string(kindAt, 'Address.kind');
 
     fieldOffset = this.fieldOffsetOf(vtable, vtableSize, ADDRESS_ID);
     if (fieldOffset === 0) throw malformed('Address.id is required but absent');
     if (fieldOffset < 4 || fieldOffset + 4 > tableSize) throw malformed('Address.id lies outside its table');
-    const idAt = this.offsetTarget(pos + fieldOffset);
+    const idAt = offsetTarget(this.bytes, this.end, pos + fieldOffset);
     const idLength = this.string(idAt, 'Address.id');
 
     let nodeAt = 0;
@@ -241,7 +242,7 @@ export class BatchReader {
     fieldOffset = this.fieldOffsetOf(vtable, vtableSize, ADDRESS_NODE);
     if (fieldOffset !== 0) {
       if (fieldOffset < 4 || fieldOffset + 4 > tableSize) throw malformed('Address.node lies outside its table');
-      nodeAt = this.offsetTarget(pos + fieldOffset);
+      nodeAt = offsetTarget(this.bytes, this.end, pos + fieldOffset);
       nodeLength = this.string(nodeAt, 'Address.node');
     }
 
@@ -262,27 +263,6 @@ export class BatchReader {
     return undefined;
   }
 
-  private u16(at: number): number {
-    const b = this.bytes;
-    return b[at]! | (b[at + 1]! << 8);
-  }
-
-  private u32(at: number): number {
-    const b = this.bytes;
-    return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
-  }
-
-  /** As Verifier.offsetTarget. */
-  private offsetTarget(at: number): number {
-    if (at % 4 !== 0) throw malformed(`offset at ${at} is not 4-byte aligned`);
-    if (at + 4 > this.end) throw malformed(`offset at ${at} lies past the end of the buffer`);
-    const offset = this.u32(at);
-    if (offset === 0 || offset >= 0x80000000) throw malformed(`offset ${offset} at ${at} is out of range`);
-    const target = at + offset;
-    if (target + 4 > this.end) throw malformed(`offset at ${at} points past the end of the buffer`);
-    return target;
-  }
-
   /** The first checks of Verifier.table: nesting depth and the count of tables visited. */
   private enter(pos: number, name: string, depth: number): void {
     const limits = this.limits;
@@ -293,13 +273,13 @@ export class BatchReader {
 
   /** The rest of Verifier.table before its fields: the vtable and the table size. */
   private table(pos: number, name: string): void {
-    const soffset = this.u32(pos) | 0;
+    const soffset = readU32(this.bytes, pos) | 0;
     const vtable = pos - soffset;
     if (vtable < 0 || vtable + 4 > this.end || vtable % 2 !== 0) {
       throw malformed(`${name} table at ${pos} has its vtable out of range`);
     }
-    const vtableSize = this.u16(vtable);
-    const tableSize = this.u16(vtable + 2);
+    const vtableSize = readU16(this.bytes, vtable);
+    const tableSize = readU16(this.bytes, vtable + 2);
     if (vtableSize < 4 || vtableSize % 2 !== 0 || vtableSize >= 0x8000 || vtable + vtableSize > this.end) {
       throw malformed(`${name} table at ${pos} has a vtable of invalid size ${vtableSize}`);
     }
@@ -316,14 +296,14 @@ export class BatchReader {
   }
 
   private fieldOffsetOf(vtable: number, vtableSize: number, entry: number): number {
-    return entry + 2 <= vtableSize ? this.u16(vtable + entry) : 0;
+    return entry + 2 <= vtableSize ? readU16(this.bytes, vtable + entry) : 0;
   }
 
   /** As Verifier.string, with the reader's string limit. */
   private string(target: number, what: string): number {
     const maxBytes = this.limits.maxStringBytes;
     if (target % 4 !== 0) throw malformed(`${what} string is not 4-byte aligned`);
-    const length = this.u32(target);
+    const length = readU32(this.bytes, target);
     if (length > maxBytes) throw tooLarge(`${what} is ${length} bytes long, more than ${maxBytes}`);
     if (target + 4 + length + 1 > this.end) throw malformed(`${what} runs past the end of the buffer`);
     if (this.bytes[target + 4 + length] !== 0) throw malformed(`${what} is not zero-terminated`);

@@ -1,4 +1,5 @@
 import type { Limits } from './limits.js';
+import { offsetTarget, readU16, readU32 } from './little-endian.js';
 import { malformed, tooLarge } from './protocol-error.js';
 import type { FieldLayout, TableLayout } from './table-layout.js';
 
@@ -25,43 +26,22 @@ export class Verifier {
     this.end = bytes.length;
     this.tables = 0;
     if (this.end < 8) throw malformed(`buffer of ${this.end} bytes is too short for a FlatBuffer`);
-    const root = this.offsetTarget(0);
+    const root = offsetTarget(this.bytes, this.end, 0);
     this.table(root, layout, 1);
     return root;
-  }
-
-  private u16(at: number): number {
-    const b = this.bytes;
-    return b[at]! | (b[at + 1]! << 8);
-  }
-
-  private u32(at: number): number {
-    const b = this.bytes;
-    return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
-  }
-
-  /** Follows the unsigned offset stored at `at` and returns where it points, checked to leave room for 4 bytes. */
-  private offsetTarget(at: number): number {
-    if (at % 4 !== 0) throw malformed(`offset at ${at} is not 4-byte aligned`);
-    if (at + 4 > this.end) throw malformed(`offset at ${at} lies past the end of the buffer`);
-    const offset = this.u32(at);
-    if (offset === 0 || offset >= 0x80000000) throw malformed(`offset ${offset} at ${at} is out of range`);
-    const target = at + offset;
-    if (target + 4 > this.end) throw malformed(`offset at ${at} points past the end of the buffer`);
-    return target;
   }
 
   private table(pos: number, layout: TableLayout, depth: number): void {
     if (depth > this.limits.maxDepth) throw tooLarge(`tables nest deeper than ${this.limits.maxDepth}`);
     if (++this.tables > this.limits.maxTables) throw tooLarge(`buffer holds more than ${this.limits.maxTables} tables`);
     if (pos % 4 !== 0) throw malformed(`${layout.name} table at ${pos} is not 4-byte aligned`);
-    const soffset = this.u32(pos) | 0;
+    const soffset = readU32(this.bytes, pos) | 0;
     const vtable = pos - soffset;
     if (vtable < 0 || vtable + 4 > this.end || vtable % 2 !== 0) {
       throw malformed(`${layout.name} table at ${pos} has its vtable out of range`);
     }
-    const vtableSize = this.u16(vtable);
-    const tableSize = this.u16(vtable + 2);
+    const vtableSize = readU16(this.bytes, vtable);
+    const tableSize = readU16(this.bytes, vtable + 2);
     if (vtableSize < 4 || vtableSize % 2 !== 0 || vtableSize >= 0x8000 || vtable + vtableSize > this.end) {
       throw malformed(`${layout.name} table at ${pos} has a vtable of invalid size ${vtableSize}`);
     }
@@ -70,7 +50,7 @@ export class Verifier {
     }
     for (const field of layout.fields) {
       const entry = 4 + 2 * field.slot;
-      const fieldOffset = entry + 2 <= vtableSize ? this.u16(vtable + entry) : 0;
+      const fieldOffset = entry + 2 <= vtableSize ? readU16(this.bytes, vtable + entry) : 0;
       if (fieldOffset === 0) {
         if (field.required) throw malformed(`${layout.name}.${field.name} is required but absent`);
         continue;
@@ -98,19 +78,19 @@ export class Verifier {
         if (at % field.align !== 0) throw malformed(`${layout.name}.${field.name} is misaligned`);
         return;
       case 'string':
-        this.string(this.offsetTarget(at), layout, field);
+        this.string(offsetTarget(this.bytes, this.end, at), layout, field);
         return;
       case 'table':
-        this.table(this.offsetTarget(at), this.layoutOf(field.table), depth + 1);
+        this.table(offsetTarget(this.bytes, this.end, at), this.layoutOf(field.table), depth + 1);
         return;
       case 'vector':
-        this.vector(this.offsetTarget(at), field, layout, depth);
+        this.vector(offsetTarget(this.bytes, this.end, at), field, layout, depth);
         return;
     }
   }
 
   private vector(target: number, field: FieldLayout & { kind: 'vector' }, layout: TableLayout, depth: number): void {
-    const length = this.u32(target);
+    const length = readU32(this.bytes, target);
     if (length > this.limits.maxVectorLength) {
       throw tooLarge(`${layout.name}.${field.name} has ${length} elements, more than ${this.limits.maxVectorLength}`);
     }
@@ -124,7 +104,7 @@ export class Verifier {
     }
     if (first + length * 4 > this.end) throw malformed(`${layout.name}.${field.name} runs past the end of the buffer`);
     for (let i = 0; i < length; i++) {
-      const element = this.offsetTarget(first + 4 * i);
+      const element = offsetTarget(this.bytes, this.end, first + 4 * i);
       if (field.element === 'string') this.string(element, layout, field);
       else if (field.element === 'table') this.table(element, this.layoutOf(field.table), depth + 1);
     }
@@ -137,7 +117,7 @@ export class Verifier {
   private string(target: number, layout: TableLayout, field: FieldLayout): number {
     const maxBytes = this.limits.maxStringBytes;
     if (target % 4 !== 0) throw malformed(`${layout.name}.${field.name} string is not 4-byte aligned`);
-    const length = this.u32(target);
+    const length = readU32(this.bytes, target);
     if (length > maxBytes)
       throw tooLarge(`${layout.name}.${field.name} is ${length} bytes long, more than ${maxBytes}`);
     if (target + 4 + length + 1 > this.end)
