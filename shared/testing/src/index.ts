@@ -1,1 +1,2 @@
+export { freePort } from './free-port.js';
 export { RedisServer } from './redis-server.js';

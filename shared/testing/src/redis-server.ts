@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 export type RedisAppendFsync = 'always' | 'everysec' | 'no';
 
@@ -104,18 +105,6 @@ export class RedisServer {
     failed.catch(() => undefined);
     await Promise.race([waitForPing(this.port, 10_000), failed]);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port from the probe server');
-  return address.port;
 }
 
 async function waitForPing(port: number, timeoutMs: number): Promise<void> {
