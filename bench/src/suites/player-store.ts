@@ -79,7 +79,7 @@ export async function playerStoreSuite(report: (figure: Figure) => void): Promis
     unit: 'writes/s',
     target: '≥ 20 k/s',
     met: atLeast(redisResult.writesPerSecond, 20_000),
-    note: `${PLAYERS} players writing at once through their actors, one Lua script per write, auto-pipelined`,
+    note: `${PLAYERS} players writing at once through their actors, the changes of one event-loop turn in one Lua script run per connection`,
   });
   report({
     group: GROUP,

@@ -149,6 +149,41 @@ for (const backend of backends) {
         for (const [i, id] of ids.entries()) assert.equal((await storage.load(id))?.stats.score, 5 * i);
       }));
 
+    it('refuses some changes of one turn and applies the others, each whole', () =>
+      withStorage(async (storage) => {
+        const ids = ['m0', 'm1', 'm2', 'm3'];
+        await Promise.all(ids.map((id) => storage.create(newPlayer(id, id, 0))));
+        await Promise.all(ids.map((id) => storage.apply(id, 1, { items: { gem: 2, coin: 1 } }, `${id}-give`)));
+        const before = await Promise.all(ids.map((id) => storage.load(id)));
+        const outcomes = await Promise.allSettled([
+          storage.apply('m0', 2, { name: 'Zed', stats: { matches: 1, score: 2, xp: 3 }, items: { gem: -2 } }, 'x0'),
+          storage.apply('m1', 1, { stats: { matches: 1, score: 1, xp: 1 } }, 'x1'),
+          storage.apply('m2', 2, { stats: { matches: 1, score: 1, xp: 1 }, items: { coin: 1, gem: -3 } }, 'x2'),
+          storage.apply('nobody', 1, { name: 'Nil' }, 'x3'),
+          storage.apply('m3', 2, { items: { coin: -1, gem: 1 } }, 'x4'),
+        ]);
+        assert.deepEqual(
+          outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as PlayerRefusedError).code)),
+          ['ok', 'conflict', 'not_enough_items', 'no_such_player', 'ok'],
+        );
+        const m0 = await storage.load('m0');
+        assert.deepEqual(
+          { ...m0, stats: { ...m0?.stats } },
+          {
+            playerId: 'm0',
+            name: 'Zed',
+            createdAtMs: 0,
+            stats: { matches: 1, score: 2, xp: 3 },
+            items: { coin: 1 },
+            version: 3,
+          },
+        );
+        assert.deepEqual(await storage.load('m1'), before[1]);
+        assert.deepEqual(await storage.load('m2'), before[2]);
+        assert.equal(await storage.load('nobody'), undefined);
+        assert.deepEqual((await storage.load('m3'))?.items, { gem: 3 });
+        assert.equal((await storage.load('m3'))?.version, 3);
+      }));
     it('keeps unusual ids and item names intact', () =>
       withStorage(async (storage) => {
         const id = 'jöe:1/🙂 x';

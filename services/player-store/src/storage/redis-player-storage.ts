@@ -13,113 +13,243 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'name', ARGV[1], 'created', ARGV[2], 'matches', 0, 'score', 0, 'xp', 0, 'v', 1, 'op', 'create')
 return 1`;
 
-// ARGV: expected version, op id, name ('' = unchanged), matches, score, xp, then item, delta pairs.
-const APPLY = `
-local key = KEYS[1]
-local stored = redis.call('HMGET', key, 'v', 'op')
-if not stored[1] then return redis.error_reply('NOPLAYER ' .. key) end
-local version = tonumber(stored[1])
-local expected = tonumber(ARGV[1])
-if version ~= expected then
-  if version == expected + 1 and stored[2] == ARGV[2] then return 'DUP' end
-  return redis.error_reply('CONFLICT ' .. version)
+/**
+ * A batch of changes, one per key, each checked and applied on its own (one refused leaves the others alone), all in
+ * one script run: one command to parse, one reply, one MULTI/EXEC in the AOF and one fsync for the lot. Per change,
+ * ARGV holds: expected version, op id, name ('' = unchanged), matches, score, xp, number of items, then item, delta
+ * pairs. Per change the reply holds 'OK', 'DUP' (already applied by this op id), 'NOPLAYER', 'CONFLICT <version>'
+ * or 'NEGATIVE <item>'. Every check of a change comes before its one HSET (and HDEL of items gone to zero).
+ */
+const APPLY_BATCH = `
+local results = {}
+local a = 1
+for k = 1, #KEYS do
+  local key = KEYS[k]
+  local expected = tonumber(ARGV[a])
+  local op = ARGV[a + 1]
+  local name = ARGV[a + 2]
+  local dm, ds, dx = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5])
+  local n = tonumber(ARGV[a + 6])
+  local first = a + 7
+  a = first + 2 * n
+  local fields = {'v', 'op', 'matches', 'score', 'xp'}
+  for i = 0, n - 1 do fields[6 + i] = 'i:' .. ARGV[first + 2 * i] end
+  local stored = redis.call('HMGET', key, unpack(fields))
+  local result = 'OK'
+  if not stored[1] then
+    result = 'NOPLAYER'
+  else
+    local version = tonumber(stored[1])
+    if version ~= expected then
+      if version == expected + 1 and stored[2] == op then result = 'DUP' else result = 'CONFLICT ' .. version end
+    else
+      local set = {'v', version + 1, 'op', op}
+      local gone = {}
+      local counts = {}
+      for i = 0, n - 1 do
+        local field = fields[6 + i]
+        local count = (counts[field] or tonumber(stored[6 + i] or '0')) + tonumber(ARGV[first + 2 * i + 1])
+        if count < 0 then result = 'NEGATIVE ' .. ARGV[first + 2 * i]; break end
+        counts[field] = count
+      end
+      if result == 'OK' then
+        for field, count in pairs(counts) do
+          if count == 0 then gone[#gone + 1] = field else set[#set + 1] = field; set[#set + 1] = count end
+        end
+        if name ~= '' then set[#set + 1] = 'name'; set[#set + 1] = name end
+        if dm ~= 0 then set[#set + 1] = 'matches'; set[#set + 1] = tonumber(stored[3] or '0') + dm end
+        if ds ~= 0 then set[#set + 1] = 'score'; set[#set + 1] = tonumber(stored[4] or '0') + ds end
+        if dx ~= 0 then set[#set + 1] = 'xp'; set[#set + 1] = tonumber(stored[5] or '0') + dx end
+        if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
+        redis.call('HSET', key, unpack(set))
+      end
+    end
+  end
+  results[k] = result
 end
-local counts = {}
-for i = 7, #ARGV, 2 do
-  local field = 'i:' .. ARGV[i]
-  local count = tonumber(redis.call('HGET', key, field) or '0') + tonumber(ARGV[i + 1])
-  if count < 0 then return redis.error_reply('NEGATIVE ' .. ARGV[i]) end
-  counts[field] = count
-end
-for field, count in pairs(counts) do
-  if count == 0 then redis.call('HDEL', key, field) else redis.call('HSET', key, field, count) end
-end
-if ARGV[3] ~= '' then redis.call('HSET', key, 'name', ARGV[3]) end
-if ARGV[4] ~= '0' then redis.call('HINCRBY', key, 'matches', ARGV[4]) end
-if ARGV[5] ~= '0' then redis.call('HINCRBY', key, 'score', ARGV[5]) end
-if ARGV[6] ~= '0' then redis.call('HINCRBY', key, 'xp', ARGV[6]) end
-redis.call('HSET', key, 'v', version + 1, 'op', ARGV[2])
-return 'OK'`;
+return results`;
+
+/** Changes one batch script carries at most, so that one run stays short (Redis serves nobody else meanwhile). */
+const MAX_BATCH = 256;
+
+interface PendingChange {
+  readonly playerId: string;
+  readonly key: string;
+  readonly expectedVersion: number;
+  readonly args: readonly string[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
 
 interface PlayerCommands {
   createPlayer(key: string, name: string, created: string): Promise<number>;
-  applyPlayer(key: string, ...args: string[]): Promise<string>;
+  applyPlayers(keyCount: number, ...keysAndArgs: string[]): Promise<string[]>;
 }
+
+/** Connections unless `connections` says otherwise; see the class comment for why more than one. */
+export const DEFAULT_REDIS_CONNECTIONS = 4;
 
 /**
  * Players in Redis through ioredis. A write resolves once Redis has answered its script: applied, and with
  * `appendonly yes` + `appendfsync always` on the server, fsynced to the AOF before that answer. Concurrent writes
- * of many players are pipelined on one connection. Commands caught by a dropped connection are sent again on
- * reconnect; the version and op id make that safe (a change applied before the drop is not applied twice).
+ * of many players are pipelined. Commands caught by a dropped connection are sent again on reconnect; the version
+ * and op id make that safe (a change applied before the drop is not applied twice).
+ *
+ * Writes are batched: the changes of one event-loop turn (a thousand players writing at once) go to Redis as one
+ * script run per connection (at most `MAX_BATCH` changes each), not one script per change: one command to parse,
+ * one reply to read, one MULTI/EXEC in the AOF. Each change in a batch is still checked and applied on its own, and
+ * each caller hears of its own change only after Redis answered the batch, i.e. after the fsync.
+ *
+ * Players are spread over `connections` connections by a hash of their id, so all commands of one player keep their
+ * order on one connection. More than one because Redis reads at most 16 KB from a client per event-loop iteration
+ * and fsyncs the AOF once per iteration that wrote: with several connections, one iteration reads and runs the
+ * batches of several, and they share one fsync.
  */
 export class RedisPlayerStorage implements PlayerStorage {
   readonly backend = 'redis';
+  /** The first connection (players hashed to slot 0 use it; tests read through it). */
   readonly client: Redis;
-  private readonly commands: PlayerCommands;
+  readonly clients: readonly Redis[];
+  private readonly commands: readonly PlayerCommands[];
   private closed = false;
 
-  constructor(options: { url: string; prefix?: string; redis?: RedisOptions }) {
+  constructor(options: { url: string; prefix?: string; connections?: number; redis?: RedisOptions }) {
     this.prefix = options.prefix ?? 'packetflow:player:';
-    // Auto-pipelining: the commands of one event-loop turn (many players writing at once) go out in one write.
-    this.client = new Redis(options.url, { enableAutoPipelining: true, ...options.redis });
-    this.client.on('error', () => {}); // ioredis reconnects by itself; an unheard 'error' would end the process
-    this.client.defineCommand('createPlayer', { numberOfKeys: 1, lua: CREATE });
-    this.client.defineCommand('applyPlayer', { numberOfKeys: 1, lua: APPLY });
-    this.commands = this.client as unknown as PlayerCommands;
+    const count = options.connections ?? DEFAULT_REDIS_CONNECTIONS;
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`connections: expected a positive integer, got ${count}`);
+    const clients: Redis[] = [];
+    for (let i = 0; i < count; i++) {
+      // Auto-pipelining: the commands of one event-loop turn (many players writing at once) go out in one write.
+      const client = new Redis(options.url, { enableAutoPipelining: true, ...options.redis });
+      client.on('error', () => {}); // ioredis reconnects by itself; an unheard 'error' would end the process
+      client.defineCommand('createPlayer', { numberOfKeys: 1, lua: CREATE });
+      client.defineCommand('applyPlayers', { lua: APPLY_BATCH });
+      clients.push(client);
+    }
+    this.clients = clients;
+    this.client = clients[0]!;
+    this.commands = clients as unknown as PlayerCommands[];
+    this.pending = clients.map(() => []);
   }
 
   private readonly prefix: string;
+  /** Per connection, the changes waiting for the next batch. */
+  private readonly pending: PendingChange[][];
+  private flushScheduled = false;
 
   keyOf(playerId: string): string {
     return this.prefix + playerId;
   }
 
+  /** The connection of one player: always the same one, so its commands stay in order. */
+  private slotOf(playerId: string): number {
+    if (this.clients.length === 1) return 0;
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < playerId.length; i++) hash = Math.imul(hash ^ playerId.charCodeAt(i), 0x01000193);
+    return (hash >>> 0) % this.clients.length;
+  }
+
   async load(playerId: string): Promise<PlayerRecord | undefined> {
-    const hash = await this.client.hgetall(this.keyOf(playerId));
+    const hash = await this.clients[this.slotOf(playerId)]!.hgetall(this.keyOf(playerId));
     return hash.v === undefined ? undefined : toRecord(playerId, hash);
   }
 
   async create(record: PlayerRecord): Promise<PlayerRecord> {
-    await this.commands.createPlayer(this.keyOf(record.playerId), record.name, String(record.createdAtMs));
+    await this.commands[this.slotOf(record.playerId)]!.createPlayer(
+      this.keyOf(record.playerId),
+      record.name,
+      String(record.createdAtMs),
+    );
     const stored = await this.load(record.playerId);
     if (!stored) throw new Error(`player ${record.playerId} vanished right after its creation`);
     return stored;
   }
 
-  async apply(playerId: string, expectedVersion: number, change: PlayerChange, opId: string): Promise<void> {
-    const stats = change.stats ?? { matches: 0, score: 0, xp: 0 };
-    const args = [String(expectedVersion), opId, change.name ?? '', String(stats.matches), String(stats.score)];
-    args.push(String(stats.xp));
-    for (const [item, delta] of Object.entries(change.items ?? {})) args.push(item, String(delta));
-    try {
-      await this.commands.applyPlayer(this.keyOf(playerId), ...args);
-    } catch (error) {
-      // Redis puts "ERR " before a script's error without a code of its own; accept either form.
-      const match = /^(?:ERR )?(NOPLAYER|CONFLICT|NEGATIVE) (.*)$/s.exec(error instanceof Error ? error.message : '');
-      if (match?.[1] === 'NOPLAYER')
-        throw new PlayerRefusedError('no_such_player', `player ${playerId} does not exist`);
-      if (match?.[1] === 'CONFLICT') {
-        throw new PlayerRefusedError(
-          'conflict',
-          `player ${playerId} was changed elsewhere (version ${match[2]}, expected ${expectedVersion}); try again`,
-        );
+  /**
+   * Queues the change for the batch of its connection, sent once the current event-loop turn is over (so the
+   * changes of all players that write in one turn share one script run), and resolves once Redis has answered it.
+   */
+  apply(playerId: string, expectedVersion: number, change: PlayerChange, opId: string): Promise<void> {
+    const stats = change.stats;
+    const args = [String(expectedVersion), opId, change.name ?? ''];
+    if (stats) args.push(String(stats.matches), String(stats.score), String(stats.xp));
+    else args.push('0', '0', '0');
+    const items = change.items ? Object.entries(change.items) : [];
+    args.push(String(items.length));
+    for (const [item, delta] of items) args.push(item, String(delta));
+    const key = this.keyOf(playerId);
+    return new Promise<void>((resolve, reject) => {
+      this.pending[this.slotOf(playerId)]!.push({ playerId, key, expectedVersion, args, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
       }
-      if (match?.[1] === 'NEGATIVE') {
-        throw new PlayerRefusedError('not_enough_items', `the store holds too few ${match[2]} to take them`);
+    });
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    for (let slot = 0; slot < this.pending.length; slot++) {
+      const queue = this.pending[slot]!;
+      if (queue.length === 0) continue;
+      this.pending[slot] = [];
+      for (let start = 0; start < queue.length; start += MAX_BATCH) {
+        this.send(slot, queue.length <= MAX_BATCH ? queue : queue.slice(start, start + MAX_BATCH));
       }
-      throw error;
     }
+  };
+
+  private send(slot: number, batch: readonly PendingChange[]): void {
+    const keysAndArgs: string[] = [];
+    for (const change of batch) keysAndArgs.push(change.key);
+    for (const change of batch) for (const arg of change.args) keysAndArgs.push(arg);
+    this.commands[slot]!.applyPlayers(batch.length, ...keysAndArgs).then(
+      (results) => {
+        for (let i = 0; i < batch.length; i++) {
+          const change = batch[i]!;
+          const result = results[i];
+          if (result === 'OK' || result === 'DUP') change.resolve();
+          else change.reject(refusalOf(change, String(result)));
+        }
+      },
+      (error: unknown) => {
+        for (const change of batch) change.reject(error);
+      },
+    );
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect();
-    }
+    this.flush(); // changes still waiting for their batch go out before QUIT
+    await Promise.all(
+      this.clients.map(async (client) => {
+        try {
+          await client.quit();
+        } catch {
+          client.disconnect();
+        }
+      }),
+    );
   }
+}
+
+function refusalOf(change: PendingChange, result: string): Error {
+  const space = result.indexOf(' ');
+  const code = space < 0 ? result : result.slice(0, space);
+  const detail = space < 0 ? '' : result.slice(space + 1);
+  const { playerId, expectedVersion } = change;
+  if (code === 'NOPLAYER') return new PlayerRefusedError('no_such_player', `player ${playerId} does not exist`);
+  if (code === 'CONFLICT') {
+    return new PlayerRefusedError(
+      'conflict',
+      `player ${playerId} was changed elsewhere (version ${detail}, expected ${expectedVersion}); try again`,
+    );
+  }
+  if (code === 'NEGATIVE')
+    return new PlayerRefusedError('not_enough_items', `the store holds too few ${detail} to take them`);
+  return new Error(`player ${playerId}: unexpected answer from the apply script: ${result}`);
 }
 
 function toRecord(playerId: string, hash: Record<string, string>): PlayerRecord {
