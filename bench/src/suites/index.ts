@@ -1,6 +1,7 @@
 import type { Figure } from '../report.js';
 import { actorSuite } from './actors.js';
 import { clusterSuite } from './cluster.js';
+import { gameLogicSuite } from './game-logic.js';
 import { physicsSuite } from './physics.js';
 import { playerStoreSuite } from './player-store.js';
 import { protocolSuite } from './protocol.js';
@@ -10,6 +11,7 @@ export type Suite = (report: (figure: Figure) => void) => Promise<void>;
 export const suites: Record<string, Suite> = {
   actors: actorSuite,
   cluster: clusterSuite,
+  'game-logic': gameLogicSuite,
   physics: physicsSuite,
   'player-store': playerStoreSuite,
   protocol: protocolSuite,
