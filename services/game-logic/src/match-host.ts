@@ -18,7 +18,9 @@ export interface MatchHostOptions {
 
 /** Registers the match kind on a system with one tick scheduler for all its matches; returns the scheduler. */
 export function matchHost(system: ActorSystem, options: MatchHostOptions): TickScheduler {
-  const scheduler = new TickScheduler(options.tickRate ?? 30);
+  const scheduler = new TickScheduler(options.tickRate ?? 30, (error) =>
+    options.logger?.error('a match tick failed', { error: String(error) }),
+  );
   system.register(
     MATCH_KIND,
     matchBehavior({

@@ -44,6 +44,42 @@ describe('TickScheduler', () => {
     assert.ok(gap > 1, 'the tick number jumped past the ticks that were missed');
   });
 
+  test('a member added after an idle spell is ticked at once, with tick numbers that keep counting', async () => {
+    const scheduler = new TickScheduler(100);
+    const first: number[] = [];
+    const member = { tick: (tick: number) => first.push(tick) };
+    scheduler.add(member);
+    const keepAlive = setInterval(() => {}, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    scheduler.remove(member);
+    const later: number[] = [];
+    scheduler.add({ tick: (tick: number) => later.push(tick) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    scheduler.stop();
+    clearInterval(keepAlive);
+    assert.ok(later.length >= 3, `${later.length} ticks in the 100 ms after re-adding`);
+    assert.ok(later[0]! > first.at(-1)!, 'tick numbers did not start over');
+  });
+
+  test('a member whose tick throws does not stop the others', async () => {
+    const errors: unknown[] = [];
+    const scheduler = new TickScheduler(100, (error) => errors.push(error));
+    let ticks = 0;
+    scheduler.add({
+      tick: () => {
+        throw new Error('broken match');
+      },
+    });
+    scheduler.add({ tick: () => ticks++ });
+    const keepAlive = setInterval(() => {}, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    scheduler.stop();
+    clearInterval(keepAlive);
+    assert.ok(ticks >= 3);
+    assert.equal(errors.length, scheduler.stats.failures);
+    assert.ok(scheduler.stats.failures >= 3);
+  });
+
   test('refuses a nonsensical rate', () => {
     assert.throws(() => new TickScheduler(0), /between 1 and 1000/);
     assert.throws(() => new TickScheduler(Number.NaN), /between 1 and 1000/);

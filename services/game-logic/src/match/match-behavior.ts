@@ -6,7 +6,7 @@ import {
   type Logger,
   RefusedError,
 } from '@packetflow/actors';
-import { Game, type MessageRegistry } from '@packetflow/protocol';
+import { Game, keyHash, type MessageRegistry } from '@packetflow/protocol';
 import type { Ticking, TickScheduler } from '../tick/tick-scheduler.js';
 import { checkpointKey, type MatchMessage, type TickMessage } from './match-messages.js';
 import { MatchState, PlayerState } from './match-state.js';
@@ -65,7 +65,6 @@ export function matchBehavior(options: MatchOptions) {
     const checkpoint = decoded.value.body as Game.MatchCheckpointT;
     await physics.restore(ctx, state.matchId, Uint8Array.from(checkpoint.physics), checkpoint.tick);
     state.tick = checkpoint.tick;
-    state.lastCheckpointTick = checkpoint.tick;
     for (const slot of checkpoint.players) {
       const player = new PlayerState(slot.playerId as string, slot.entity, state.inputStats);
       player.queue.lastApplied = slot.lastSequence;
@@ -90,15 +89,47 @@ export function matchBehavior(options: MatchOptions) {
     scheduler.remove(ticker);
   }
 
-  async function checkpoint(ctx: Ctx): Promise<void> {
+  /**
+   * Writes a checkpoint. The world snapshot is taken inside the handler so it matches the players' state; the
+   * store write runs on while the match ticks on, one at a time, unless the caller must wait for it.
+   */
+  async function checkpoint(ctx: Ctx, wait: boolean): Promise<void> {
     const state = ctx.state;
     const world = await physics.snapshot(ctx, state.matchId);
     const slots = [...state.players.values()].map(
       (p) => new Game.PlayerSlotT(p.playerId, p.entity, p.queue.lastApplied, p.score),
     );
     const body = new Game.MatchCheckpointT(state.matchId, state.tick, slots, [...world]);
-    await store.put(checkpointKey(state.matchId), registry.encode({ type: 'MatchCheckpoint', body }));
-    state.lastCheckpointTick = state.tick;
+    const bytes = registry.encode({ type: 'MatchCheckpoint', body });
+    const previous = state.checkpointing;
+    const write = (async () => {
+      await previous;
+      await store.put(checkpointKey(state.matchId), bytes);
+    })();
+    state.checkpointing = write;
+    write.then(
+      () => {
+        if (state.checkpointing === write) state.checkpointing = null;
+      },
+      (error: unknown) => {
+        if (state.checkpointing === write) state.checkpointing = null;
+        options.logger?.error('match checkpoint failed', { match: state.matchId, error: String(error) });
+      },
+    );
+    if (wait) await write;
+  }
+
+  /**
+   * Whether the host's clock crossed this match's checkpoint boundary since its last checkpoint. Each match's
+   * boundaries are offset by a hash of its id, so matches that started together do not all write in the same tick.
+   */
+  function checkpointDue(state: MatchState, clock: number): boolean {
+    const offset = keyHash('match', state.matchId) % checkpointEvery;
+    const due =
+      Math.floor((clock + offset) / checkpointEvery) !==
+      Math.floor((state.lastCheckpointClock + offset) / checkpointEvery);
+    if (due || state.lastCheckpointClock === 0) state.lastCheckpointClock = clock;
+    return due && state.checkpointing === null;
   }
 
   async function onTick(msg: TickMessage, ctx: Ctx): Promise<void> {
@@ -128,7 +159,7 @@ export function matchBehavior(options: MatchOptions) {
       [...state.transforms.values()],
     );
     for (const room of state.subscribers.values()) ctx.tell(room, { type: 'Snapshot', body: snapshot } as never);
-    if (state.tick - state.lastCheckpointTick >= checkpointEvery) await checkpoint(ctx);
+    if (checkpointDue(state, msg.tick)) await checkpoint(ctx, false);
   }
 
   return defineBehavior<MatchState, MatchMessage>({
@@ -145,7 +176,7 @@ export function matchBehavior(options: MatchOptions) {
           const entity = await physics.addPlayer(ctx, state.matchId, playerId);
           player = new PlayerState(playerId, entity, state.inputStats);
           state.players.set(playerId, player);
-          await checkpoint(ctx);
+          await checkpoint(ctx, true);
         }
         startTicking(ctx);
         return {
@@ -169,7 +200,7 @@ export function matchBehavior(options: MatchOptions) {
         state.transforms.delete(player.entity);
         await physics.removePlayer(ctx, state.matchId, player.playerId);
         if (state.players.size === 0) stopTicking(state.matchId);
-        await checkpoint(ctx);
+        await checkpoint(ctx, true);
         return { type: 'PlayerStats', body: new Game.PlayerStatsT(player.playerId, 1, player.score, player.score) };
       },
       PlayerInput: async (msg, ctx) => {

@@ -29,7 +29,10 @@ export class MatchState {
   readonly touching = new Map<number, Set<number>>();
   readonly inputStats: InputStats = { applied: 0, late: 0, duplicate: 0, overflow: 0 };
   tick = 0;
-  lastCheckpointTick = 0;
+  /** The scheduler tick of the last checkpoint; checkpoints follow the host's clock, not the match's own ticks. */
+  lastCheckpointClock = 0;
+  /** A checkpoint write still on its way to the store; the next one waits for it. */
+  checkpointing: Promise<void> | null = null;
   /** Whether the checkpoint (if any) has been read since this activation began. */
   loaded = false;
   /** Ticks dropped because the match was still busy with an earlier one. */

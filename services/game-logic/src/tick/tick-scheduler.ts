@@ -7,6 +7,8 @@ export interface TickStats {
   ticks: number;
   /** Ticks that started late by more than one period and were skipped to catch up. */
   skipped: number;
+  /** Members whose tick threw. */
+  failures: number;
   /** Lateness of each tick start behind its schedule, ms, for the last `window` ticks. */
   lateness: number[];
 }
@@ -18,14 +20,17 @@ export interface TickStats {
  */
 export class TickScheduler {
   readonly periodMs: number;
-  readonly stats: TickStats = { ticks: 0, skipped: 0, lateness: [] };
+  readonly stats: TickStats = { ticks: 0, skipped: 0, failures: 0, lateness: [] };
   private readonly members = new Set<Ticking>();
   private timer: NodeJS.Timeout | null = null;
   private origin = 0;
   private tickNumber = 0;
   private readonly window = 4096;
 
-  constructor(readonly rateHz: number) {
+  constructor(
+    readonly rateHz: number,
+    private readonly onError?: (error: unknown) => void,
+  ) {
     if (!(rateHz > 0 && rateHz <= 1000)) throw new Error(`tick rate must be between 1 and 1000 Hz, got ${rateHz}`);
     this.periodMs = 1000 / rateHz;
   }
@@ -34,7 +39,7 @@ export class TickScheduler {
     return this.members.size;
   }
 
-  /** The number of the tick that runs next. */
+  /** The number of the last tick run (0 before the first). */
   get currentTick(): number {
     return this.tickNumber;
   }
@@ -55,7 +60,8 @@ export class TickScheduler {
   }
 
   private start(): void {
-    this.origin = performance.now();
+    // Tick numbers keep counting across idle spells; the schedule restarts from now at the current number.
+    this.origin = performance.now() - this.tickNumber * this.periodMs;
     this.schedule();
   }
 
@@ -78,7 +84,15 @@ export class TickScheduler {
     const lateness = this.stats.lateness;
     lateness.push(Math.max(0, late));
     if (lateness.length > this.window) lateness.splice(0, lateness.length - this.window);
-    for (const member of this.members) member.tick(this.tickNumber, due);
+    for (const member of this.members) {
+      try {
+        member.tick(this.tickNumber, due);
+      } catch (error) {
+        // One member's failure must not stop the clock for every other match on the host.
+        this.stats.failures++;
+        this.onError?.(error);
+      }
+    }
     if (this.members.size > 0) this.schedule();
     else this.timer = null;
   }
