@@ -1,4 +1,4 @@
-import { type ActorContext, type Behavior, defineBehavior } from '@packetflow/actors';
+import { type ActorContext, type Behavior, defineBehavior, RefusedError } from '@packetflow/actors';
 import { Game } from '@packetflow/protocol';
 import { type PhysicsEngine, physicsEngine } from './engine.js';
 import type { PhysicsMessage, PhysicsSnapshotMessage } from './messages.js';
@@ -26,14 +26,15 @@ function text(value: string | Uint8Array | null): string {
 function sameMatch(ctx: ActorContext<PhysicsActorState, PhysicsMessage>, matchId: string | Uint8Array | null): void {
   const id = text(matchId);
   if (id !== ctx.state.matchId)
-    throw new Error(`message for match ${JSON.stringify(id)} sent to the physics world of ${ctx.state.matchId}`);
+    throw new RefusedError(`message for match ${JSON.stringify(id)} sent to the physics world of ${ctx.state.matchId}`);
 }
 
 /**
  * The `physics` actor kind: one PhysicsWorld per match (actor id = match id).
  *
- * A refused message changes nothing, and the world lives outside the actor's state: when a handler throws, the
- * runtime's restart re-runs `initial`, which finds the same world again instead of resetting the match. A world is
+ * A refused message is answered with a RefusedError and changes nothing. The world lives outside the actor's state,
+ * so when a handler fails for another reason the runtime's restart re-runs `initial`, which finds the same world
+ * again instead of resetting the match. A world is
  * freed when its actor goes idle, on PhysicsClose, or when it is replaced by PhysicsRestore.
  */
 export function physicsWorldBehavior(

@@ -1,5 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { RigidBody, World } from '@dimforge/rapier3d-compat';
+import { RefusedError } from '@packetflow/actors';
 import { Game } from '@packetflow/protocol';
 import type { PhysicsEngine } from './engine.js';
 import { FIRST_PLAYER_ENTITY, FIRST_PROP_ENTITY, isPlayerEntity, MAX_ENTITY, MAX_PROPS } from './entities.js';
@@ -202,12 +203,13 @@ export class PhysicsWorld {
    */
   addPlayer(playerId: string): number {
     this.alive();
-    if (typeof playerId !== 'string' || playerId.length === 0) throw new Error('player id must be a non-empty string');
+    if (typeof playerId !== 'string' || playerId.length === 0)
+      throw new RefusedError('player id must be a non-empty string');
     const existing = this.players.get(playerId);
     if (existing !== undefined) return existing;
     if (this.players.size >= this.options.maxPlayers)
-      throw new Error(`the world is full: ${this.options.maxPlayers} players at most`);
-    if (this.nextPlayer > MAX_ENTITY) throw new Error('player entity numbers are exhausted');
+      throw new RefusedError(`the world is full: ${this.options.maxPlayers} players at most`);
+    if (this.nextPlayer > MAX_ENTITY) throw new RefusedError('player entity numbers are exhausted');
     const entity = this.nextPlayer++;
     const R = this.engine.rapier;
     const slot = (entity - FIRST_PLAYER_ENTITY) % 8;
@@ -234,7 +236,7 @@ export class PhysicsWorld {
   removePlayer(playerId: string): number {
     this.alive();
     const entity = this.players.get(playerId);
-    if (entity === undefined) throw new Error(`player ${playerId} is not in this physics world`);
+    if (entity === undefined) throw new RefusedError(`player ${playerId} is not in this physics world`);
     const body = this.bodies.get(entity) as RigidBody;
     this.world.removeRigidBody(body);
     this.bodies.delete(entity);
@@ -260,15 +262,15 @@ export class PhysicsWorld {
   step(tick: number, inputs: readonly BodyInputLike[]): Game.EntityTransformT[] {
     this.alive();
     if (!(Number.isInteger(tick) && tick >= 0 && tick <= MAX_ENTITY))
-      throw new Error(`tick must be an integer 0–${MAX_ENTITY}, got ${tick}`);
-    if (tick <= this.last) throw new Error(`tick ${tick} does not come after the last step's tick ${this.last}`);
+      throw new RefusedError(`tick must be an integer 0–${MAX_ENTITY}, got ${tick}`);
+    if (tick <= this.last) throw new RefusedError(`tick ${tick} does not come after the last step's tick ${this.last}`);
     const byEntity = this.inputByEntity;
     byEntity.clear();
     for (const input of inputs) {
       const entity = input.entity;
       if (!this.playerIds.has(entity)) {
         byEntity.clear();
-        throw new Error(
+        throw new RefusedError(
           isPlayerEntity(entity)
             ? `entity ${entity} is not a player in this physics world`
             : `entity ${entity} is not a player entity (players are numbered from ${FIRST_PLAYER_ENTITY})`,
@@ -276,16 +278,16 @@ export class PhysicsWorld {
       }
       if (byEntity.has(entity)) {
         byEntity.clear();
-        throw new Error(`two inputs for entity ${entity} in one step`);
+        throw new RefusedError(`two inputs for entity ${entity} in one step`);
       }
       const move = input.move;
       if (move !== null && !(Number.isFinite(move.x) && Number.isFinite(move.y))) {
         byEntity.clear();
-        throw new Error(`entity ${entity}: move must be finite, got (${move.x}, ${move.y})`);
+        throw new RefusedError(`entity ${entity}: move must be finite, got (${move.x}, ${move.y})`);
       }
       if (!(Number.isInteger(input.buttons) && input.buttons >= 0 && input.buttons <= MAX_ENTITY)) {
         byEntity.clear();
-        throw new Error(`entity ${entity}: buttons must be a uint32 bit set, got ${input.buttons}`);
+        throw new RefusedError(`entity ${entity}: buttons must be a uint32 bit set, got ${input.buttons}`);
       }
       byEntity.set(entity, input);
     }
@@ -382,7 +384,7 @@ export class PhysicsWorld {
   /** Whether a body is asleep (at rest). */
   isSleeping(entity: number): boolean {
     const body = this.bodies.get(entity);
-    if (body === undefined) throw new Error(`no entity ${entity} in this physics world`);
+    if (body === undefined) throw new RefusedError(`no entity ${entity} in this physics world`);
     return body.isSleeping();
   }
 
@@ -417,53 +419,55 @@ export class PhysicsWorld {
   /** A world from `snapshot()` bytes, continuing exactly where the original was. Throws on bytes it cannot use. */
   static restore(engine: PhysicsEngine, bytes: Uint8Array): PhysicsWorld {
     if (!(bytes instanceof Uint8Array) || bytes.length < SNAPSHOT_HEADER)
-      throw new Error('not a physics snapshot: too short');
+      throw new RefusedError('not a physics snapshot: too short');
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (view.getUint32(0, true) !== SNAPSHOT_MAGIC) throw new Error('not a physics snapshot: bad magic');
+    if (view.getUint32(0, true) !== SNAPSHOT_MAGIC) throw new RefusedError('not a physics snapshot: bad magic');
     const version = view.getUint32(4, true);
-    if (version !== SNAPSHOT_VERSION) throw new Error(`unsupported physics snapshot format version ${version}`);
+    if (version !== SNAPSHOT_VERSION) throw new RefusedError(`unsupported physics snapshot format version ${version}`);
     const metaLength = view.getUint32(8, true);
     let payload: Buffer;
     try {
       payload = inflateRawSync(bytes.subarray(SNAPSHOT_HEADER), { maxOutputLength: 64 * 1024 * 1024 });
     } catch (error) {
-      throw new Error(`physics snapshot is corrupt: ${(error as Error).message}`);
+      throw new RefusedError(`physics snapshot is corrupt: ${(error as Error).message}`);
     }
-    if (metaLength > payload.length) throw new Error('physics snapshot is corrupt: metadata overruns the payload');
+    if (metaLength > payload.length)
+      throw new RefusedError('physics snapshot is corrupt: metadata overruns the payload');
     let meta: SnapshotMeta;
     try {
       meta = JSON.parse(payload.subarray(0, metaLength).toString('utf8')) as SnapshotMeta;
     } catch {
-      throw new Error('physics snapshot is corrupt: unreadable metadata');
+      throw new RefusedError('physics snapshot is corrupt: unreadable metadata');
     }
     const tag = engineTag(engine);
     if (meta.engine !== tag)
-      throw new Error(`physics snapshot was taken by Rapier ${meta.engine}; this host runs ${tag}`);
+      throw new RefusedError(`physics snapshot was taken by Rapier ${meta.engine}; this host runs ${tag}`);
     const options = resolveOptions(meta.options);
     const rapierBytes = new Uint8Array(payload.buffer, payload.byteOffset + metaLength, payload.length - metaLength);
     let world: World;
     try {
       world = engine.rapier.World.restoreSnapshot(rapierBytes);
     } catch (error) {
-      throw new Error(`Rapier could not restore the physics snapshot: ${(error as Error).message}`);
+      throw new RefusedError(`Rapier could not restore the physics snapshot: ${(error as Error).message}`);
     }
-    if (!world) throw new Error('Rapier could not restore the physics snapshot');
+    if (!world) throw new RefusedError('Rapier could not restore the physics snapshot');
     const self = new PhysicsWorld(engine, options, world);
     try {
       for (const [entity, handle] of meta.bodies) {
         const body = world.getRigidBody(handle);
-        if (!body) throw new Error(`physics snapshot is corrupt: no body for entity ${entity}`);
+        if (!body) throw new RefusedError(`physics snapshot is corrupt: no body for entity ${entity}`);
         self.track(entity, body);
       }
       for (const [playerId, entity] of meta.players) {
-        if (!self.bodies.has(entity)) throw new Error(`physics snapshot is corrupt: no body for player ${playerId}`);
+        if (!self.bodies.has(entity))
+          throw new RefusedError(`physics snapshot is corrupt: no body for player ${playerId}`);
         self.players.set(playerId, entity);
         self.playerIds.set(entity, playerId);
       }
       for (const [entity, ...values] of meta.reported) {
         const last = self.reported.get(entity as number);
         if (last === undefined || values.length !== 8)
-          throw new Error('physics snapshot is corrupt: reported transforms');
+          throw new RefusedError('physics snapshot is corrupt: reported transforms');
         last.set(values.map((v) => (v === null ? Number.NaN : v)));
       }
       self.last = meta.lastTick;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ActorSystem, HandlerError, PacketEndpoint } from '@packetflow/actors';
+import { ActorSystem, PacketEndpoint, RefusedError } from '@packetflow/actors';
 import { BatchCodec, type MessageRegistry, type Packet } from '@packetflow/protocol';
 import {
   FIRST_PLAYER_ENTITY,
@@ -62,19 +62,21 @@ describe('the physics actor kind', () => {
     assert.ok(result?.body.moved.some((t) => t.entity === FIRST_PLAYER_ENTITY));
     assert.equal(await system.send(ref, m.leave(MATCH, 'alice')), undefined);
     await assert.rejects(system.send(ref, m.leave(MATCH, 'alice')), (error: unknown) => {
-      assert.ok(error instanceof HandlerError);
-      assert.match(String((error.cause as Error).message), /player alice is not in this physics world/);
+      assert.ok(error instanceof RefusedError);
+      assert.match(error.message, /player alice is not in this physics world/);
       return true;
     });
   });
 
-  test('a refused step changes nothing, even though the runtime restarts the actor', async () => {
+  test('a refused step changes nothing and is no failure: the actor is not restarted', async () => {
     const ref = system.ref<PhysicsMessage>(PHYSICS_KIND, 'match-refusals');
     const { body } = await system.send<JoinAcceptedMessage, PhysicsMessage>(ref, m.join('match-refusals', 'bob'));
     await system.send(ref, m.step('match-refusals', 5, [m.input(body.entity, 0, 1)]));
-    await assert.rejects(system.send(ref, m.step('match-refusals', 4, [])), /HandlerError|tick 4 does not come after/);
-    await assert.rejects(system.send(ref, m.step('match-refusals', 6, [m.input(9999, 0, 1)])), HandlerError);
-    await assert.rejects(system.send(ref, m.step('other-match', 6, [])), HandlerError);
+    const restarts = system.stats.restarts;
+    await assert.rejects(system.send(ref, m.step('match-refusals', 4, [])), /tick 4 does not come after/);
+    await assert.rejects(system.send(ref, m.step('match-refusals', 6, [m.input(9999, 0, 1)])), RefusedError);
+    await assert.rejects(system.send(ref, m.step('other-match', 6, [])), RefusedError);
+    assert.equal(system.stats.restarts, restarts, 'refusals restart nothing');
     const again = await system.send<JoinAcceptedMessage, PhysicsMessage>(ref, m.join('match-refusals', 'bob'));
     assert.equal(again.body.entity, body.entity, 'the same world: bob is still in it');
     assert.equal(again.body.serverTick, 5, 'the last tick is still 5');
@@ -128,9 +130,9 @@ describe('the physics messages through a real encode/decode path', () => {
 
     await assert.rejects(
       callerEnd.ask(target, m.step('wire', 16, [])),
-      (error: unknown) => error instanceof HandlerError && /tick 16 does not come after/.test(String(error.message)),
+      (error: unknown) => error instanceof RefusedError && /tick 16 does not come after/.test(String(error.message)),
     );
-    await assert.rejects(callerEnd.ask(target, m.step('wire', 17, [m.input(5, 0, 0)])), HandlerError);
+    await assert.rejects(callerEnd.ask(target, m.step('wire', 17, [m.input(5, 0, 0)])), RefusedError);
     await caller.shutdown();
     await host.shutdown();
   });
