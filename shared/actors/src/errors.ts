@@ -40,8 +40,14 @@ export class AskTimeoutError extends ActorError {
 export class UnknownKindError extends ActorError {
   readonly kind: string;
 
-  constructor(kind: string) {
-    super('unknown_kind', `no behavior registered for actor kind "${kind}"`);
+  /** `inCluster`: the system is a cluster member, so no live member (this one included) hosts the kind. */
+  constructor(kind: string, inCluster = false) {
+    super(
+      'unknown_kind',
+      inCluster
+        ? `no live member of the cluster hosts actor kind "${kind}"`
+        : `no behavior registered for actor kind "${kind}"`,
+    );
     this.kind = kind;
   }
 }

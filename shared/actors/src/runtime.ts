@@ -292,7 +292,7 @@ export class Runtime {
 
   private resolve(ref: ActorRef): Actor | ActorError {
     const kind = this.kinds.get(ref.kind);
-    if (kind === undefined) return new UnknownKindError(ref.kind);
+    if (kind === undefined) return new UnknownKindError(ref.kind, this.remote !== null);
     let actor = kind.actors.get(ref.id);
     if (actor === undefined) {
       if (ref.node !== undefined) return new ActorStoppedError(ref);

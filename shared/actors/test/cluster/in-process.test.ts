@@ -152,6 +152,10 @@ describe('cluster on one machine', () => {
       await assert.rejects(client.system.send(client.system.ref('counter', 'x'), { type: 'NoCodec' }), /no codec/);
       client.system.tell(client.system.ref('counter', 'x'), { type: 'NoCodec' });
       assert.equal(client.cluster.stats.unencodable, 1);
+      await assert.rejects(client.system.send(client.system.ref('nobody-hosts-this', 'x'), bump('x')), {
+        name: 'UnknownKindError',
+        message: /no live member of the cluster hosts actor kind "nobody-hosts-this"/,
+      });
     } finally {
       await close();
     }
