@@ -1,6 +1,7 @@
 import type { Message } from '@packetflow/protocol';
 import type { Actor } from './actor.js';
 import type { ActorRef } from './actor-ref.js';
+import type { DownReason } from './behavior.js';
 
 /**
  * What the runtime asks of a cluster: which node owns an actor, and how to send to another node. Without one (a
@@ -20,6 +21,11 @@ export interface RemoteRouting {
     sender: ActorRef | undefined,
     timeoutMs: number,
   ): Promise<unknown>;
-  /** Delivers a `Down` (reason `node_down`) to `watcher` when `node` leaves or dies. */
-  watchNode(watcher: Actor, node: string, target: ActorRef): void;
+  /**
+   * Watches an actor on another node: the watcher gets a `Down` when that actor stops (the other node tells this
+   * one) or when its node leaves or dies (reason `node_down`).
+   */
+  watchRemote(watcher: Actor, node: string, target: ActorRef): void;
+  /** An actor of this node stopped: watchers on other nodes are told. */
+  actorStopped(kind: string, id: string, reason: DownReason, detail: string): void;
 }

@@ -219,7 +219,7 @@ export class Runtime {
     if (this.remote !== null) {
       const node = this.remoteNodeFor(ref);
       if (node !== undefined) {
-        this.remote.watchNode(watcher, node, ref);
+        this.remote.watchRemote(watcher, node, ref);
         return;
       }
     }
@@ -530,6 +530,7 @@ export class Runtime {
   }
 
   private notifyWatchers(actor: Actor, reason: DownReason, error: unknown): void {
+    this.remote?.actorStopped(actor.kind.name, actor.id, reason, error === undefined ? '' : describe(error));
     const watchers = takeWatchers(actor.kind, actor.id);
     if (watchers === undefined) return;
     const down: Down = {

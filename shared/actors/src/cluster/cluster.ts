@@ -8,10 +8,12 @@ import {
   type Packet,
   PacketFlags,
   RendezvousRouter,
+  System,
+  Wire,
 } from '@packetflow/protocol';
 import type { Actor } from '../actor.js';
-import type { ActorRef } from '../actor-ref.js';
-import type { Down, Logger } from '../behavior.js';
+import { ActorRef } from '../actor-ref.js';
+import type { Down, DownReason, Logger } from '../behavior.js';
 import { consoleLogger } from '../console-logger.js';
 import { PeerDownError, PeerOverloadedError } from '../errors.js';
 import type { MemberInfo } from '../membership/membership.js';
@@ -25,6 +27,10 @@ import type { TransportContext } from '../transport/transport-context.js';
 import type { ClusterOptions, ClusterStats } from './cluster-options.js';
 
 const LEFT = 'left the cluster';
+/** The message that asks another node to report an actor's stop (empty body). */
+const WATCH = 'Watch';
+/** The protocol's DownReason values, in enum order. */
+const DOWN_REASONS: readonly DownReason[] = ['normal', 'failed', 'node_down', 'no_actor'];
 /** How long asks to a member that left gracefully may wait for the replies its drain sends. */
 const LEAVE_DRAIN_BOUND_MS = 15_000;
 
@@ -52,6 +58,8 @@ export class Cluster implements RemoteRouting {
   private readonly peers = new Map<string, PeerState>();
   private readonly inbound = new Set<InboundLink>();
   private readonly nodeWatches = new Map<string, { watcher: Actor; target: ActorRef }[]>();
+  /** Watchers on other nodes of this node's actors, by `kind/id`. */
+  private readonly remoteWatchers = new Map<string, { watcher: Packet['target']; node: string; pinned: boolean }[]>();
   private readonly ctx: TransportContext;
   private readonly logger: Logger;
   private readonly reconnectBaseMs: number;
@@ -72,6 +80,7 @@ export class Cluster implements RemoteRouting {
     this.nodeId = system.nodeId;
     this.logger = options.logger ?? consoleLogger('cluster');
     this.registry = options.registry ?? createProtocolRegistry();
+    if (!this.registry.has(WATCH)) this.registry.registerEmpty(WATCH);
     const limits = { ...defaultLimits, ...options.limits };
     this.ctx = {
       self: { nodeId: this.nodeId, roles: options.roles ?? this.runtime.kindNames },
@@ -107,7 +116,7 @@ export class Cluster implements RemoteRouting {
         socket,
         cluster.ctx,
         (packets, from) => {
-          for (const packet of packets) cluster.endpoint.receive(packet, from);
+          for (const packet of packets) cluster.receive(packet, from);
         },
         (closed) => {
           cluster.inbound.delete(closed);
@@ -181,17 +190,63 @@ export class Cluster implements RemoteRouting {
     return this.endpoint.ask(target, message, { node, sender, timeoutMs });
   }
 
-  watchNode(watcher: Actor, node: string, target: ActorRef): void {
+  watchRemote(watcher: Actor, node: string, target: ActorRef): void {
     if (!this.peers.has(node) || this.peers.get(node)!.link.state === 'down') {
       this.runtime.deliverDown(watcher, down(target, `node ${node} is not reachable`));
       return;
     }
+    this.endpoint.tell(target, { type: WATCH }, { node, sender: watcher.self });
     let list = this.nodeWatches.get(node);
     if (!list) {
       list = [];
       this.nodeWatches.set(node, list);
     }
     list.push({ watcher, target });
+  }
+
+  actorStopped(kind: string, id: string, reason: DownReason, detail: string): void {
+    const key = `${kind}/${id}`;
+    const watchers = this.remoteWatchers.get(key);
+    if (watchers === undefined) return;
+    this.remoteWatchers.delete(key);
+    for (const { watcher, node, pinned } of watchers) {
+      const actor = new Wire.AddressT(kind, id, pinned ? this.nodeId : null);
+      const body = new System.DownT(actor, DOWN_REASONS.indexOf(reason), detail);
+      this.endpoint.tell(watcher, { type: 'Down', body } as Message, { node });
+    }
+  }
+
+  /** Packets from a peer: watches and Downs are the cluster's own business; everything else goes to an actor. */
+  private receive(packet: Packet, from: string): void {
+    if (packet.type === WATCH && packet.sender !== undefined) {
+      const key = `${packet.target.kind}/${packet.target.id}`;
+      let list = this.remoteWatchers.get(key);
+      if (!list) {
+        list = [];
+        this.remoteWatchers.set(key, list);
+      }
+      list.push({ watcher: packet.sender, node: from, pinned: packet.target.node !== undefined });
+      return;
+    }
+    if (packet.type === 'Down' && (packet.flags & PacketFlags.Reply) === 0) {
+      const decoded = this.registry.decode('Down', packet.body);
+      if (!decoded.ok) {
+        this.logger.warn('unreadable Down refused', { from, error: decoded.error.message });
+        return;
+      }
+      const body = decoded.value.body as System.DownT;
+      const actor = body.actor!;
+      const down: Down = {
+        type: 'Down',
+        actor: new ActorRef(actor.kind as string, actor.id as string, (actor.node as string | null) ?? undefined, null),
+        reason: DOWN_REASONS[body.reason] ?? 'failed',
+        detail: typeof body.detail === 'string' ? body.detail : '',
+      };
+      const target = packet.target;
+      this.runtime.tellLocal(new ActorRef(target.kind, target.id, target.node, null), down, undefined);
+      return;
+    }
+    this.endpoint.receive(packet, from);
   }
 
   /**
@@ -353,6 +408,11 @@ export class Cluster implements RemoteRouting {
 
   private lost(id: string, reason: string): void {
     this.endpoint.failAsksTo(id, reason);
+    for (const [key, list] of this.remoteWatchers) {
+      const kept = list.filter((w) => w.node !== id);
+      if (kept.length === 0) this.remoteWatchers.delete(key);
+      else if (kept.length !== list.length) this.remoteWatchers.set(key, kept);
+    }
     const watches = this.nodeWatches.get(id);
     this.nodeWatches.delete(id);
     for (const { watcher, target } of watches ?? []) {

@@ -27,7 +27,7 @@ async function staticCluster(count: number, options: { maxQueuedPackets?: number
   const ports = await Promise.all(ids.map(() => freePort()));
   const members: MemberInfo[] = ids.map((id, i) => ({
     id,
-    roles: id === 'client' ? [] : ['counter'],
+    roles: id === 'client' ? [] : ['counter', 'mortal'],
     address: `127.0.0.1:${ports[i]}`,
     startedAt: 0,
   }));
@@ -35,13 +35,25 @@ async function staticCluster(count: number, options: { maxQueuedPackets?: number
     ids.map(async (id, i): Promise<Node> => {
       const logger = recordingLogger();
       const system = await ActorSystem.start({ nodeId: id, logger });
-      if (id !== 'client') system.register('counter', counter(id));
+      if (id !== 'client') {
+        system.register('counter', counter(id));
+        system.register('mortal', {
+          initial: () => ({}),
+          handlers: {
+            Die: () => {
+              throw new Error('mortal wound');
+            },
+            Bump: (_msg, ctx) => ctx.stop(),
+          },
+          supervision: { strategy: 'stop' },
+        });
+      }
       const cluster = await Cluster.join(system, {
         secret: SECRET,
         membership: new StaticMembership(members),
         port: ports[i],
         roles: members[i]!.roles,
-        registry: bumpRegistry(),
+        registry: bumpRegistry().registerEmpty('Die'),
         logger,
         ...options,
       });
@@ -126,6 +138,39 @@ describe('cluster on one machine', () => {
       await waitFor(() => downs.length === 1, 'Down for the watched actor');
       assert.equal(downs[0]!.reason, 'node_down');
       assert.equal(downs[0]!.actor.id, onVictim[0]);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a watcher on one node gets Down when the actor it watches on another node stops', async () => {
+    const { client, close } = await staticCluster(2);
+    try {
+      const downs: Down[] = [];
+      client.system.register(
+        'watcher',
+        defineBehavior<object, { type: 'watch'; id: string } | Down>({
+          initial: () => ({}),
+          handlers: {
+            watch: (msg, ctx) => ctx.watch(ctx.system.ref('mortal', msg.id)),
+            Down: (msg) => {
+              downs.push(msg);
+            },
+          },
+        }),
+      );
+      const watcher = client.system.ref<{ type: 'watch'; id: string }>('watcher', 'w');
+      await client.system.send(watcher, { type: 'watch', id: 'doomed' });
+      await client.system.send(watcher, { type: 'watch', id: 'retiring' });
+      // No pause needed: the Watch packets went out on the same link before these, and links keep order.
+      client.system.tell(client.system.ref('mortal', 'doomed'), { type: 'Die' });
+      client.system.tell(client.system.ref('mortal', 'retiring'), bump('retiring'));
+      await waitFor(() => downs.length === 2, 'two Downs from the other node');
+      const byId = new Map(downs.map((d) => [d.actor.id, d]));
+      assert.equal(byId.get('doomed')!.reason, 'failed');
+      assert.match(byId.get('doomed')!.detail, /mortal wound/);
+      assert.equal(byId.get('retiring')!.reason, 'normal');
+      assert.equal(byId.get('doomed')!.actor.kind, 'mortal');
     } finally {
       await close();
     }
