@@ -6,11 +6,9 @@ import {
   type PlayerProfileMessage,
   type PlayerStatsMessage,
   System,
-  type TableName,
-  tableLayouts,
+  tableCodec,
   type WireMessage,
 } from '@packetflow/protocol';
-import type { ByteBuffer } from 'flatbuffers';
 
 /**
  * The Player actor's messages. Requests reuse the protocol's player tables as bodies under names of their own;
@@ -42,35 +40,15 @@ export type PlayerRequest =
   | GetInventory;
 export type PlayerReply = PlayerProfileMessage | PlayerStatsMessage | InventoryMessage | PlayerRefused;
 
-interface Unpackable<B> {
-  unpack(): B;
-}
-
-function codec<B extends { pack(builder: import('flatbuffers').Builder): number }>(
-  type: string,
-  table: TableName,
-  root: (bb: ByteBuffer) => Unpackable<B>,
-) {
-  return {
-    type,
-    layout: tableLayouts[table],
-    pack: (builder: import('flatbuffers').Builder, body: B) => body.pack(builder),
-    unpack: (bb: ByteBuffer) => root(bb).unpack(),
-  };
-}
-
 /** The protocol's messages plus the Player actor's: what every node that talks to players registers. */
 export function playerRegistry(registry: MessageRegistry = createProtocolRegistry()): MessageRegistry {
-  const profile = (bb: ByteBuffer) => Game.PlayerProfile.getRootAsPlayerProfile(bb);
-  const stats = (bb: ByteBuffer) => Game.PlayerStats.getRootAsPlayerStats(bb);
-  const inventory = (bb: ByteBuffer) => Game.Inventory.getRootAsInventory(bb);
   return registry
-    .register(codec('LoadPlayer', 'PlayerProfile', profile))
-    .register(codec('RenamePlayer', 'PlayerProfile', profile))
-    .register(codec('AddPlayerStats', 'PlayerStats', stats))
-    .register(codec('GiveItems', 'Inventory', inventory))
-    .register(codec('TakeItems', 'Inventory', inventory))
-    .register(codec('PlayerRefused', 'Error', (bb) => System.Error.getRootAsError(bb)))
+    .register(tableCodec('PlayerProfile', Game.PlayerProfile, undefined, 'LoadPlayer'))
+    .register(tableCodec('PlayerProfile', Game.PlayerProfile, undefined, 'RenamePlayer'))
+    .register(tableCodec('PlayerStats', Game.PlayerStats, undefined, 'AddPlayerStats'))
+    .register(tableCodec('Inventory', Game.Inventory, undefined, 'GiveItems'))
+    .register(tableCodec('Inventory', Game.Inventory, undefined, 'TakeItems'))
+    .register(tableCodec('Error', System.Error, undefined, 'PlayerRefused'))
     .registerEmpty('GetPlayerStats')
     .registerEmpty('GetInventory');
 }

@@ -1,10 +1,4 @@
-import {
-  createProtocolRegistry,
-  Game,
-  type MessageRegistry,
-  tableLayouts,
-  type WireMessage,
-} from '@packetflow/protocol';
+import { createProtocolRegistry, Game, type MessageRegistry, tableCodec, type WireMessage } from '@packetflow/protocol';
 import { defineBehavior } from '../../src/index.js';
 
 /**
@@ -24,12 +18,7 @@ export function counterRegistry(): MessageRegistry {
   return createProtocolRegistry()
     .registerEmpty('Increment')
     .registerEmpty('GetCount')
-    .register<Game.PlayerStatsT>({
-      type: 'Count',
-      layout: tableLayouts.PlayerStats,
-      pack: (builder, body) => body.pack(builder),
-      unpack: (bb) => Game.PlayerStats.getRootAsPlayerStats(bb).unpack(),
-    });
+    .register(tableCodec('PlayerStats', Game.PlayerStats, undefined, 'Count'));
 }
 
 export function readCount(reply: Count): { node: string; value: number } {

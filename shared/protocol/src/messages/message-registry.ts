@@ -36,15 +36,19 @@ interface GeneratedTable<B> {
   new (): { __init(pos: number, bb: ByteBuffer): { unpack(): B } };
 }
 
-/** A codec for a generated table: bodies are the table's object-API objects (`ClientInputT` for `ClientInput`). */
+/**
+ * A codec for a generated table: bodies are the table's object-API objects (`ClientInputT` for `ClientInput`). The
+ * message type is the table's name unless `as` names another: a service's own message on an existing table.
+ */
 export function tableCodec<B extends Packable>(
-  type: keyof typeof tableLayouts & string,
+  tableName: keyof typeof tableLayouts & string,
   table: GeneratedTable<B>,
   validate?: (body: B) => string | undefined,
+  as: string = tableName,
 ): MessageCodec<B> {
   return {
-    type,
-    layout: tableLayouts[type],
+    type: as,
+    layout: tableLayouts[tableName],
     pack: (builder, body) => body.pack(builder),
     unpack: (bb) => new table().__init(bb.readInt32(bb.position()) + bb.position(), bb).unpack(),
     ...(validate ? { validate } : {}),
