@@ -1,6 +1,8 @@
 // Gateway configuration from environment variables, checked at start with one clear error per bad value.
 
 export interface GatewayConfig {
+  /** Interface to listen on: loopback unless configured (0.0.0.0 to take players from the network). */
+  readonly host: string;
   /** TCP port; 0 picks a free one. */
   readonly port: number;
   /** HMAC-SHA256 secret for player tokens. */
@@ -14,6 +16,7 @@ export interface GatewayConfig {
 }
 
 export const DEFAULTS = {
+  host: '127.0.0.1',
   port: 2567,
   guestTokenTtlMs: 24 * 60 * 60 * 1000,
   maxInputBytes: 512,
@@ -36,8 +39,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const guestTokenTtlMs = int('PACKETFLOW_GUEST_TOKEN_TTL_MS', DEFAULTS.guestTokenTtlMs, 1000, 30 * 24 * 3600 * 1000);
   const maxInputBytes = int('PACKETFLOW_MAX_INPUT_BYTES', DEFAULTS.maxInputBytes, 16, 65536);
   const maxPayloadBytes = int('PACKETFLOW_MAX_PAYLOAD_BYTES', DEFAULTS.maxPayloadBytes, 64, 1 << 20);
+  const host = env.PACKETFLOW_GATEWAY_HOST || DEFAULTS.host;
+  if (!/^[\w.:-]+$/.test(host)) errors.push(`PACKETFLOW_GATEWAY_HOST=${host}: expected an interface address or name`);
   const tokenSecret = env.PACKETFLOW_TOKEN_SECRET ?? '';
   if (tokenSecret.length < 16) errors.push('PACKETFLOW_TOKEN_SECRET: required, at least 16 characters');
   if (errors.length > 0) throw new Error(`bad gateway configuration:\n  ${errors.join('\n  ')}`);
-  return { port, tokenSecret, guestTokenTtlMs, maxInputBytes, maxPayloadBytes };
+  return { host, port, tokenSecret, guestTokenTtlMs, maxInputBytes, maxPayloadBytes };
 }

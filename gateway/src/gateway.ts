@@ -9,6 +9,27 @@ import { issueGuestToken } from './token.js';
 
 export { backend, nativeBuild };
 
+/**
+ * The Colyseus uWebSockets.js transport, listening on one interface: upstream's `listen` drops the hostname and
+ * binds every interface, where a service must stay on loopback unless configured otherwise.
+ */
+class BoundTransport extends uWebSocketsTransport {
+  constructor(
+    options: ConstructorParameters<typeof uWebSocketsTransport>[0],
+    private readonly host: string,
+  ) {
+    super(options);
+  }
+
+  override listen(port: number, _hostname?: string, _backlog?: number, listening?: () => void): this {
+    this.app.listen(this.host, port, (socket) => {
+      (this as unknown as { _listeningSocket: unknown })._listeningSocket = socket;
+      listening?.();
+    });
+    return this;
+  }
+}
+
 export interface Gateway {
   readonly server: Server;
   /** The port the gateway listens on (the chosen one when the config said 0). */
@@ -25,7 +46,7 @@ export async function startGateway(
   if (!nativeBuild.file.endsWith('.node')) throw new Error(`uWebSockets.js is not a native build: ${backend}`);
   log(`gateway: uWebSockets.js ${backend}`);
 
-  const transport = new uWebSocketsTransport({ maxPayloadLength: config.maxPayloadBytes });
+  const transport = new BoundTransport({ maxPayloadLength: config.maxPayloadBytes }, config.host);
   const server = defineServer({
     transport,
     gracefullyShutdown: false,
@@ -44,7 +65,7 @@ export async function startGateway(
   const listening = (transport as unknown as { _listeningSocket?: unknown })._listeningSocket;
   if (!listening) throw new Error(`gateway: could not listen on port ${config.port}`);
   const port = us_socket_local_port(listening as Parameters<typeof us_socket_local_port>[0]);
-  log(`gateway: listening on port ${port}`);
+  log(`gateway: listening on ${config.host}:${port}`);
   return {
     server,
     port,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Client, type Room } from '@colyseus/sdk';
 import { ECHO_MESSAGE, type Gateway, INPUT_MESSAGE, issueGuestToken, nativeBuild, startGateway } from '../src/index.js';
@@ -44,7 +45,7 @@ describe('gateway', () => {
 
   before(async () => {
     gateway = await startGateway(
-      { port: 0, tokenSecret: secret, guestTokenTtlMs: 60_000, maxInputBytes, maxPayloadBytes },
+      { host: '127.0.0.1', port: 0, tokenSecret: secret, guestTokenTtlMs: 60_000, maxInputBytes, maxPayloadBytes },
       { log: () => {} },
     );
   });
@@ -53,6 +54,17 @@ describe('gateway', () => {
     // Only rooms still connected: the SDK's leave() never settles on a connection the server already closed.
     await Promise.allSettled(rooms.map((room) => room.leave(true)));
     await gateway.close();
+  });
+
+  it('listens on loopback only, as configured', () => {
+    // /proc/net/tcp lists listening sockets (state 0A) as hex address:port; 0100007F is 127.0.0.1.
+    const port = gateway.port.toString(16).toUpperCase().padStart(4, '0');
+    const listening = readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[1]?.endsWith(`:${port}`) && fields[3] === '0A')
+      .map((fields) => fields[1]);
+    assert.deepEqual(listening, [`0100007F:${port}`]);
   });
 
   it('runs on a native uWebSockets.js build', () => {
