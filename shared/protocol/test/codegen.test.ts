@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -48,6 +48,22 @@ describe('generated code', () => {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
+  });
+
+  test('the committed verifier layouts are what the schemas give (needs no flatc, so it runs everywhere)', async () => {
+    const { tableLayouts: fromSchemas } = (await import(
+      pathToFileURL(join(packageRoot, 'scripts', 'fbs-layout.mjs')).href
+    )) as { tableLayouts: (schemas: { file: string; source: string }[]) => unknown };
+    const schemaDir = join(packageRoot, 'schemas');
+    const schemas = readdirSync(schemaDir)
+      .filter((file) => file.endsWith('.fbs'))
+      .sort()
+      .map((file) => ({ file, source: readFileSync(join(schemaDir, file), 'utf8') }));
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(tableLayouts)),
+      fromSchemas(schemas),
+      'layouts are stale: npm run codegen',
+    );
   });
 
   test('struct sizes in the layouts agree with flatc', () => {
