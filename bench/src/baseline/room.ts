@@ -1,0 +1,88 @@
+// The `baseline` room: a plain Colyseus room as a game would write it, the point the gateway is compared with.
+import { type Client, Room } from '@colyseus/core';
+import {
+  applyInput,
+  type BaselineInput,
+  INPUT_QUEUE_LIMIT,
+  PROP_COUNT,
+  PROP_HEIGHT,
+  parseInput,
+  randomFloorPosition,
+  TICK_RATE,
+} from './simulation.js';
+import { BaselineState, Player, Prop } from './state.js';
+
+export const BASELINE_ROOM = 'baseline';
+export const INPUT_MESSAGE = 'input';
+
+/** What the room keeps per player beside the synchronised state. */
+interface PlayerSlot {
+  player: Player;
+  queue: BaselineInput[];
+  lastReceived: number;
+  /** Props touched after the last applied input, one bit each. */
+  touching: number;
+}
+
+/** Counters over every room in the process, read by the bench through the server's IPC channel. */
+export const roomStats = { rooms: 0, clients: 0, inputsApplied: 0, inputsRejected: 0, inputsDropped: 0 };
+
+export class BaselineRoom extends Room<{ state: BaselineState }> {
+  override maxClients = 8;
+  // A patch for every tick, so an applied input reaches clients on the next patch.
+  override patchRate = 1000 / TICK_RATE;
+  override state = new BaselineState();
+  private readonly slots = new Map<string, PlayerSlot>();
+
+  override onCreate(): void {
+    roomStats.rooms++;
+    for (let i = 0; i < PROP_COUNT; i++) {
+      const { x, z } = randomFloorPosition();
+      this.state.props.push(new Prop({ x, y: PROP_HEIGHT, z }));
+    }
+    this.onMessage(INPUT_MESSAGE, (client: Client, message: unknown) => {
+      const slot = this.slots.get(client.sessionId);
+      const input = slot && parseInput(message, slot.lastReceived);
+      if (!slot || !input) {
+        roomStats.inputsRejected++;
+        return;
+      }
+      slot.lastReceived = input.seq;
+      if (slot.queue.length >= INPUT_QUEUE_LIMIT) {
+        slot.queue.shift();
+        roomStats.inputsDropped++;
+      }
+      slot.queue.push(input);
+    });
+    this.setSimulationInterval(() => this.tick(), 1000 / TICK_RATE);
+  }
+
+  override onJoin(client: Client): void {
+    const { x, z } = randomFloorPosition();
+    const player = new Player({ x, y: 0, z, yaw: 0, lastSequence: 0, score: 0 });
+    this.state.players.set(client.sessionId, player);
+    this.slots.set(client.sessionId, { player, queue: [], lastReceived: 0, touching: 0 });
+    roomStats.clients++;
+  }
+
+  override onLeave(client: Client): void {
+    this.state.players.delete(client.sessionId);
+    this.slots.delete(client.sessionId);
+    roomStats.clients--;
+  }
+
+  override onDispose(): void {
+    roomStats.rooms--;
+  }
+
+  /** At most one queued input per player per tick, as a fixed-step simulation consumes them. */
+  private tick(): void {
+    const props = this.state.props as unknown as readonly Prop[];
+    for (const slot of this.slots.values()) {
+      const input = slot.queue.shift();
+      if (!input) continue;
+      slot.touching = applyInput(slot.player, input, props, slot.touching);
+      roomStats.inputsApplied++;
+    }
+  }
+}
