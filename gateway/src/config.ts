@@ -13,6 +13,25 @@ export interface GatewayConfig {
   readonly maxInputBytes: number;
   /** Largest WebSocket frame the transport accepts; uWS closes the connection on anything bigger. */
   readonly maxPayloadBytes: number;
+  /** Inputs per second one client may send on average; more are dropped with a RateLimited error. */
+  readonly maxInputsPerSecond: number;
+  /** Inputs one client may send in a burst above the average rate. */
+  readonly inputBurst: number;
+  /** Errors a client may earn in a burst (one more is forgiven every second) before it is cut off. */
+  readonly maxStrikes: number;
+  /** Players per match: joinOrCreate fills a match up to this before it opens another. */
+  readonly matchSize: number;
+  /** How long a dropped player keeps their place in the match, waiting to reconnect. */
+  readonly reconnectWindowMs: number;
+  /** Deadline of each call to the services (player-store, the match) while joining and leaving. */
+  readonly serviceTimeoutMs: number;
+  /** With several gateways: Redis for Colyseus' presence and matchmaking driver. */
+  readonly redisUrl: string | undefined;
+  /**
+   * `host:port` clients reach this gateway at, sent in seat reservations so that a client matched by another
+   * gateway connects here; needed with several gateways.
+   */
+  readonly publicAddress: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -21,7 +40,20 @@ export const DEFAULTS = {
   guestTokenTtlMs: 24 * 60 * 60 * 1000,
   maxInputBytes: 512,
   maxPayloadBytes: 4096,
+  maxInputsPerSecond: 60,
+  inputBurst: 30,
+  maxStrikes: 10,
+  matchSize: 8,
+  reconnectWindowMs: 20_000,
+  serviceTimeoutMs: 5000,
 } as const;
+
+export class GatewayConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`bad gateway configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'GatewayConfigError';
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const errors: string[] = [];
@@ -39,10 +71,55 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const guestTokenTtlMs = int('PACKETFLOW_GUEST_TOKEN_TTL_MS', DEFAULTS.guestTokenTtlMs, 1000, 30 * 24 * 3600 * 1000);
   const maxInputBytes = int('PACKETFLOW_MAX_INPUT_BYTES', DEFAULTS.maxInputBytes, 16, 65536);
   const maxPayloadBytes = int('PACKETFLOW_MAX_PAYLOAD_BYTES', DEFAULTS.maxPayloadBytes, 64, 1 << 20);
+  const maxInputsPerSecond = int('PACKETFLOW_MAX_INPUTS_PER_SECOND', DEFAULTS.maxInputsPerSecond, 1, 10_000);
+  const inputBurst = int('PACKETFLOW_INPUT_BURST', DEFAULTS.inputBurst, 1, 10_000);
+  const maxStrikes = int('PACKETFLOW_MAX_STRIKES', DEFAULTS.maxStrikes, 1, 1000);
+  const matchSize = int('PACKETFLOW_MATCH_SIZE', DEFAULTS.matchSize, 1, 256);
+  const reconnectWindowMs = int('PACKETFLOW_RECONNECT_WINDOW_MS', DEFAULTS.reconnectWindowMs, 0, 3600_000);
+  const serviceTimeoutMs = int('PACKETFLOW_SERVICE_TIMEOUT_MS', DEFAULTS.serviceTimeoutMs, 10, 120_000);
   const host = env.PACKETFLOW_GATEWAY_HOST || DEFAULTS.host;
   if (!/^[\w.:-]+$/.test(host)) errors.push(`PACKETFLOW_GATEWAY_HOST=${host}: expected an interface address or name`);
   const tokenSecret = env.PACKETFLOW_TOKEN_SECRET ?? '';
   if (tokenSecret.length < 16) errors.push('PACKETFLOW_TOKEN_SECRET: required, at least 16 characters');
-  if (errors.length > 0) throw new Error(`bad gateway configuration:\n  ${errors.join('\n  ')}`);
-  return { host, port, tokenSecret, guestTokenTtlMs, maxInputBytes, maxPayloadBytes };
+  if (maxInputBytes > maxPayloadBytes) {
+    errors.push(
+      `PACKETFLOW_MAX_INPUT_BYTES=${maxInputBytes}: larger than PACKETFLOW_MAX_PAYLOAD_BYTES=${maxPayloadBytes}`,
+    );
+  }
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) {
+    errors.push(`REDIS_URL=${redisUrl}: expected a redis:// or rediss:// URL`);
+  }
+  let publicAddress = env.PACKETFLOW_GATEWAY_PUBLIC_ADDRESS || undefined;
+  if (publicAddress !== undefined && !/^[\w.-]+(:\d{1,5})?(\/[\w./-]*)?$/.test(publicAddress)) {
+    errors.push(`PACKETFLOW_GATEWAY_PUBLIC_ADDRESS=${publicAddress}: expected host:port (and an optional path)`);
+  }
+  if (redisUrl !== undefined && publicAddress === undefined) {
+    // Another gateway may match a client into a room of this one; the client must then be told where it is.
+    if (port === 0 || host === '0.0.0.0' || host === '::') {
+      errors.push(
+        'PACKETFLOW_GATEWAY_PUBLIC_ADDRESS: required with REDIS_URL when the gateway listens on a wildcard ' +
+          'address or on port 0: the host:port clients reach this gateway at',
+      );
+    } else {
+      publicAddress = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    }
+  }
+  if (errors.length > 0) throw new GatewayConfigError(errors);
+  return {
+    host,
+    port,
+    tokenSecret,
+    guestTokenTtlMs,
+    maxInputBytes,
+    maxPayloadBytes,
+    maxInputsPerSecond,
+    inputBurst,
+    maxStrikes,
+    matchSize,
+    reconnectWindowMs,
+    serviceTimeoutMs,
+    redisUrl,
+    publicAddress,
+  };
 }

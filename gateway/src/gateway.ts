@@ -1,58 +1,65 @@
-// The gateway: Colyseus on the uWebSockets.js transport, over the native build that @packetflow/uws loaded.
+// The gateway: Colyseus on the uWebSockets.js transport, over the native build that @packetflow/uws loaded, with a
+// `match` room per match bridged to the match's actor through the actor system it is given.
 
-import { backend, nativeBuild, us_socket_local_port } from 'uWebSockets.js';
+import { backend, nativeBuild } from 'uWebSockets.js';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
-import { uWebSocketsTransport } from '@colyseus/uwebsockets-transport';
+import { RedisDriver } from '@colyseus/redis-driver';
+import { RedisPresence } from '@colyseus/redis-presence';
+import { type ActorSystem, jsonLogger, type NodeLogger } from '@packetflow/actors';
+import { playerRegistry } from '@packetflow/player-store';
+import { createProtocolRegistry, MATCH_ROOM, type MessageRegistry } from '@packetflow/protocol';
 import type { GatewayConfig } from './config.js';
-import { MatchRoom } from './match-room.js';
+import { matchRoomType } from './rooms/match-room.js';
+import { ROOM_KIND, roomActorBehavior } from './rooms/room-actor.js';
 import { issueGuestToken } from './token.js';
+import { BoundTransport } from './transport/bound-transport.js';
+import { ensureGlobalWebSocket } from './transport/global-websocket.js';
 
 export { backend, nativeBuild };
 
-/**
- * The Colyseus uWebSockets.js transport, listening on one interface: upstream's `listen` drops the hostname and
- * binds every interface, where a service must stay on loopback unless configured otherwise.
- */
-class BoundTransport extends uWebSocketsTransport {
-  constructor(
-    options: ConstructorParameters<typeof uWebSocketsTransport>[0],
-    private readonly host: string,
-  ) {
-    super(options);
-  }
-
-  override listen(port: number, _hostname?: string, _backlog?: number, listening?: () => void): this {
-    this.app.listen(this.host, port, (socket) => {
-      (this as unknown as { _listeningSocket: unknown })._listeningSocket = socket;
-      listening?.();
-    });
-    return this;
-  }
+/** Every message the gateway encodes or decodes: the protocol's and the player store's. */
+export function gatewayRegistry(): MessageRegistry {
+  return playerRegistry(createProtocolRegistry());
 }
 
 export interface Gateway {
   readonly server: Server;
   /** The port the gateway listens on (the chosen one when the config said 0). */
   readonly port: number;
+  /** Disconnects every client (each leaves its match and its stats are written), then stops listening. */
   close(): Promise<void>;
 }
 
-export async function startGateway(
-  config: GatewayConfig,
-  options: { log?: (line: string) => void } = {},
-): Promise<Gateway> {
-  const log = options.log ?? ((line: string) => console.log(line));
+export interface GatewayOptions {
+  /** The actor system rooms reach matches and players through: a cluster member, or one hosting them itself. */
+  readonly system: ActorSystem;
+  /** `gatewayRegistry()` unless set. */
+  readonly registry?: MessageRegistry;
+  /** JSON lines on stdout and stderr unless set. */
+  readonly logger?: NodeLogger;
+}
+
+export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
+  const logger = options.logger ?? jsonLogger();
   // @packetflow/uws throws at import when no native build loads; this guards against a wrong mapping of the name.
   if (!nativeBuild.file.endsWith('.node')) throw new Error(`uWebSockets.js is not a native build: ${backend}`);
-  log(`gateway: uWebSockets.js ${backend}`);
+  ensureGlobalWebSocket();
+  const registry = options.registry ?? gatewayRegistry();
+  options.system.register(ROOM_KIND, roomActorBehavior({ serviceTimeoutMs: config.serviceTimeoutMs }));
 
   const transport = new BoundTransport({ maxPayloadLength: config.maxPayloadBytes }, config.host);
+  const shared =
+    config.redisUrl === undefined
+      ? {}
+      : { presence: new RedisPresence(config.redisUrl), driver: new RedisDriver(config.redisUrl) };
   const server = defineServer({
     transport,
+    ...shared,
+    ...(config.publicAddress === undefined ? {} : { publicAddress: config.publicAddress }),
     gracefullyShutdown: false,
     greet: false,
     rooms: {
-      match: defineRoom(MatchRoom, { secret: config.tokenSecret, maxInputBytes: config.maxInputBytes }),
+      [MATCH_ROOM]: defineRoom(matchRoomType({ system: options.system, registry, config, logger })),
     },
     express: (app) => {
       app.post('/auth/guest', (_req, res) => {
@@ -62,13 +69,20 @@ export async function startGateway(
     },
   });
   await server.listen(config.port);
-  const listening = (transport as unknown as { _listeningSocket?: unknown })._listeningSocket;
-  if (!listening) throw new Error(`gateway: could not listen on port ${config.port}`);
-  const port = us_socket_local_port(listening as Parameters<typeof us_socket_local_port>[0]);
-  log(`gateway: listening on ${config.host}:${port}`);
+  const port = transport.port;
+  logger.info('gateway listening', {
+    url: `ws://${config.host}:${port}`,
+    uWebSockets: backend,
+    matchmaking: config.redisUrl === undefined ? 'local' : 'redis',
+    ...(config.publicAddress === undefined ? {} : { publicAddress: config.publicAddress }),
+  });
+  let closing: Promise<void> | undefined;
   return {
     server,
     port,
-    close: () => server.gracefullyShutdown(false),
+    close: () => {
+      closing ??= server.gracefullyShutdown(false);
+      return closing;
+    },
   };
 }

@@ -1,6 +1,15 @@
-export { DEFAULTS, type GatewayConfig, loadConfig } from './config.js';
-export { backend, type Gateway, nativeBuild, startGateway } from './gateway.js';
-export { ECHO_MESSAGE, INPUT_MESSAGE, MatchRoom, type MatchRoomOptions } from './match-room.js';
+export { DEFAULTS, type GatewayConfig, GatewayConfigError, loadConfig } from './config.js';
+export {
+  backend,
+  type Gateway,
+  type GatewayOptions,
+  gatewayRegistry,
+  nativeBuild,
+  startGateway,
+} from './gateway.js';
+export { InputGuard, type InputLimits, InputStream, type InputVerdict } from './input/input-guard.js';
+export { type JoinOptions, MatchRoom, type MatchRoomDeps, matchRoomType } from './rooms/match-room.js';
+export { MATCH_KIND, ROOM_KIND, type RoomPort, roomActorBehavior } from './rooms/room-actor.js';
 export {
   type IssuedToken,
   issueGuestToken,

@@ -1,12 +1,35 @@
+// The gateway service: a cluster member that hosts no actor kind of its own, only the pinned actors of its rooms,
+// and the Colyseus server players connect to. Configured from the environment: the node's PACKETFLOW_* variables
+// (see @packetflow/actors' README) and the gateway's own (see this package's README).
+import { jsonLogger, startNode } from '@packetflow/actors';
 import { loadConfig } from './config.js';
-import { startGateway } from './gateway.js';
+import { gatewayRegistry, startGateway } from './gateway.js';
 
-const gateway = await startGateway(loadConfig());
-const stop = (): void => {
-  gateway.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
+const logger = jsonLogger();
+const config = loadConfig();
+const registry = gatewayRegistry();
+const node = await startNode({ register: () => {}, roles: [], registry, logger, handleSignals: false });
+const gateway = await startGateway(config, { system: node.system, registry, logger });
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals): void => {
+  if (stopping) {
+    logger.warn('second signal: exiting without finishing the shutdown', { signal });
+    process.exit(1);
+  }
+  stopping = true;
+  logger.info('gateway stopping', { signal });
+  // Clients first, so every player leaves its match and has its stats written while the cluster is still there.
+  gateway
+    .close()
+    .then(() => node.stop())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

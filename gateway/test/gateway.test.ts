@@ -1,33 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { Client, type Room } from '@colyseus/sdk';
-import { ECHO_MESSAGE, type Gateway, INPUT_MESSAGE, issueGuestToken, nativeBuild, startGateway } from '../src/index.js';
+import { ClientCloseCode, ClientErrorCode } from '@packetflow/protocol';
+import { issueGuestToken, nativeBuild } from '../src/index.js';
+import { type InProcessBackend, inProcessBackend, TEST_SECRET } from './support/in-process-backend.js';
+import { eventually, guestToken, inputBytes, RawBot, until } from './support/raw-bot.js';
 
-const secret = 'test-secret-0123456789abcdef';
 const maxInputBytes = 256;
 const maxPayloadBytes = 1024;
-
-async function guestToken(port: number): Promise<{ token: string; playerId: string; expiresAt: number }> {
-  const response = await fetch(`http://127.0.0.1:${port}/auth/guest`, { method: 'POST' });
-  assert.equal(response.status, 200);
-  return (await response.json()) as { token: string; playerId: string; expiresAt: number };
-}
-
-function client(port: number, token?: string): Client {
-  const c = new Client(`ws://127.0.0.1:${port}`);
-  if (token !== undefined) c.auth.token = token;
-  return c;
-}
-
-function nextBytes(room: Room, type: string): Promise<Uint8Array> {
-  return new Promise((resolve) => {
-    const off = room.onMessage(type, (payload: Uint8Array) => {
-      off();
-      resolve(payload);
-    });
-  });
-}
 
 async function refusal(join: Promise<unknown>): Promise<{ code: number; message: string }> {
   try {
@@ -39,26 +19,42 @@ async function refusal(join: Promise<unknown>): Promise<{ code: number; message:
   assert.fail('join was accepted');
 }
 
+/** Server ticks the bot saw since `from`, with any tick it missed in between. */
+function missedTicks(bot: RawBot, from: number): { seen: number; missed: number[] } {
+  const ticks = bot.snapshots.slice(from).map((s) => s.serverTick);
+  const missed: number[] = [];
+  for (let i = 1; i < ticks.length; i++) {
+    for (let t = ticks[i - 1]! + 1; t < ticks[i]!; t++) missed.push(t);
+  }
+  return { seen: ticks.length, missed };
+}
+
 describe('gateway', () => {
-  let gateway: Gateway;
-  const rooms: Room[] = [];
+  let backend: InProcessBackend;
+  const bots: RawBot[] = [];
+  const join = async (options: { token?: string; roomId?: string; name?: string } = {}) => {
+    const token = options.token ?? (await guestToken(backend.url)).token;
+    const bot = await RawBot.join(backend.url, { ...options, token });
+    bots.push(bot);
+    return bot;
+  };
 
   before(async () => {
-    gateway = await startGateway(
-      { host: '127.0.0.1', port: 0, tokenSecret: secret, guestTokenTtlMs: 60_000, maxInputBytes, maxPayloadBytes },
-      { log: () => {} },
-    );
+    backend = await inProcessBackend({
+      PACKETFLOW_MAX_INPUT_BYTES: String(maxInputBytes),
+      PACKETFLOW_MAX_PAYLOAD_BYTES: String(maxPayloadBytes),
+      PACKETFLOW_MATCH_SIZE: '4',
+    });
   });
 
   after(async () => {
-    // Only rooms still connected: the SDK's leave() never settles on a connection the server already closed.
-    await Promise.allSettled(rooms.map((room) => room.leave(true)));
-    await gateway.close();
+    await Promise.allSettled(bots.map((bot) => bot.leave()));
+    await backend.close();
   });
 
   it('listens on loopback only, as configured', () => {
     // /proc/net/tcp lists listening sockets (state 0A) as hex address:port; 0100007F is 127.0.0.1.
-    const port = gateway.port.toString(16).toUpperCase().padStart(4, '0');
+    const port = backend.gateway.port.toString(16).toUpperCase().padStart(4, '0');
     const listening = readFileSync('/proc/net/tcp', 'utf8')
       .split('\n')
       .map((line) => line.trim().split(/\s+/))
@@ -69,73 +65,174 @@ describe('gateway', () => {
 
   it('runs on a native uWebSockets.js build', () => {
     assert.match(nativeBuild.file, /\.node$/);
-    assert.ok(gateway.port > 0);
   });
 
-  it('issues a guest token, joins a match with it and echoes a byte message', async () => {
-    const guest = await guestToken(gateway.port);
+  it('joins a match with a guest token, moves the body the way the inputs say and acknowledges them', async () => {
+    const guest = await guestToken(backend.url);
     assert.match(guest.playerId, /^guest-/);
-    assert.ok(guest.expiresAt > Date.now());
-    const room = await client(gateway.port, guest.token).joinOrCreate('match');
-    rooms.push(room);
-    const echoed = nextBytes(room, ECHO_MESSAGE);
-    const sent = new Uint8Array([1, 2, 3, 250, 0, 7]);
-    room.sendBytes(INPUT_MESSAGE, sent);
-    assert.deepEqual(Array.from(await echoed), Array.from(sent));
+    const bot = await join({ token: guest.token, name: 'Ada' });
+    assert.equal(bot.joined!.playerId, guest.playerId);
+    assert.equal(bot.joined!.matchId, bot.room.roomId, 'the match is the room');
+    assert.equal(bot.joined!.tickRate, 30);
+    assert.ok(bot.entity >= 1000, 'a player entity');
+    assert.equal((await backend.players.load(guest.playerId)).name, 'Ada', 'loaded through the player store');
+
+    await bot.nextSnapshot();
+    const start = bot.position()!;
+    let last = 0;
+    for (let i = 0; i < 20; i++) {
+      last = bot.input(1, 0);
+      await bot.nextSnapshot();
+    }
+    await until(() => bot.ackedSequence() === last, 'the last input acknowledged');
+    const now = bot.position()!;
+    assert.ok(now.x > start.x + 1, `moved along +x: ${start.x} → ${now.x}`);
+    assert.ok(Math.abs(now.z - start.z) < 0.5, `and not along z: ${start.z} → ${now.z}`);
   });
 
   it('refuses a forged, an expired, a malformed and a missing token with AUTH_FAILED', async () => {
     const forged = issueGuestToken('some-other-secret-0123456789', 60_000).token;
-    const expired = issueGuestToken(secret, 1_000, Date.now() - 10_000).token;
-    const genuine = (await guestToken(gateway.port)).token;
-    const [payload] = genuine.split('.');
-    const tampered = `${payload}x.${genuine.split('.')[1]}`;
+    const expired = issueGuestToken(TEST_SECRET, 1_000, Date.now() - 10_000).token;
+    const genuine = (await guestToken(backend.url)).token;
+    const [payload, signature] = genuine.split('.');
     const cases: Array<[string | undefined, RegExp]> = [
       [forged, /bad signature/],
-      [tampered, /bad signature|malformed/],
+      [`${payload}x.${signature}`, /bad signature|malformed/],
       [expired, /expired/],
       ['not-a-token', /malformed/],
+      [`${'a'.repeat(2000)}.b`, /malformed/],
       [undefined, /missing/],
     ];
     for (const [token, reason] of cases) {
-      const refused = await refusal(client(gateway.port, token).joinOrCreate('match'));
-      assert.equal(refused.code, 525, `${token}: ${refused.message}`);
+      const { Client } = await import('@colyseus/sdk');
+      const client = new Client(backend.url.replace('http', 'ws'));
+      if (token !== undefined) client.auth.token = token;
+      const refused = await refusal(client.joinOrCreate('match'));
+      assert.equal(refused.code, 525, `${token?.slice(0, 20)}: ${refused.message}`);
       assert.match(refused.message, reason);
     }
   });
 
-  it('survives oversized and garbage messages while other clients carry on', async () => {
-    const good = await client(gateway.port, (await guestToken(gateway.port)).token).joinOrCreate('match');
-    const bad = await client(gateway.port, (await guestToken(gateway.port)).token).joinOrCreate('match');
-    rooms.push(good);
-    assert.equal(good.roomId, bad.roomId);
-
-    // Over the room's input limit: answered with an INVALID_PAYLOAD error, no echo.
-    const errored = new Promise<number>((resolve) => bad.onError((code) => resolve(code)));
-    bad.sendBytes(INPUT_MESSAGE, new Uint8Array(maxInputBytes + 1));
-    assert.equal(await errored, 4217);
-
-    // Raw garbage frames straight onto the WebSocket: unknown protocol codes and truncated byte messages.
-    const ws = (bad.connection as unknown as { transport: { send(data: Uint8Array): void } }).transport;
-    for (const frame of [[255, 1, 2, 3], [2], [17], [17, 0xd9], [13, 0xff, 0xff], [10, 0xc1, 0xc1]]) {
-      ws.send(new Uint8Array(frame));
+  it('refuses a display name that is not 1–32 printable characters', async () => {
+    const token = (await guestToken(backend.url)).token;
+    for (const name of ['', 'x'.repeat(33), 'tab\there', 'new\nline']) {
+      const refused = await refusal(RawBot.join(backend.url, { token, name }));
+      assert.equal(refused.code, 521, refused.message);
     }
-    // Over the transport's frame limit: uWS closes that connection.
-    const left = new Promise<number>((resolve) => bad.onLeave((code) => resolve(code)));
-    ws.send(new Uint8Array(maxPayloadBytes + 100));
-    const code = await left;
-    assert.notEqual(code, 1000);
+  });
 
-    // The other client and the server carry on.
-    for (let i = 0; i < 3; i += 1) {
-      const echoed = nextBytes(good, ECHO_MESSAGE);
-      good.sendBytes(INPUT_MESSAGE, new Uint8Array([i, 42]));
-      assert.deepEqual(Array.from(await echoed), [i, 42]);
+  it('answers bad input with an error, cuts off a client that keeps on, and the others carry on', async () => {
+    const good = await join();
+    const bad = await join({ roomId: good.room.roomId });
+    await good.nextSnapshot();
+
+    // Unreadable bytes, an oversized message, a sequence that jumps, a message type the room does not know:
+    // each dropped with an error, and the connection stays.
+    bad.room.sendBytes('in', new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    bad.room.sendBytes('in', new Uint8Array(maxInputBytes + 1));
+    bad.room.sendBytes('in', inputBytes(5000, 0, 0));
+    bad.room.sendBytes('in', inputBytes(1, Number.NaN, 0));
+    bad.room.send('chat', { text: 'hello' });
+    bad.room.sendBytes('other', new Uint8Array([1]));
+    await until(() => bad.errors.length >= 6, 'six errors');
+    assert.deepEqual(
+      bad.errors.map((e) => e.code),
+      [
+        ClientErrorCode.InvalidPayload,
+        ClientErrorCode.InvalidPayload,
+        ClientErrorCode.BadSequence,
+        ClientErrorCode.InvalidPayload,
+        ClientErrorCode.InvalidPayload,
+        ClientErrorCode.InvalidPayload,
+      ],
+    );
+    assert.match(bad.errors[0]!.message!, /unreadable ClientInput/);
+    assert.equal(bad.leftWith, undefined, 'still connected');
+    const sequence = bad.input(0, 1);
+    await until(() => bad.ackedSequence() === sequence, 'a good input after bad ones still counts');
+
+    // Raw garbage under the Colyseus framing: unknown protocol codes and truncated messages.
+    for (const frame of [[255, 1, 2, 3], [2], [17], [17, 0xd9], [13, 0xff, 0xff], [10, 0xc1, 0xc1], []]) {
+      bad.raw(new Uint8Array(frame));
     }
-    const late = await client(gateway.port, (await guestToken(gateway.port)).token).joinOrCreate('match');
-    rooms.push(late);
-    const echoed = nextBytes(late, ECHO_MESSAGE);
-    late.sendBytes(INPUT_MESSAGE, new Uint8Array([9]));
-    assert.deepEqual(Array.from(await echoed), [9]);
+
+    // A flood: far above the rate, so the client runs out of strikes and is cut off.
+    const from = good.snapshots.length;
+    for (let i = 0; i < 400; i++) bad.input(0, 1);
+    await until(() => bad.leftWith !== undefined, 'the flooding client cut off');
+    assert.equal(bad.leftWith, ClientCloseCode.Misbehaving);
+    assert.ok(
+      bad.errors.some((e) => e.code === ClientErrorCode.RateLimited),
+      'told it was over its rate before being cut off',
+    );
+    assert.ok(
+      backend.log.lines.some((l) => l.message === 'client cut off'),
+      'the cut-off is logged',
+    );
+
+    // The other client keeps receiving a snapshot for every tick, and its inputs still count.
+    for (let i = 0; i < 10; i++) await good.nextSnapshot();
+    const { seen, missed } = missedTicks(good, from);
+    assert.ok(seen >= 10);
+    assert.deepEqual(missed, [], 'no tick was skipped for the other client');
+    const goodSequence = good.input(-1, 0);
+    await until(() => good.ackedSequence() === goodSequence, 'the other client still acknowledged');
+  });
+
+  it('closes a connection that sends a frame over the transport limit, and the others carry on', async () => {
+    const good = await join();
+    const bad = await join({ roomId: good.room.roomId });
+    bad.room.reconnection.enabled = false;
+    bad.raw(new Uint8Array(maxPayloadBytes + 100));
+    await until(() => bad.leftWith !== undefined, 'the oversized sender closed');
+    assert.notEqual(bad.leftWith, 1000);
+    const sequence = good.input(1, 0);
+    await until(() => good.ackedSequence() === sequence, 'the other client acknowledged');
+  });
+
+  it('a client that drops reconnects into its match and keeps its body', async () => {
+    const bot = await join();
+    bot.room.reconnection.minUptime = 0;
+    const entity = bot.entity;
+    const matchId = bot.room.roomId;
+    await bot.nextSnapshot();
+    bot.drop();
+    await until(() => bot.reconnects === 1, 'reconnected', 10_000);
+    await until(() => bot.joinedCount === 2, 'JoinAccepted again after the reconnection');
+    assert.equal(bot.room.roomId, matchId);
+    assert.equal(bot.entity, entity, 'the same body');
+    // Its sequence numbers go on from where they were: the gateway remembers them with the seat.
+    const sequence = bot.input(0, -1);
+    await until(() => bot.ackedSequence() === sequence, 'inputs after the reconnection acknowledged');
+  });
+
+  it('a player who joins again from another connection takes the seat over', async () => {
+    const token = (await guestToken(backend.url)).token;
+    const first = await join({ token });
+    first.room.reconnection.enabled = false;
+    const second = await join({ token, roomId: first.room.roomId });
+    await until(() => first.leftWith !== undefined, 'the older connection closed');
+    assert.equal(first.leftWith, ClientCloseCode.Replaced);
+    assert.equal(second.entity, first.entity, 'the same body');
+    const sequence = second.input(1, 1);
+    await until(() => second.ackedSequence() >= sequence, 'the new connection drives it');
+  });
+
+  it('a player who leaves is out of the match and has the match counted in the player store', async () => {
+    const guest = await guestToken(backend.url);
+    const bot = await join({ token: guest.token });
+    const other = await join({ roomId: bot.room.roomId });
+    await bot.nextSnapshot();
+    await bot.leave();
+    await until(
+      () => other.snapshots.at(-1)?.acks.every((ack) => ack.entity !== bot.entity) ?? false,
+      'the player gone from the snapshots',
+    );
+    const stats = await eventually(
+      () => backend.players.stats(guest.playerId),
+      (s) => s.matches >= 1,
+      'the match counted',
+    );
+    assert.equal(stats.matches, 1);
   });
 });

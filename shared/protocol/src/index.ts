@@ -1,4 +1,5 @@
 export * from './address.js';
+export * from './client/client-contract.js';
 export * from './codec/batch-codec.js';
 export * from './codec/limits.js';
 export * from './codec/packet.js';

@@ -11,6 +11,11 @@ import { type Env, type NodeConfig, readNodeConfig } from './node-config.js';
 export interface StartNodeOptions {
   /** Registers the behaviors this process can run; which of them it hosts is PACKETFLOW_ROLES (all unless set). */
   register(system: ActorSystem): void;
+  /**
+   * The kinds this node hosts when PACKETFLOW_ROLES (or its PACKETFLOW_PEERS entry) does not say: every registered
+   * kind unless set. A node whose actors are all pinned (the gateway's rooms) hosts none: `[]`.
+   */
+  roles?: readonly string[];
   /** process.env unless set. */
   env?: Env;
   /** JSON lines on stdout and stderr unless set. */
@@ -37,7 +42,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const logger = options.logger ?? jsonLogger();
   const system = await ActorSystem.start({ nodeId: config.nodeId, logger });
   options.register(system);
-  const roles = config.roles ?? runtimeOf(system).kindNames;
+  const roles = config.roles ?? options.roles ?? runtimeOf(system).kindNames;
   const unregistered = roles.filter((role) => !runtimeOf(system).kindNames.includes(role));
   if (unregistered.length > 0) {
     await system.shutdown();

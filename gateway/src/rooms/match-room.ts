@@ -1,0 +1,248 @@
+// The `match` room: one Colyseus room per match, its room id the match id. Clients join with a signed token; their
+// byte messages pass the input guard and go to the match as PlayerInput packets; the match's snapshots come back
+// through the room's actor and go out to every client as bytes.
+
+import { type AuthContext, type Client, CloseCode, ErrorCode, Room, ServerError } from '@colyseus/core';
+import type { ActorRef, ActorSystem, Message, NodeLogger } from '@packetflow/actors';
+import { PlayerClient } from '@packetflow/player-store';
+import {
+  ClientCloseCode,
+  ClientMessage,
+  Game,
+  type JoinAcceptedMessage,
+  type MessageRegistry,
+  type PlayerInputMessage,
+  type PlayerStatsMessage,
+} from '@packetflow/protocol';
+import type { GatewayConfig } from '../config.js';
+import { InputGuard, InputStream } from '../input/input-guard.js';
+import { type TokenClaims, verifyToken } from '../token.js';
+import { MATCH_KIND, type Pending, ROOM_KIND, type RoomActorMessage, type RoomPort } from './room-actor.js';
+
+export interface MatchRoomDeps {
+  readonly system: ActorSystem;
+  readonly registry: MessageRegistry;
+  readonly config: GatewayConfig;
+  readonly logger: NodeLogger;
+}
+
+export interface JoinOptions {
+  /** Display name: 1–32 printable characters. */
+  readonly name?: string;
+}
+
+/** One player's place in the room. It outlives a connection: a reconnected or replacing client takes it over. */
+class Seat {
+  client: Client;
+  /** The JoinAccepted body, sent again to every client that takes the seat over. */
+  joined: Uint8Array = new Uint8Array(0);
+  /** Set when the gateway cut the client off: its drop must not hold the seat, and it leaves the match as kicked. */
+  cutOff = false;
+  /** The reconnection Colyseus holds open for a dropped client, so that a new join can cancel it. */
+  reconnection: ReturnType<Room['allowReconnection']> | undefined;
+
+  constructor(
+    readonly playerId: string,
+    readonly stream: InputStream,
+    client: Client,
+  ) {
+    this.client = client;
+  }
+}
+
+const NAME = /^[\p{L}\p{N}\p{P}\p{S} ]{1,32}$/u;
+
+/** A name the player store accepts, or undefined for none; anything else is refused at join. */
+function displayName(options: unknown): string | undefined {
+  if (typeof options !== 'object' || options === null) return undefined;
+  const name = (options as JoinOptions).name;
+  if (name === undefined) return undefined;
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'name: 1 to 32 printable characters');
+  }
+  return name;
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The room class for one gateway: Colyseus constructs rooms itself, so the gateway's parts come in by closure. */
+export function matchRoomType(deps: MatchRoomDeps): typeof MatchRoom {
+  return class BoundMatchRoom extends MatchRoom {
+    protected override readonly deps = deps;
+  };
+}
+
+export class MatchRoom extends Room {
+  /** Set by the class `matchRoomType` makes; a bare MatchRoom has none and cannot be created. */
+  protected readonly deps!: MatchRoomDeps;
+  private actor!: ActorRef<RoomActorMessage>;
+  private match!: ActorRef<Message>;
+  private guard!: InputGuard;
+  private players!: PlayerClient;
+  private readonly seats = new Map<string, Seat>();
+
+  override async onCreate(): Promise<void> {
+    const { system, config, registry } = this.deps;
+    this.maxClients = config.matchSize;
+    // Colyseus' own cut-off, for whatever slips past the guard (pings count too); the guard acts long before it.
+    this.maxMessagesPerSecond = Math.max(4 * config.maxInputsPerSecond, 240);
+    this.guard = new InputGuard(config, registry);
+    this.players = new PlayerClient(system, { timeoutMs: config.serviceTimeoutMs });
+    this.match = system.ref<Message>(MATCH_KIND, this.roomId);
+    const port: RoomPort = { matchId: this.roomId, snapshot: (snapshot) => this.broadcastSnapshot(snapshot) };
+    this.actor = await system.create<RoomActorMessage>(ROOM_KIND, port);
+    this.onMessageBytes(ClientMessage.Input, (client: Client, bytes: Uint8Array) => this.onInput(client, bytes));
+    this.onMessage('*', (client: Client, type: unknown) => {
+      const seat = this.seatOf(client);
+      if (seat !== undefined) this.enforce(client, seat, this.guard.unexpected(seat.stream, type, performance.now()));
+    });
+  }
+
+  override onAuth(_client: Client, options: unknown, context: AuthContext): TokenClaims {
+    const check = verifyToken(this.deps.config.tokenSecret, context.token);
+    if (!check.ok) throw new ServerError(ErrorCode.AUTH_FAILED, `token refused: ${check.reason}`);
+    displayName(options);
+    return check.claims;
+  }
+
+  override async onJoin(client: Client, options: unknown, claims: TokenClaims): Promise<void> {
+    const { playerId } = claims;
+    const name = displayName(options);
+    try {
+      await this.players.load(playerId, name);
+    } catch (error) {
+      throw new ServerError(ErrorCode.APPLICATION_ERROR, `player store unavailable: ${describeError(error)}`);
+    }
+    const accepted = await this.ask<JoinAcceptedMessage>({ type: 'RoomJoin', playerId, name: name ?? null }).catch(
+      (error: unknown) => {
+        throw new ServerError(ErrorCode.APPLICATION_ERROR, `match unavailable: ${describeError(error)}`);
+      },
+    );
+    let seat = this.seats.get(playerId);
+    if (seat === undefined) {
+      seat = new Seat(playerId, new InputStream(this.deps.config, performance.now()), client);
+      this.seats.set(playerId, seat);
+    } else {
+      this.takeOver(seat, client);
+    }
+    seat.joined = this.deps.registry.encode(accepted);
+    client.userData = seat;
+    client.sendBytes(ClientMessage.Joined, seat.joined);
+  }
+
+  /** The same player joined again (another tab, a restarted client): the new connection takes the seat. */
+  private takeOver(seat: Seat, client: Client): void {
+    const previous = seat.client;
+    seat.reconnection?.reject(new Error('replaced by a new connection'));
+    seat.reconnection = undefined;
+    seat.client = client;
+    if (previous !== client && this.clients.includes(previous)) {
+      (previous.userData as unknown) = undefined;
+      previous.leave(ClientCloseCode.Replaced, 'the player joined again from another connection');
+    }
+  }
+
+  override onDrop(client: Client, code?: number): void {
+    const seat = this.seatOf(client);
+    if (seat === undefined || seat.cutOff || code === CloseCode.WITH_ERROR || code === CloseCode.SERVER_SHUTDOWN) {
+      return;
+    }
+    const reconnection = this.allowReconnection(client, this.deps.config.reconnectWindowMs / 1000);
+    seat.reconnection = reconnection;
+    reconnection.then(
+      () => {
+        if (seat.reconnection === reconnection) seat.reconnection = undefined;
+      },
+      () => {
+        if (seat.reconnection === reconnection) seat.reconnection = undefined;
+      },
+    );
+  }
+
+  override onReconnect(client: Client): void {
+    const seat = this.seatOf(client);
+    if (seat === undefined) return;
+    seat.client = client;
+    client.sendBytes(ClientMessage.Joined, seat.joined);
+  }
+
+  override async onLeave(client: Client, code?: number): Promise<void> {
+    const seat = this.seatOf(client);
+    // A replaced client's seat went on with the new connection; the player is still in the match.
+    if (seat === undefined || seat.client !== client) return;
+    this.seats.delete(seat.playerId);
+    const reason = seat.cutOff
+      ? Game.LeaveReason.Kicked
+      : code === CloseCode.CONSENTED
+        ? Game.LeaveReason.Left
+        : Game.LeaveReason.Disconnected;
+    try {
+      const stats = await this.ask<PlayerStatsMessage | undefined>({
+        type: 'RoomLeave',
+        playerId: seat.playerId,
+        reason,
+      });
+      if (stats?.type !== 'PlayerStats') return;
+      const { matches, score, xp } = stats.body;
+      await this.players.addStats(seat.playerId, { matches, score, xp });
+    } catch (error) {
+      this.deps.logger.error('player left, stats not written', {
+        player: seat.playerId,
+        match: this.roomId,
+        error: describeError(error),
+      });
+    }
+  }
+
+  override onDispose(): void {
+    if (this.actor !== undefined) this.deps.system.tell(this.actor, { type: 'RoomClose' });
+  }
+
+  private onInput(client: Client, bytes: Uint8Array): void {
+    const seat = this.seatOf(client);
+    if (seat === undefined) return;
+    const verdict = this.guard.check(seat.stream, bytes, performance.now());
+    if (verdict.kind === 'accept') {
+      const input: PlayerInputMessage = {
+        type: 'PlayerInput',
+        body: new Game.PlayerInputT(seat.playerId, verdict.input),
+      };
+      this.deps.system.tell(this.match, input);
+      return;
+    }
+    this.enforce(client, seat, verdict);
+  }
+
+  private enforce(client: Client, seat: Seat, verdict: ReturnType<InputGuard['check']>): void {
+    if (verdict.kind !== 'refuse') return;
+    if (verdict.cutOff) {
+      seat.cutOff = true;
+      this.deps.logger.warn('client cut off', { player: seat.playerId, match: this.roomId, why: verdict.message });
+      client.leave(ClientCloseCode.Misbehaving, verdict.message);
+      return;
+    }
+    if (verdict.report) client.error(verdict.code, verdict.message);
+  }
+
+  private broadcastSnapshot(snapshot: Game.SnapshotT): void {
+    try {
+      this.broadcastBytes(ClientMessage.Snapshot, this.deps.registry.encode({ type: 'Snapshot', body: snapshot }), {});
+    } catch (error) {
+      this.deps.logger.error('snapshot not sent', { match: this.roomId, error: describeError(error) });
+    }
+  }
+
+  private seatOf(client: Client): Seat | undefined {
+    const seat = client.userData as unknown;
+    return seat instanceof Seat ? seat : undefined;
+  }
+
+  private async ask<T>(message: RoomActorMessage): Promise<T> {
+    const { reply } = await this.deps.system.send<Pending<T>>(this.actor, message, {
+      timeoutMs: this.deps.config.serviceTimeoutMs,
+    });
+    return reply;
+  }
+}

@@ -1,0 +1,88 @@
+// The actor side of a Colyseus match room: a pinned actor on the gateway's node. Joins and leaves go to the match
+// from it, so the match knows the room's address and sends it a snapshot every tick; it hands them to the room.
+import { defineBehavior, type Message } from '@packetflow/actors';
+import {
+  Game,
+  type JoinAcceptedMessage,
+  type JoinMatchMessage,
+  type LeaveMatchMessage,
+  type PlayerStatsMessage,
+  type SnapshotMessage,
+} from '@packetflow/protocol';
+
+/** The actor kind of gateway rooms; never hosted virtually, every room actor is created pinned to its gateway. */
+export const ROOM_KIND = 'gateway-room';
+/** The kind of the game-logic service's match actors: one per match, its id the match id. */
+export const MATCH_KIND = 'match';
+
+/** What the room actor needs of its Colyseus room. */
+export interface RoomPort {
+  readonly matchId: string;
+  /** Called once per match tick with the match's snapshot. */
+  snapshot(snapshot: Game.SnapshotT): void;
+}
+
+export interface RoomJoin extends Message {
+  readonly type: 'RoomJoin';
+  readonly playerId: string;
+  readonly name: string | null;
+}
+
+export interface RoomLeave extends Message {
+  readonly type: 'RoomLeave';
+  readonly playerId: string;
+  readonly reason: Game.LeaveReason;
+}
+
+export interface RoomClose extends Message {
+  readonly type: 'RoomClose';
+}
+
+export type RoomActorMessage = RoomJoin | RoomLeave | RoomClose | SnapshotMessage;
+
+/**
+ * The answer to RoomJoin and RoomLeave: the match's reply, still on its way. The handler only starts the ask, so
+ * snapshots keep flowing through the room while a join waits on the match.
+ */
+export interface Pending<T> {
+  readonly reply: Promise<T>;
+}
+
+export function roomActorBehavior(options: { serviceTimeoutMs: number }) {
+  const deadline = { timeoutMs: options.serviceTimeoutMs };
+  const pending = <T>(reply: Promise<T>): Pending<T> => {
+    // Marked handled at once: the caller awaits it only after the ask to this actor has returned.
+    reply.catch(() => {});
+    return { reply };
+  };
+  return defineBehavior<RoomPort, RoomActorMessage, RoomPort>({
+    initial: (_id, port) => {
+      if (port === undefined) throw new Error(`a ${ROOM_KIND} actor is created with its room`);
+      return port;
+    },
+    handlers: {
+      RoomJoin: (msg, ctx) => {
+        const matchId = ctx.state.matchId;
+        const join: JoinMatchMessage = {
+          type: 'JoinMatch',
+          body: new Game.JoinMatchT(matchId, msg.playerId, msg.name),
+        };
+        return pending(ctx.send<JoinAcceptedMessage>(ctx.system.ref<Message>(MATCH_KIND, matchId), join, deadline));
+      },
+      RoomLeave: (msg, ctx) => {
+        const matchId = ctx.state.matchId;
+        const leave: LeaveMatchMessage = {
+          type: 'LeaveMatch',
+          body: new Game.LeaveMatchT(matchId, msg.playerId, msg.reason),
+        };
+        return pending(
+          ctx.send<PlayerStatsMessage | undefined>(ctx.system.ref<Message>(MATCH_KIND, matchId), leave, deadline),
+        );
+      },
+      RoomClose: (_msg, ctx) => ctx.stop(),
+      Snapshot: (msg, ctx) => ctx.state.snapshot(msg.body),
+    },
+    // Its state is the live Colyseus room, which a restart could not rebuild any better than it is.
+    supervision: { strategy: 'stop' },
+  });
+}
