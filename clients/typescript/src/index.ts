@@ -1,0 +1,31 @@
+export { ClientCloseCode, ClientErrorCode, ClientMessage, MATCH_ROOM } from '@packetflow/protocol';
+export { type GatewayEndpoint, parseEndpoint } from './endpoint.js';
+export { type AckResult, DEFAULT_MAX_PENDING, InputHistory, type PendingInput } from './input-history.js';
+export {
+  type InterpolatedFrame,
+  InterpolationBuffer,
+  type InterpolationOptions,
+  slerp,
+} from './interpolation-buffer.js';
+export { checkInputSample, MatchCodec } from './match-codec.js';
+export { type ConnectionSettings, MatchConnection } from './match-connection.js';
+export {
+  Buttons,
+  type EntityState,
+  type InputAck,
+  type InputSample,
+  type JoinInfo,
+  type MatchSnapshot,
+  type Pose,
+  type Quat,
+  type Vec2,
+  type Vec3,
+} from './match-types.js';
+export {
+  type GuestToken,
+  type JoinOptions,
+  PacketFlowClient,
+  type PacketFlowClientOptions,
+} from './packetflow-client.js';
+export { PacketFlowError, SdkErrorCode } from './packetflow-error.js';
+export type { ReconnectionSettings } from './reconnection-settings.js';

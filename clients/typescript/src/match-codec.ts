@@ -1,0 +1,98 @@
+// The FlatBuffers side of the client contract: inputs out, snapshots and join confirmations in. Bytes from the
+// network go through the protocol registry's verifier, so a bad message is a value to report, never an exception.
+import {
+  createProtocolRegistry,
+  type Decoded,
+  ErrorCode,
+  Game,
+  type MessageRegistry,
+  ProtocolError,
+} from '@packetflow/protocol';
+import type { EntityState, InputSample, JoinInfo, MatchSnapshot, Quat, Vec3 } from './match-types.js';
+
+const UINT32_MAX = 0xffff_ffff;
+
+function isUint32(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= UINT32_MAX;
+}
+
+/**
+ * Throws a RangeError for a sample the gateway would refuse, so the mistake surfaces at the call that made it
+ * rather than as an asynchronous INVALID_PAYLOAD error later.
+ */
+export function checkInputSample(sample: InputSample): void {
+  const { move, aim, buttons = 0, clientTick = 0 } = sample;
+  if (!(Math.abs(move.x) <= 1 && Math.abs(move.y) <= 1)) {
+    throw new RangeError(`move axes must be finite and within [-1, 1], got (${move.x}, ${move.y})`);
+  }
+  if (aim && !(Number.isFinite(aim.x) && Number.isFinite(aim.y))) {
+    throw new RangeError(`aim must be finite, got (${aim.x}, ${aim.y})`);
+  }
+  if (!isUint32(buttons)) throw new RangeError(`buttons must be a 32-bit unsigned bit set, got ${buttons}`);
+  if (!isUint32(clientTick)) throw new RangeError(`clientTick must be a 32-bit unsigned integer, got ${clientTick}`);
+}
+
+function vec3(v: Game.Vec3T | null): Vec3 {
+  return { x: v?.x ?? 0, y: v?.y ?? 0, z: v?.z ?? 0 };
+}
+
+function quat(q: Game.QuatT | null): Quat {
+  return q === null ? { x: 0, y: 0, z: 0, w: 1 } : { x: q.x, y: q.y, z: q.z, w: q.w };
+}
+
+function text(value: string | Uint8Array | null): string {
+  return typeof value === 'string' ? value : value === null ? '' : new TextDecoder().decode(value);
+}
+
+/** Encodes `ClientInput` bodies and decodes `Snapshot` and `JoinAccepted` bodies. */
+export class MatchCodec {
+  constructor(private readonly registry: MessageRegistry = createProtocolRegistry()) {}
+
+  /** A `ClientInput` table for one sample under `sequence`. The sample must pass `checkInputSample`. */
+  encodeInput(sequence: number, sample: InputSample): Uint8Array {
+    const { move, aim } = sample;
+    const body = new Game.ClientInputT(
+      sequence,
+      sample.clientTick ?? 0,
+      new Game.Vec2T(move.x, move.y),
+      aim ? new Game.Vec2T(aim.x, aim.y) : null,
+      sample.buttons ?? 0,
+    );
+    return this.registry.encode({ type: 'ClientInput', body });
+  }
+
+  /** Verifies and decodes a `Snapshot` from the gateway. */
+  decodeSnapshot(bytes: Uint8Array): Decoded<MatchSnapshot> {
+    const decoded = this.registry.decode('Snapshot', bytes);
+    if (!decoded.ok) return decoded;
+    const body = decoded.value.body as Game.SnapshotT;
+    const entities: EntityState[] = body.entities.map((t) => ({
+      entity: t.entity,
+      position: vec3(t.position),
+      rotation: quat(t.rotation),
+    }));
+    const acks = body.acks.map((a) => ({ entity: a.entity, sequence: a.sequence }));
+    return { ok: true, value: { serverTick: body.serverTick, acks, entities } };
+  }
+
+  /** Verifies and decodes a `JoinAccepted` from the gateway. */
+  decodeJoined(bytes: Uint8Array): Decoded<JoinInfo> {
+    const decoded = this.registry.decode('JoinAccepted', bytes);
+    if (!decoded.ok) return decoded;
+    const body = decoded.value.body as Game.JoinAcceptedT;
+    // Interpolation and the default delay divide by the tick rate.
+    if (body.tickRate === 0) {
+      return { ok: false, error: new ProtocolError(ErrorCode.InvalidArgument, 'JoinAccepted: tick rate is 0') };
+    }
+    return {
+      ok: true,
+      value: {
+        matchId: text(body.matchId),
+        playerId: text(body.playerId),
+        entity: body.entity,
+        tickRate: body.tickRate,
+        serverTick: body.serverTick,
+      },
+    };
+  }
+}

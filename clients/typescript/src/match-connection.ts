@@ -1,0 +1,302 @@
+// One player's connection to one match: the Colyseus room underneath, the gateway's byte messages on top.
+import type { Room } from '@colyseus/sdk';
+import { ClientMessage } from '@packetflow/protocol';
+import { InputHistory, type PendingInput } from './input-history.js';
+import { InterpolationBuffer } from './interpolation-buffer.js';
+import { Listeners } from './listeners.js';
+import { checkInputSample, MatchCodec } from './match-codec.js';
+import type { InputSample, JoinInfo, MatchSnapshot } from './match-types.js';
+import { PacketFlowError, SdkErrorCode } from './packetflow-error.js';
+import { applyReconnection, type ReconnectionSettings } from './reconnection-settings.js';
+
+/** How a connection behaves; every field has a default. */
+export interface ConnectionSettings {
+  /** Colyseus' automatic reconnection after a dropped connection. */
+  readonly reconnection?: ReconnectionSettings;
+  /** How far behind the newest snapshot `interpolation` renders, in ms; two ticks unless set. */
+  readonly interpolationDelayMs?: number;
+  /** How often to measure the round trip with a Colyseus ping, in ms; 2000 unless set. */
+  readonly pingIntervalMs?: number;
+  /** How long to wait for the gateway's `Joined` after the room was joined, in ms; 10000 unless set. */
+  readonly joinTimeoutMs?: number;
+  /** Unacknowledged inputs kept for prediction and resending; 1024 unless set. */
+  readonly maxPendingInputs?: number;
+}
+
+const now = (): number => performance.now();
+
+/**
+ * A joined match. Inputs go out numbered, snapshots come in decoded, acknowledged inputs leave the pending list,
+ * and a dropped connection is reconnected by Colyseus into the same match, after which the gateway confirms the
+ * join again and every input still unacknowledged is sent again (the gateway drops the ones it already forwarded).
+ *
+ * Obtained from `PacketFlowClient.joinOrCreate`, `create` or `join`, once the gateway has confirmed the join.
+ */
+export class MatchConnection {
+  private joinInfo: JoinInfo | undefined;
+  private latestServerTick = 0;
+  private buffer: InterpolationBuffer | undefined;
+  private readonly codec = new MatchCodec();
+  private readonly history: InputHistory;
+  private readonly pingIntervalMs: number;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private latestRttMs: number | undefined;
+  private latestInputRttMs: number | undefined;
+  /** Between a drop and the gateway's next `Joined`: inputs are only recorded, to go out in order after it. */
+  private awaitingJoin = false;
+  /** `leave()` was called while the connection was down: leave as soon as it is back. */
+  private leaving = false;
+  private closeCode: number | undefined;
+  private readonly left: Promise<number>;
+  private resolveLeft!: (code: number) => void;
+
+  private readonly snapshotListeners = new Listeners<[snapshot: MatchSnapshot, ackedSequence: number]>();
+  private readonly errorListeners = new Listeners<[code: number, message: string]>();
+  private readonly dropListeners = new Listeners<[code: number, reason: string]>();
+  private readonly reconnectListeners = new Listeners<[]>();
+  private readonly leaveListeners = new Listeners<[code: number, reason: string]>();
+
+  /**
+   * Resolves once the gateway confirmed the join; rejects with a PacketFlowError when the room refused, closed
+   * or errored first, or the confirmation did not come in time.
+   */
+  readonly joined: Promise<MatchConnection>;
+
+  /**
+   * Attaches to a Colyseus room before it connects, so no message can arrive unheard. Game code gets connections
+   * from `PacketFlowClient`; this is public for that client only.
+   */
+  constructor(
+    private readonly room: Room,
+    private readonly settings: ConnectionSettings = {},
+  ) {
+    this.history = new InputHistory(settings.maxPendingInputs);
+    this.pingIntervalMs = settings.pingIntervalMs ?? 2000;
+    this.left = new Promise((resolve) => {
+      this.resolveLeft = resolve;
+    });
+    let settle: { resolve(c: MatchConnection): void; reject(e: PacketFlowError): void } | undefined;
+    this.joined = new Promise<MatchConnection>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    // Nobody awaits `joined` when the Colyseus join itself fails; that rejection is reported there.
+    this.joined.catch(() => {});
+    const refuse = (error: PacketFlowError): void => {
+      clearTimeout(timeout);
+      if (settle === undefined) return;
+      settle.reject(error);
+      settle = undefined;
+      // Nobody will hold this room: close it rather than leave a player half-joined.
+      if (this.room.connection?.isOpen) void this.room.leave(true);
+    };
+    const timeoutMs = settings.joinTimeoutMs ?? 10_000;
+    const timeout = setTimeout(() => {
+      refuse(new PacketFlowError(SdkErrorCode.JoinTimeout, `no Joined from the gateway within ${timeoutMs} ms`));
+    }, timeoutMs);
+    applyReconnection(room, settings.reconnection);
+
+    room.onMessage(ClientMessage.Joined, (bytes: unknown) => {
+      const info = this.onJoined(bytes);
+      if (info === undefined || settle === undefined) return;
+      clearTimeout(timeout);
+      settle.resolve(this);
+      settle = undefined;
+    });
+    room.onMessage(ClientMessage.Snapshot, (bytes: unknown) => this.onSnapshotBytes(bytes));
+    room.onError((code, message) => {
+      if (settle === undefined) this.errorListeners.emit(code, message ?? '');
+      else refuse(new PacketFlowError(code, message ?? `room error ${code}`));
+    });
+    room.onDrop((code, reason) => {
+      this.awaitingJoin = true;
+      this.dropListeners.emit(code, reason ?? '');
+    });
+    room.onReconnect(() => {
+      if (this.leaving) void this.room.leave(true);
+    });
+    room.onLeave((code, reason) => {
+      this.closeCode = code;
+      clearInterval(this.pingTimer);
+      refuse(new PacketFlowError(code, `the room closed before the join was confirmed: ${reason ?? code}`));
+      this.resolveLeft(code);
+      this.leaveListeners.emit(code, reason ?? '');
+    });
+  }
+
+  /** Decodes a `Joined`; on the first, sets the connection up, on later ones (reconnections) resends inputs. */
+  private onJoined(bytes: unknown): JoinInfo | undefined {
+    const decoded = bytes instanceof Uint8Array ? this.codec.decodeJoined(bytes) : undefined;
+    if (decoded === undefined || !decoded.ok) {
+      const why = decoded === undefined ? 'not a byte message' : decoded.error.message;
+      this.errorListeners.emit(SdkErrorCode.UnreadableMessage, `Joined from the gateway dropped: ${why}`);
+      return undefined;
+    }
+    const info = decoded.value;
+    const first = this.joinInfo === undefined;
+    this.joinInfo = info;
+    this.awaitingJoin = false;
+    this.latestServerTick = Math.max(this.latestServerTick, info.serverTick);
+    if (first) {
+      this.buffer = new InterpolationBuffer({
+        tickRate: info.tickRate,
+        ...(this.settings.interpolationDelayMs === undefined ? {} : { delayMs: this.settings.interpolationDelayMs }),
+      });
+      this.ping();
+      this.pingTimer = setInterval(() => this.ping(), this.pingIntervalMs);
+      return info;
+    }
+    if (this.leaving) return info;
+    for (const pending of this.history.resendAll(now())) this.transmit(pending.sequence, pending.input);
+    this.reconnectListeners.emit();
+    return info;
+  }
+
+  private onSnapshotBytes(bytes: unknown): void {
+    // Snapshots before the first Joined cannot be attributed to this player's entity; the next tick brings another.
+    if (this.joinInfo === undefined) return;
+    const decoded = bytes instanceof Uint8Array ? this.codec.decodeSnapshot(bytes) : undefined;
+    if (decoded === undefined || !decoded.ok) {
+      const why = decoded === undefined ? 'not a byte message' : decoded.error.message;
+      this.errorListeners.emit(SdkErrorCode.UnreadableMessage, `Snapshot from the gateway dropped: ${why}`);
+      return;
+    }
+    const snapshot = decoded.value;
+    const receivedAt = now();
+    this.latestServerTick = Math.max(this.latestServerTick, snapshot.serverTick);
+    const entity = this.joinInfo.entity;
+    const ack = snapshot.acks.find((a) => a.entity === entity);
+    if (ack !== undefined) {
+      const result = this.history.acknowledge(ack.sequence, receivedAt);
+      if (result.inputRttMs !== undefined) this.latestInputRttMs = result.inputRttMs;
+    }
+    this.buffer!.push(snapshot.serverTick, receivedAt, snapshot.entities);
+    this.snapshotListeners.emit(snapshot, this.history.acked);
+  }
+
+  private ping(): void {
+    this.room.ping((ms) => {
+      this.latestRttMs = ms;
+    });
+  }
+
+  private transmit(sequence: number, input: InputSample): void {
+    this.room.sendBytes(ClientMessage.Input, this.codec.encodeInput(sequence, input));
+  }
+
+  /** The match this connection is in. */
+  get matchId(): string {
+    return this.joinInfo!.matchId;
+  }
+
+  /** The player the gateway authenticated this connection as. */
+  get playerId(): string {
+    return this.joinInfo!.playerId;
+  }
+
+  /** The entity this player controls in snapshots. */
+  get entity(): number {
+    return this.joinInfo!.entity;
+  }
+
+  /** Server ticks per second. */
+  get tickRate(): number {
+    return this.joinInfo!.tickRate;
+  }
+
+  /** The newest server tick heard of: from the last `Joined` or snapshot. */
+  get serverTick(): number {
+    return this.latestServerTick;
+  }
+
+  /** Round-trip time from the latest Colyseus ping, in ms; undefined until the first pong. */
+  get rttMs(): number | undefined {
+    return this.latestRttMs;
+  }
+
+  /**
+   * Milliseconds from sending the latest acknowledged input to the snapshot that acknowledged it: the round trip
+   * plus the wait in the match's input queue. Undefined until an input was acknowledged.
+   */
+  get inputRttMs(): number | undefined {
+    return this.latestInputRttMs;
+  }
+
+  /** The highest input sequence number the server has applied for this player; 0 before the first. */
+  get ackedSequence(): number {
+    return this.history.acked;
+  }
+
+  /** Inputs sent and not yet acknowledged, oldest first: what client-side prediction replays. A live view. */
+  get pendingInputs(): readonly PendingInput[] {
+    return this.history.pending;
+  }
+
+  /** Snapshots of the match by server tick, for rendering other entities smoothly. */
+  get interpolation(): InterpolationBuffer {
+    return this.buffer!;
+  }
+
+  /** Whether the connection is up and confirmed: false between a drop and the gateway's next `Joined`. */
+  get connected(): boolean {
+    return this.closeCode === undefined && !this.awaitingJoin;
+  }
+
+  /**
+   * Sends one input under the next sequence number (1, 2, 3, …) and returns that number. The input stays in
+   * `pendingInputs` until a snapshot acknowledges it. While the connection is down it is only recorded, and goes out
+   * with the other pending inputs once the match is rejoined. Throws a RangeError for values the gateway would
+   * refuse, and an Error after the connection has left the match.
+   */
+  sendInput(input: InputSample): number {
+    if (this.closeCode !== undefined) throw new Error(`the connection has left match ${this.matchId}`);
+    checkInputSample(input);
+    const sequence = this.history.record(input, now());
+    if (!this.awaitingJoin && this.room.connection.isOpen) this.transmit(sequence, input);
+    return sequence;
+  }
+
+  /** Calls back with every decoded snapshot and this player's acknowledged sequence. Returns the removal. */
+  onSnapshot(callback: (snapshot: MatchSnapshot, ackedSequence: number) => void): () => void {
+    return this.snapshotListeners.add(callback);
+  }
+
+  /**
+   * Calls back with errors that leave the connection up: the gateway's `ClientErrorCode`s (the message was
+   * dropped) and `SdkErrorCode.UnreadableMessage` for bytes from the gateway that did not decode.
+   */
+  onError(callback: (code: number, message: string) => void): () => void {
+    return this.errorListeners.add(callback);
+  }
+
+  /** Calls back when the connection dropped and Colyseus starts reconnecting. */
+  onDrop(callback: (code: number, reason: string) => void): () => void {
+    return this.dropListeners.add(callback);
+  }
+
+  /** Calls back when the match was rejoined after a drop and pending inputs went out again. */
+  onReconnect(callback: () => void): () => void {
+    return this.reconnectListeners.add(callback);
+  }
+
+  /**
+   * Calls back once the connection is gone for good, with the close code: 4000 after `leave()`, a
+   * `ClientCloseCode` from the gateway, or Colyseus' codes (4003 when reconnection gave up).
+   */
+  onLeave(callback: (code: number, reason: string) => void): () => void {
+    return this.leaveListeners.add(callback);
+  }
+
+  /** Leaves the match (consented: the gateway frees the player's slot at once). Resolves with the close code. */
+  leave(): Promise<number> {
+    if (this.closeCode === undefined) {
+      if (this.room.connection.isOpen) {
+        void this.room.leave(true);
+      } else {
+        // Down and reconnecting: no further attempts; one already under way leaves on arrival (onReconnect).
+        this.leaving = true;
+        this.room.reconnection.maxRetries = 0;
+      }
+    }
+    return this.left;
+  }
+}

@@ -1,0 +1,81 @@
+// Plain, readonly shapes of what the SDK hands to game code. The generated FlatBuffers objects have nullable
+// struct fields and mutable classes; game code should not have to care.
+
+/** A point or direction on the ground plane. */
+export interface Vec2 {
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface Vec3 {
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+}
+
+/** A unit quaternion. */
+export interface Quat {
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+  readonly w: number;
+}
+
+/** Where an entity is and which way it faces. */
+export interface Pose {
+  readonly position: Vec3;
+  readonly rotation: Quat;
+}
+
+/** One entity (a player body or a prop) in a snapshot. */
+export interface EntityState extends Pose {
+  readonly entity: number;
+}
+
+/** The last input sequence number the server applied for one player's entity. */
+export interface InputAck {
+  readonly entity: number;
+  readonly sequence: number;
+}
+
+/** The state of a match after one server tick, as the gateway sends it. */
+export interface MatchSnapshot {
+  readonly serverTick: number;
+  readonly acks: readonly InputAck[];
+  readonly entities: readonly EntityState[];
+}
+
+/** What the gateway confirms when a player joins a match, and again after every reconnection. */
+export interface JoinInfo {
+  readonly matchId: string;
+  readonly playerId: string;
+  /** The entity this player controls in snapshots. */
+  readonly entity: number;
+  /** Server ticks per second. */
+  readonly tickRate: number;
+  /** The match's tick when the join was accepted. */
+  readonly serverTick: number;
+}
+
+/** One input sample, as game code gives it to `MatchConnection.sendInput`. */
+export interface InputSample {
+  /** Movement intent on the ground plane, each axis in [-1, 1] (x → +x, y → +z in the world). */
+  readonly move: Vec2;
+  /** Aim as yaw (x) and pitch (y) in radians. */
+  readonly aim?: Vec2;
+  /** A bit set of `Buttons` held down. */
+  readonly buttons?: number;
+  /** The client's own simulation tick, echoed for the game's use; 0 when not given. */
+  readonly clientTick?: number;
+}
+
+/**
+ * Bits of `InputSample.buttons`: game.fbs `Buttons`, which the protocol package's index does not re-export
+ * (a test checks these values against the schema).
+ */
+export const Buttons = {
+  Jump: 1,
+  Fire: 2,
+  Use: 4,
+  Sprint: 8,
+} as const;

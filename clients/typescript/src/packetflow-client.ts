@@ -1,0 +1,136 @@
+// The SDK's entry point: guest tokens over HTTP, matches over Colyseus.
+import { ColyseusSDK, type Room } from '@colyseus/sdk';
+import { MATCH_ROOM } from '@packetflow/protocol';
+import { type GatewayEndpoint, parseEndpoint } from './endpoint.js';
+import { type ConnectionSettings, MatchConnection } from './match-connection.js';
+import { PacketFlowError, SdkErrorCode } from './packetflow-error.js';
+
+/** A token from `POST /auth/guest`. */
+export interface GuestToken {
+  readonly token: string;
+  readonly playerId: string;
+  /** Expiry, milliseconds since the Unix epoch. */
+  readonly expiresAt: number;
+}
+
+/** Options of a join: what the gateway is told, and how the connection behaves. */
+export interface JoinOptions extends ConnectionSettings {
+  /** The display name other players see. */
+  readonly name?: string;
+}
+
+export interface PacketFlowClientOptions {
+  /** The fetch to use for HTTP routes; `globalThis.fetch` unless set. */
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * A Colyseus client that attaches a MatchConnection to its room as the room is created, before it connects: the
+ * gateway's `Joined` can arrive in the same network read as the join itself, ahead of any code after the await.
+ */
+class AttachingClient extends ColyseusSDK {
+  attached: MatchConnection | undefined;
+
+  constructor(
+    endpoint: string,
+    private readonly connectionSettings: ConnectionSettings,
+  ) {
+    super(endpoint);
+  }
+
+  protected override createRoom(roomName: string): Room {
+    const room = super.createRoom(roomName);
+    this.attached = new MatchConnection(room, this.connectionSettings);
+    return room;
+  }
+}
+
+function isGuestToken(value: unknown): value is GuestToken {
+  const v = value as Partial<GuestToken> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.token === 'string' &&
+    typeof v.playerId === 'string' &&
+    typeof v.expiresAt === 'number'
+  );
+}
+
+/**
+ * Talks to one PacketFlow gateway. Get a token (`guest()`, or set `token` to one obtained elsewhere), then join a
+ * match; each join resolves with a MatchConnection once the gateway has confirmed it.
+ *
+ * @example
+ * ```ts
+ * const client = new PacketFlowClient('ws://localhost:2567');
+ * await client.guest();
+ * const match = await client.joinOrCreate({ name: 'Ada' });
+ * ```
+ */
+export class PacketFlowClient {
+  /** The gateway's address in both forms. */
+  readonly endpoint: GatewayEndpoint;
+  /** The token joins present; set by `guest()`, or by the game for a token obtained elsewhere. */
+  token: string | undefined;
+  private readonly fetch: typeof globalThis.fetch;
+
+  /** @param endpoint The gateway's base address, `http(s)://…` or `ws(s)://…`. */
+  constructor(endpoint: string, options: PacketFlowClientOptions = {}) {
+    this.endpoint = parseEndpoint(endpoint);
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** Asks the gateway for a guest token and keeps it for joins. Rejects with a PacketFlowError on refusal. */
+  async guest(): Promise<GuestToken> {
+    const response = await this.fetch(`${this.endpoint.http}/auth/guest`, { method: 'POST' });
+    if (!response.ok) {
+      throw new PacketFlowError(response.status, `guest token refused: ${response.status} ${await response.text()}`);
+    }
+    const body: unknown = await response.json();
+    if (!isGuestToken(body)) {
+      throw new PacketFlowError(
+        SdkErrorCode.UnreadableMessage,
+        'guest token response lacks token, playerId or expiresAt',
+      );
+    }
+    this.token = body.token;
+    return { token: body.token, playerId: body.playerId, expiresAt: body.expiresAt };
+  }
+
+  /** Joins a match with room for one more player, or creates one. */
+  joinOrCreate(options: JoinOptions = {}): Promise<MatchConnection> {
+    return this.open((client, roomOptions) => client.joinOrCreate(MATCH_ROOM, roomOptions), options);
+  }
+
+  /** Creates a new match and joins it. */
+  create(options: JoinOptions = {}): Promise<MatchConnection> {
+    return this.open((client, roomOptions) => client.create(MATCH_ROOM, roomOptions), options);
+  }
+
+  /** Joins the match with this id (`MatchConnection.matchId` of a player already in it). */
+  join(matchId: string, options: JoinOptions = {}): Promise<MatchConnection> {
+    return this.open((client, roomOptions) => client.joinById(matchId, roomOptions), options);
+  }
+
+  /**
+   * One join. A Colyseus refusal (525 `AUTH_FAILED` for a bad token, 4212 for a match that does not exist, …)
+   * becomes a PacketFlowError with the same code; errors without a code (the network) pass through unchanged.
+   */
+  private async open(
+    join: (client: ColyseusSDK, roomOptions: { name?: string }) => Promise<Room>,
+    options: JoinOptions,
+  ): Promise<MatchConnection> {
+    const { name, ...settings } = options;
+    // A Colyseus client per join: concurrent joins must not mix up whose room `createRoom` is making.
+    const client = new AttachingClient(this.endpoint.ws, settings);
+    if (this.token !== undefined) client.auth.token = this.token;
+    try {
+      await join(client, name === undefined ? {} : { name });
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code !== 'number') throw error;
+      throw new PacketFlowError(code, (error as Error).message, { cause: error });
+    }
+    return client.attached!.joined;
+  }
+}

@@ -1,0 +1,32 @@
+// Colyseus' automatic reconnection, in the SDK's units and names.
+import type { Room } from '@colyseus/sdk';
+
+/** When and how often Colyseus tries to reconnect a dropped connection. Unset fields keep Colyseus' defaults. */
+export interface ReconnectionSettings {
+  /** Reconnect at all; true unless set. */
+  readonly enabled?: boolean;
+  /** Attempts before giving up with close code 4003; 15 unless set. */
+  readonly maxRetries?: number;
+  /** Base of the exponential backoff (attempt n waits 2^n × this), in ms; 100 unless set. */
+  readonly initialDelayMs?: number;
+  /** Shortest wait between attempts, in ms; 100 unless set. */
+  readonly minDelayMs?: number;
+  /** Longest wait between attempts, in ms; 5000 unless set. */
+  readonly maxDelayMs?: number;
+  /**
+   * A connection dropped sooner than this after joining is not reconnected (it is likely to fail again), in ms;
+   * 5000 unless set.
+   */
+  readonly minUptimeMs?: number;
+}
+
+/** Writes the settings given into a room's reconnection options. */
+export function applyReconnection(room: Room, settings: ReconnectionSettings = {}): void {
+  const options = room.reconnection;
+  if (settings.enabled !== undefined) options.enabled = settings.enabled;
+  if (settings.maxRetries !== undefined) options.maxRetries = settings.maxRetries;
+  if (settings.initialDelayMs !== undefined) options.delay = settings.initialDelayMs;
+  if (settings.minDelayMs !== undefined) options.minDelay = settings.minDelayMs;
+  if (settings.maxDelayMs !== undefined) options.maxDelay = settings.maxDelayMs;
+  if (settings.minUptimeMs !== undefined) options.minUptime = settings.minUptimeMs;
+}
