@@ -1,5 +1,6 @@
 // The `baseline` room: a plain Colyseus room as a game would write it, the point the gateway is compared with.
 import { type Client, Room } from '@colyseus/core';
+import { INPUT_MESSAGE } from './names.js';
 import {
   applyInput,
   type BaselineInput,
@@ -11,9 +12,6 @@ import {
   TICK_RATE,
 } from './simulation.js';
 import { BaselineState, Player, Prop } from './state.js';
-
-export const BASELINE_ROOM = 'baseline';
-export const INPUT_MESSAGE = 'input';
 
 /** What the room keeps per player beside the synchronised state. */
 interface PlayerSlot {
@@ -29,7 +27,7 @@ export const roomStats = { rooms: 0, clients: 0, inputsApplied: 0, inputsRejecte
 
 export class BaselineRoom extends Room<{ state: BaselineState }> {
   override maxClients = 8;
-  // A patch for every tick, so an applied input reaches clients on the next patch.
+  // A patch for every tick (see onCreate for its phase).
   override patchRate = 1000 / TICK_RATE;
   override state = new BaselineState();
   private readonly slots = new Map<string, PlayerSlot>();
@@ -55,6 +53,10 @@ export class BaselineRoom extends Room<{ state: BaselineState }> {
       slot.queue.push(input);
     });
     this.setSimulationInterval(() => this.tick(), 1000 / TICK_RATE);
+    // Colyseus starts the patch interval before onCreate, so with equal periods each patch would go out just
+    // before the tick and every applied input would wait a whole period for the next one. Restarting it here puts
+    // it behind the simulation timer in Node's timer list: each patch follows its tick, as a game would want.
+    this.patchRate = 1000 / TICK_RATE;
   }
 
   override onJoin(client: Client): void {

@@ -4,7 +4,8 @@
 import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
-import { BASELINE_ROOM, BaselineRoom, roomStats } from './room.js';
+import { BASELINE_ROOM } from './names.js';
+import { BaselineRoom, roomStats } from './room.js';
 
 export const BASELINE_HOST = '127.0.0.1';
 

@@ -2,6 +2,7 @@ import type { Figure } from '../report.js';
 import { actorSuite } from './actors.js';
 import { clusterSuite } from './cluster.js';
 import { gameLogicSuite } from './game-logic.js';
+import { gatewaySuite } from './gateway.js';
 import { physicsSuite } from './physics.js';
 import { playerStoreSuite } from './player-store.js';
 import { protocolSuite } from './protocol.js';
@@ -12,6 +13,7 @@ export const suites: Record<string, Suite> = {
   actors: actorSuite,
   cluster: clusterSuite,
   'game-logic': gameLogicSuite,
+  gateway: gatewaySuite,
   physics: physicsSuite,
   'player-store': playerStoreSuite,
   protocol: protocolSuite,
