@@ -9,7 +9,11 @@ const logger = jsonLogger();
 const config = loadConfig();
 const registry = gatewayRegistry();
 const node = await startNode({ register: () => {}, roles: [], registry, logger, handleSignals: false });
-const gateway = await startGateway(config, { system: node.system, registry, logger });
+const gateway = await startGateway(config, { system: node.system, registry, logger }).catch(async (error: unknown) => {
+  logger.error('gateway did not start', { error: error instanceof Error ? error.message : String(error) });
+  await node.stop();
+  process.exit(1);
+});
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {

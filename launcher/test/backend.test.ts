@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { type LogLine, startBackend } from '../src/index.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'launcher-test-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('the whole backend on one machine', () => {
+  it('starts every service as its own process in one cluster, serves guest tokens, and stops them all cleanly', async () => {
+    const lines: LogLine[] = [];
+    const backend = await startBackend({ gatewayPort: 0, dataDir, onLine: (line) => lines.push(line) });
+    try {
+      assert.deepEqual(
+        backend.processes.map((p) => p.name),
+        ['physics', 'player-store', 'game-logic', 'gateway'],
+      );
+      const pids = new Set(backend.processes.map((p) => p.pid));
+      assert.equal(pids.size, 4, 'four processes');
+      assert.ok(!pids.has(process.pid));
+      for (const name of ['physics', 'player-store', 'game-logic', 'gateway']) {
+        const started = lines.find((l) => l.service === name && l.json?.msg === 'node started');
+        assert.deepEqual(
+          [...(started?.json?.members as string[])].sort(),
+          ['game-logic', 'gateway', 'physics', 'player-store'],
+          `${name} knows every member`,
+        );
+      }
+      const response = await fetch(`${backend.url}/auth/guest`, { method: 'POST' });
+      assert.equal(response.status, 200);
+      assert.match(((await response.json()) as { playerId: string }).playerId, /^guest-/);
+      const secretFile = join(dataDir, 'gateway-token-secret');
+      assert.equal(statSync(secretFile).mode & 0o777, 0o600, 'the token secret is readable by its owner only');
+      assert.match(readFileSync(secretFile, 'utf8'), /^[0-9a-f]{64}\n$/);
+    } finally {
+      await backend.stop();
+    }
+    for (const child of backend.processes) {
+      assert.equal(await child.exited, 0, `${child.name} exited cleanly`);
+      assert.equal(child.running, false);
+    }
+    assert.ok(lines.some((l) => l.service === 'gateway' && l.json?.msg === 'gateway stopping'));
+  });
+
+  it('fails with the reason when a service cannot start, and leaves no process behind', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    const pids: number[] = [];
+    const onLine = (line: LogLine) => {
+      if (line.json?.msg === 'node started') pids.push(line.json.pid as number);
+    };
+    try {
+      await assert.rejects(startBackend({ gatewayPort: taken, dataDir, onLine }), (error: Error) => {
+        assert.match(error.message, /^gateway exited before its ready line \(exit code 1\)/);
+        assert.match(error.message, /is the port taken/, 'with what the gateway said');
+        return true;
+      });
+    } finally {
+      blocker.close();
+    }
+    assert.equal(pids.length, 4, 'every node had started');
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(alive, [], 'and none is left running');
+  });
+});
