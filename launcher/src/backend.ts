@@ -19,6 +19,8 @@ export interface BackendOptions {
    * matchmaking; PACKETFLOW_TICK_RATE, PACKETFLOW_RECONNECT_WINDOW_MS and the rest of each service's settings.
    */
   readonly env?: Readonly<Record<string, string>>;
+  /** Variables for one node only, by node id (`gateway`, or `gateway-2` with several instances), over `env`. */
+  readonly nodes?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Every line a service prints; nothing is printed unless set. */
   readonly onLine?: (line: LogLine) => void;
   /** How long each service may take to start; 30 s unless set. */
@@ -81,8 +83,8 @@ async function planNodes(options: BackendOptions): Promise<Node[]> {
   return nodes;
 }
 
-function nodeEnv(node: Node, nodes: readonly Node[], shared: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...shared, PACKETFLOW_NODE_ID: node.id };
+function nodeEnv(node: Node, nodes: readonly Node[], shared: NodeJS.ProcessEnv, own = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...shared, ...own, PACKETFLOW_NODE_ID: node.id };
   if (shared.REDIS_URL) env.PACKETFLOW_PORT = String(node.clusterPort);
   else {
     env.PACKETFLOW_PEERS = nodes
@@ -132,7 +134,12 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       nodes.filter((n) => n.spec.name === 'gateway'),
     ]) {
       const processes = stage.map((node) => {
-        const child = new ServiceProcess(node.id, entryPoint(node.spec), nodeEnv(node, nodes, shared), onLine);
+        const child = new ServiceProcess(
+          node.id,
+          entryPoint(node.spec),
+          nodeEnv(node, nodes, shared, options.nodes?.[node.id]),
+          onLine,
+        );
         started.push({ node, process: child });
         return { node, child };
       });

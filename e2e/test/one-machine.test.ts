@@ -1,0 +1,49 @@
+// The whole backend as `npm start` runs it: four processes in one cluster on static membership, embedded stores.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Backend, startBackend } from '@packetflow/launcher';
+import { Bot } from './support/bots.js';
+import {
+  droppedBotsReconnect,
+  forgedTokenRefused,
+  fourBotsPlayOneMatch,
+  hostileClientsCutOff,
+} from './support/scenarios.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+
+describe('one machine: gateway, game-logic, physics and player-store as separate processes', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'e2e-one-machine-'));
+  let backend: Backend;
+  let proxy: TcpProxy;
+  let bots: Bot[] = [];
+
+  before(async () => {
+    backend = await startBackend({ gatewayPort: 0, dataDir });
+    proxy = await TcpProxy.start(() => backend.gateways[0]!.port);
+  });
+
+  after(async () => {
+    await Promise.allSettled(bots.map((bot) => bot.match.leave()));
+    await proxy.close();
+    await backend.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('four bots on the SDK join one match and see their own bodies move the way their inputs say', async () => {
+    bots = await fourBotsPlayOneMatch([backend.url]);
+  });
+
+  it('refuses a client with a forged token', () => forgedTokenRefused(backend.url));
+
+  it('cuts off garbage, oversized frames and a flood while the others get every snapshot', () =>
+    hostileClientsCutOff(backend.url, bots));
+
+  it('a client whose connection drops reconnects into its match', async () => {
+    const viaProxy = await Bot.join(proxy.url, { matchId: bots[0]!.match.matchId });
+    bots.push(viaProxy);
+    await viaProxy.drive(1, 0, 3);
+    await droppedBotsReconnect([viaProxy], () => proxy.cut());
+  });
+});

@@ -1,0 +1,54 @@
+// Two gateways and two hosts of each service on a real redis-server: Redis membership, Redis stores, and Colyseus
+// matchmaking shared through RedisPresence and RedisDriver, so a client matched by one gateway plays on the other.
+import { after, before, describe, it } from 'node:test';
+import { type Backend, startBackend } from '@packetflow/launcher';
+import { RedisServer } from '@packetflow/testing';
+import type { Bot } from './support/bots.js';
+import {
+  droppedBotsReconnect,
+  forgedTokenRefused,
+  fourBotsPlayOneMatch,
+  hostileClientsCutOff,
+} from './support/scenarios.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+
+describe('two gateways and two hosts of each service on Redis', () => {
+  let redis: RedisServer;
+  let backend: Backend;
+  let proxy: TcpProxy;
+  let bots: Bot[] = [];
+
+  before(async () => {
+    redis = await RedisServer.start();
+    // Clients reach the first gateway through a relay the test can cut: it is the address that gateway gives out.
+    proxy = await TcpProxy.start(() => backend.gateways[0]!.port);
+    backend = await startBackend({
+      gatewayPort: 0,
+      instances: { physics: 2, 'player-store': 2, 'game-logic': 2, gateway: 2 },
+      env: { REDIS_URL: redis.url },
+      nodes: { 'gateway-1': { PACKETFLOW_GATEWAY_PUBLIC_ADDRESS: `127.0.0.1:${proxy.port}` } },
+    });
+  });
+
+  after(async () => {
+    await Promise.allSettled(bots.map((bot) => bot.match.leave()));
+    await backend?.stop();
+    await proxy?.close();
+    await redis?.stop();
+  });
+
+  it('four bots matched through both gateways play one match and see their bodies move', async () => {
+    bots = await fourBotsPlayOneMatch(backend.gateways.map((g) => g.url));
+  });
+
+  it('refuses a forged token at either gateway', async () => {
+    for (const gateway of backend.gateways) await forgedTokenRefused(gateway.url);
+  });
+
+  it('cuts off hostile clients matched through the other gateway while the bots get every snapshot', () =>
+    hostileClientsCutOff(backend.gateways[1]!.url, bots));
+
+  // Every bot plays on the first gateway, the half matched through the second one included: all of them reach it
+  // through the relay, so cutting it drops all four.
+  it('bots whose connections drop reconnect into their match', () => droppedBotsReconnect(bots, () => proxy.cut()));
+});
