@@ -24,7 +24,7 @@ describe('the whole backend on one machine', () => {
       for (const name of ['physics', 'player-store', 'game-logic', 'gateway']) {
         const started = lines.find((l) => l.service === name && l.json?.msg === 'node started');
         assert.deepEqual(
-          [...(started?.json?.members as string[])].sort(),
+          [...((started?.json?.members as string[] | undefined) ?? [])].sort(),
           ['game-logic', 'gateway', 'physics', 'player-store'],
           `${name} knows every member`,
         );
