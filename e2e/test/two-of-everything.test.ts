@@ -15,25 +15,30 @@ import { TcpProxy } from './support/tcp-proxy.js';
 describe('two gateways and two hosts of each service on Redis', () => {
   let redis: RedisServer;
   let backend: Backend;
-  let proxy: TcpProxy;
+  const proxies: TcpProxy[] = [];
   let bots: Bot[] = [];
 
   before(async () => {
     redis = await RedisServer.start();
-    // Clients reach the first gateway through a relay the test can cut: it is the address that gateway gives out.
-    proxy = await TcpProxy.start(() => backend.gateways[0]!.port);
+    // Clients reach each gateway's rooms through a relay the test can cut: it is the address the gateway gives out.
+    for (const i of [0, 1]) proxies.push(await TcpProxy.start(() => backend.gateways[i]!.port));
     backend = await startBackend({
       gatewayPort: 0,
       instances: { physics: 2, 'player-store': 2, 'game-logic': 2, gateway: 2 },
       env: { REDIS_URL: redis.url },
-      nodes: { 'gateway-1': { PACKETFLOW_GATEWAY_PUBLIC_ADDRESS: `127.0.0.1:${proxy.port}` } },
+      nodes: Object.fromEntries(
+        proxies.map((proxy, i) => [
+          `gateway-${i + 1}`,
+          { PACKETFLOW_GATEWAY_PUBLIC_ADDRESS: `127.0.0.1:${proxy.port}` },
+        ]),
+      ),
     });
   });
 
   after(async () => {
     await Promise.allSettled(bots.map((bot) => bot.match.leave()));
     await backend?.stop();
-    await proxy?.close();
+    await Promise.all(proxies.map((proxy) => proxy.close()));
     await redis?.stop();
   });
 
@@ -48,7 +53,9 @@ describe('two gateways and two hosts of each service on Redis', () => {
   it('cuts off hostile clients matched through the other gateway while the bots get every snapshot', () =>
     hostileClientsCutOff(backend.gateways[1]!.url, bots));
 
-  // Every bot plays on the first gateway, the half matched through the second one included: all of them reach it
-  // through the relay, so cutting it drops all four.
-  it('bots whose connections drop reconnect into their match', () => droppedBotsReconnect(bots, () => proxy.cut()));
+  // Every bot plays on the gateway that hosts the match, the half matched through the other one included.
+  it('bots whose connections drop reconnect into their match', () =>
+    droppedBotsReconnect(bots, () => {
+      for (const proxy of proxies) proxy.cut();
+    }));
 });

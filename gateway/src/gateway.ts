@@ -17,9 +17,12 @@ import { ensureGlobalWebSocket } from './transport/global-websocket.js';
 
 export { backend, nativeBuild };
 
-/** Every message the gateway encodes or decodes: the protocol's and the player store's. */
+/**
+ * Every message the gateway encodes or decodes: the protocol's and the player store's. Snapshots pass through:
+ * verified when they arrive from the match, then broadcast to the room's clients as the very bytes they came in.
+ */
 export function gatewayRegistry(): MessageRegistry {
-  return playerRegistry(createProtocolRegistry());
+  return playerRegistry(createProtocolRegistry()).passThrough('Snapshot');
 }
 
 export interface Gateway {

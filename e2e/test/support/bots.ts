@@ -4,13 +4,14 @@ import { Client as ColyseusClient, type Room } from '@colyseus/sdk';
 import { type MatchConnection, type MatchSnapshot, PacketFlowClient } from '@packetflow/client';
 import { ClientMessage, createProtocolRegistry, Game, MATCH_ROOM } from '@packetflow/protocol';
 
-export function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export function until(condition: () => boolean, what: string | (() => string), timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const poll = () => {
       if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 5);
+      else if (Date.now() > deadline) {
+        reject(new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`));
+      } else setTimeout(poll, 5);
     };
     poll();
   });

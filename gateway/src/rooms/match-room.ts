@@ -8,6 +8,7 @@ import { PlayerClient } from '@packetflow/player-store';
 import {
   ClientCloseCode,
   ClientMessage,
+  createProtocolRegistry,
   Game,
   type JoinAcceptedMessage,
   type MessageRegistry,
@@ -49,6 +50,9 @@ class Seat {
     this.client = client;
   }
 }
+
+/** Encodes snapshot objects from a match in this process; the gateway's own registry passes snapshots through. */
+const snapshotObjects = createProtocolRegistry();
 
 const NAME = /^[\p{L}\p{N}\p{P}\p{S} ]{1,32}$/u;
 
@@ -226,9 +230,11 @@ export class MatchRoom extends Room {
     if (verdict.report) client.error(verdict.code, verdict.message);
   }
 
-  private broadcastSnapshot(snapshot: Game.SnapshotT): void {
+  private broadcastSnapshot(snapshot: Game.SnapshotT | Uint8Array): void {
     try {
-      this.broadcastBytes(ClientMessage.Snapshot, this.deps.registry.encode({ type: 'Snapshot', body: snapshot }), {});
+      const bytes =
+        snapshot instanceof Uint8Array ? snapshot : snapshotObjects.encode({ type: 'Snapshot', body: snapshot });
+      this.broadcastBytes(ClientMessage.Snapshot, bytes, {});
     } catch (error) {
       this.deps.logger.error('snapshot not sent', { match: this.roomId, error: describeError(error) });
     }

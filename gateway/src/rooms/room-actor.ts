@@ -8,6 +8,7 @@ import {
   type LeaveMatchMessage,
   type PlayerStatsMessage,
   type SnapshotMessage,
+  type WireMessage,
 } from '@packetflow/protocol';
 
 /** The actor kind of gateway rooms; never hosted virtually, every room actor is created pinned to its gateway. */
@@ -18,8 +19,11 @@ export const MATCH_KIND = 'match';
 /** What the room actor needs of its Colyseus room. */
 export interface RoomPort {
   readonly matchId: string;
-  /** Called once per match tick with the match's snapshot. */
-  snapshot(snapshot: Game.SnapshotT): void;
+  /**
+   * Called once per match tick with the match's snapshot: its FlatBuffer bytes when it came from another node
+   * (the gateway's registry passes snapshots through), the object when the match runs in this process.
+   */
+  snapshot(snapshot: Game.SnapshotT | Uint8Array): void;
 }
 
 export interface RoomJoin extends Message {
@@ -38,7 +42,10 @@ export interface RoomClose extends Message {
   readonly type: 'RoomClose';
 }
 
-export type RoomActorMessage = RoomJoin | RoomLeave | RoomClose | SnapshotMessage;
+/** A snapshot as the room actor receives it. */
+export type RoomSnapshot = SnapshotMessage | WireMessage<'Snapshot', Uint8Array>;
+
+export type RoomActorMessage = RoomJoin | RoomLeave | RoomClose | RoomSnapshot;
 
 /**
  * The answer to RoomJoin and RoomLeave: the match's reply, still on its way. The handler only starts the ask, so

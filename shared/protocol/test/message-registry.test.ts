@@ -33,6 +33,22 @@ describe('MessageRegistry', () => {
     assert.deepEqual(roundTrip('Down', down), down);
   });
 
+  test('a type that passes through is verified on the way in and relayed as the same bytes', () => {
+    const relay = createProtocolRegistry().passThrough('Snapshot');
+    const bytes = registry.encode({ type: 'Snapshot', body: snapshot() });
+    const decoded = relay.decode('Snapshot', bytes);
+    assert.ok(decoded.ok);
+    const body = decoded.value.body as Uint8Array;
+    assert.ok(body instanceof Uint8Array);
+    assert.deepEqual(body, bytes);
+    assert.notEqual(body.buffer, bytes.buffer, 'a copy, so a reused frame buffer cannot change it');
+    assert.equal(relay.encode({ type: 'Snapshot', body }), body);
+    const truncated = relay.decode('Snapshot', bytes.subarray(0, bytes.length - 9));
+    assert.ok(!truncated.ok, 'still verified');
+    assert.throws(() => relay.encode({ type: 'Snapshot', body: snapshot() }), /must be bytes/);
+    assert.throws(() => relay.passThrough('Nope'), /only a registered message type/);
+  });
+
   test('client input with non-finite or out-of-range numbers is refused', () => {
     for (const move of [
       new Game.Vec2T(Number.NaN, 0),

@@ -30,6 +30,8 @@ export interface MessageCodec<B = unknown> {
   unpack(bb: ByteBuffer): B;
   /** Checks values the schema cannot express (finite floats, ranges); returns why a body is unacceptable. */
   validate?(body: B): string | undefined;
+  /** Bodies stay FlatBuffer bytes: verified on the way in, sent as they are on the way out (see `passThrough`). */
+  readonly raw?: boolean;
 }
 
 interface GeneratedTable<B> {
@@ -79,6 +81,26 @@ export class MessageRegistry {
     return this.register<undefined>({ type, pack: () => 0, unpack: () => undefined });
   }
 
+  /**
+   * From now on, bodies of `type` are still verified when they arrive, but handed over as a copy of their FlatBuffer
+   * bytes instead of being unpacked into objects, and sent as the bytes they are: for a node that only relays them
+   * (the gateway forwards every match snapshot to its clients unchanged).
+   */
+  passThrough(type: string): this {
+    const codec = this.codecs.get(type);
+    if (!codec?.layout) throw new Error(`only a registered message type with fields can pass through, not ${type}`);
+    this.codecs.set(type, {
+      type,
+      layout: codec.layout,
+      raw: true,
+      pack: () => {
+        throw new Error(`${type} passes through as bytes`);
+      },
+      unpack: (bb) => bb.bytes().slice(),
+    });
+    return this;
+  }
+
   has(type: string): boolean {
     return this.codecs.has(type);
   }
@@ -92,6 +114,11 @@ export class MessageRegistry {
     const codec = this.codecs.get(message.type);
     if (!codec) throw new ProtocolError(ErrorCode.UnknownMessage, `no codec for message type ${message.type}`);
     if (!codec.layout) return EMPTY_BODY;
+    if (codec.raw) {
+      const body = (message as WireMessage).body;
+      if (!(body instanceof Uint8Array)) throw new ProtocolError(ErrorCode.InvalidArgument, `${message.type} must be bytes`);
+      return body;
+    }
     const b = this.builder;
     b.clear();
     b.finish(codec.pack(b, (message as WireMessage).body));
