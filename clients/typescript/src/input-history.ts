@@ -65,12 +65,14 @@ export class InputHistory {
   }
 
   /**
-   * Marks every pending input as sent again at `sentAtMs` and returns them, oldest first: after a reconnection
-   * the round trip of a resent input counts from the resend, not from before the connection dropped.
+   * Marks the newest `limit` pending inputs as sent again at `sentAtMs` and returns them, oldest first. Older ones
+   * stay pending until an ack covers them. The round trip of a resent input counts from the resend, not from before
+   * the connection dropped.
    */
-  resendAll(sentAtMs: number): readonly PendingInput[] {
-    for (let i = 0; i < this.entries.length; i++) this.entries[i] = { ...this.entries[i]!, sentAtMs };
-    return this.entries;
+  resendNewest(limit: number, sentAtMs: number): readonly PendingInput[] {
+    const from = Math.max(0, this.entries.length - limit);
+    for (let i = from; i < this.entries.length; i++) this.entries[i] = { ...this.entries[i]!, sentAtMs };
+    return this.entries.slice(from);
   }
 
   /** Unacknowledged inputs, oldest first. */

@@ -21,6 +21,12 @@ export interface ConnectionSettings {
   readonly joinTimeoutMs?: number;
   /** Unacknowledged inputs kept for prediction and resending; 1024 unless set. */
   readonly maxPendingInputs?: number;
+  /**
+   * Most unacknowledged inputs sent again after a reconnection, the newest ones; 20 unless set. The gateway counts
+   * resends against the client's input rate (60 a second, bursts of 30 by default) and cuts off a client that keeps
+   * exceeding it, so a long drop must not be answered with its whole backlog at once.
+   */
+  readonly maxResendInputs?: number;
 }
 
 const now = (): number => performance.now();
@@ -28,7 +34,7 @@ const now = (): number => performance.now();
 /**
  * A joined match. Inputs go out numbered, snapshots come in decoded, acknowledged inputs leave the pending list,
  * and a dropped connection is reconnected by Colyseus into the same match, after which the gateway confirms the
- * join again and every input still unacknowledged is sent again (the gateway drops the ones it already forwarded).
+ * join again and the newest unacknowledged inputs are sent again (the gateway drops those it already forwarded).
  *
  * Obtained from `PacketFlowClient.joinOrCreate`, `create` or `join`, once the gateway has confirmed the join.
  */
@@ -44,7 +50,7 @@ export class MatchConnection {
   private latestInputRttMs: number | undefined;
   /** Between a drop and the gateway's next `Joined`: inputs are only recorded, to go out in order after it. */
   private awaitingJoin = false;
-  /** `leave()` was called while the connection was down: leave as soon as it is back. */
+  /** `leave()` was called: a reconnection that was already under way leaves as soon as it is back. */
   private leaving = false;
   private closeCode: number | undefined;
   private readonly left: Promise<number>;
@@ -146,7 +152,8 @@ export class MatchConnection {
       return info;
     }
     if (this.leaving) return info;
-    for (const pending of this.history.resendAll(now())) this.transmit(pending.sequence, pending.input);
+    const resend = this.history.resendNewest(this.settings.maxResendInputs ?? 20, now());
+    for (const pending of resend) this.transmit(pending.sequence, pending.input);
     this.reconnectListeners.emit();
     return info;
   }
@@ -288,14 +295,12 @@ export class MatchConnection {
 
   /** Leaves the match (consented: the gateway frees the player's slot at once). Resolves with the close code. */
   leave(): Promise<number> {
-    if (this.closeCode === undefined) {
-      if (this.room.connection.isOpen) {
-        void this.room.leave(true);
-      } else {
-        // Down and reconnecting: no further attempts; one already under way leaves on arrival (onReconnect).
-        this.leaving = true;
-        this.room.reconnection.maxRetries = 0;
-      }
+    if (this.closeCode === undefined && !this.leaving) {
+      this.leaving = true;
+      // Colyseus takes a connection lost while leaving for a drop and would rejoin; a reconnection already under way
+      // leaves on arrival (onReconnect).
+      this.room.reconnection.enabled = false;
+      if (this.room.connection.isOpen) void this.room.leave(true);
     }
     return this.left;
   }

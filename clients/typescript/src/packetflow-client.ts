@@ -113,7 +113,7 @@ export class PacketFlowClient {
   }
 
   /**
-   * One join. A Colyseus refusal (525 `AUTH_FAILED` for a bad token, 4212 for a match that does not exist, …)
+   * One join. A Colyseus refusal (525 `AUTH_FAILED` for a bad token, 522 for a match id with no room, …)
    * becomes a PacketFlowError with the same code; errors without a code (the network) pass through unchanged.
    */
   private async open(

@@ -65,21 +65,32 @@ describe('InputHistory', () => {
     assert.equal(history.pending.length, 2);
   });
 
-  it('resends every pending input oldest first with a fresh send time', () => {
+  it('resends the newest pending inputs oldest first with a fresh send time, and keeps the older ones pending', () => {
     const history = new InputHistory();
-    for (let t = 0; t < 4; t++) history.record(still, t);
+    for (let t = 0; t < 6; t++) history.record(still, t);
     history.acknowledge(1, 5);
-    const resent = history.resendAll(1000);
+    const resent = history.resendNewest(3, 1000);
     assert.deepEqual(
       resent.map((p) => [p.sequence, p.sentAtMs]),
       [
-        [2, 1000],
-        [3, 1000],
         [4, 1000],
+        [5, 1000],
+        [6, 1000],
       ],
     );
-    assert.equal(history.acknowledge(4, 1040).inputRttMs, 40, 'the round trip counts from the resend');
-    assert.equal(history.next, 5, 'resending does not renumber');
+    assert.deepEqual(
+      history.pending.map((p) => [p.sequence, p.sentAtMs]),
+      [
+        [2, 1],
+        [3, 2],
+        [4, 1000],
+        [5, 1000],
+        [6, 1000],
+      ],
+    );
+    assert.equal(history.resendNewest(100, 2000).length, 5, 'a limit above the pending count resends them all');
+    assert.equal(history.acknowledge(6, 2040).inputRttMs, 40, 'the round trip counts from the resend');
+    assert.equal(history.next, 7, 'resending does not renumber');
   });
 
   it('refuses a capacity that is not a positive integer', () => {
