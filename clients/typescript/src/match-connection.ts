@@ -31,6 +31,12 @@ export interface ConnectionSettings {
 
 const now = (): number => performance.now();
 
+/** The error for a message from the gateway that did not decode: not bytes at all, or not the promised table. */
+function unreadable(table: string, decoded: { error: Error } | undefined): PacketFlowError {
+  const why = decoded === undefined ? 'not a byte message' : decoded.error.message;
+  return new PacketFlowError(SdkErrorCode.UnreadableMessage, `${table} from the gateway dropped: ${why}`);
+}
+
 /**
  * A joined match. Inputs go out numbered, snapshots come in decoded, acknowledged inputs leave the pending list,
  * and a dropped connection is reconnected by Colyseus into the same match, after which the gateway confirms the
@@ -102,8 +108,15 @@ export class MatchConnection {
     applyReconnection(room, settings.reconnection);
 
     room.onMessage(ClientMessage.Joined, (bytes: unknown) => {
-      const info = this.onJoined(bytes);
-      if (info === undefined || settle === undefined) return;
+      const decoded = bytes instanceof Uint8Array ? this.codec.decodeJoined(bytes) : undefined;
+      if (decoded === undefined || !decoded.ok) {
+        const error = unreadable('Joined', decoded);
+        if (settle === undefined) this.errorListeners.emit(error.code, error.message);
+        else refuse(error);
+        return;
+      }
+      this.onJoined(decoded.value);
+      if (settle === undefined) return;
       clearTimeout(timeout);
       settle.resolve(this);
       settle = undefined;
@@ -129,33 +142,22 @@ export class MatchConnection {
     });
   }
 
-  /** Decodes a `Joined`; on the first, sets the connection up, on later ones (reconnections) resends inputs. */
-  private onJoined(bytes: unknown): JoinInfo | undefined {
-    const decoded = bytes instanceof Uint8Array ? this.codec.decodeJoined(bytes) : undefined;
-    if (decoded === undefined || !decoded.ok) {
-      const why = decoded === undefined ? 'not a byte message' : decoded.error.message;
-      this.errorListeners.emit(SdkErrorCode.UnreadableMessage, `Joined from the gateway dropped: ${why}`);
-      return undefined;
-    }
-    const info = decoded.value;
+  /** The first `Joined` sets the connection up; later ones (after reconnections) resend pending inputs. */
+  private onJoined(info: JoinInfo): void {
     const first = this.joinInfo === undefined;
     this.joinInfo = info;
     this.awaitingJoin = false;
     this.latestServerTick = Math.max(this.latestServerTick, info.serverTick);
     if (first) {
-      this.buffer = new InterpolationBuffer({
-        tickRate: info.tickRate,
-        ...(this.settings.interpolationDelayMs === undefined ? {} : { delayMs: this.settings.interpolationDelayMs }),
-      });
+      this.buffer = new InterpolationBuffer({ tickRate: info.tickRate, delayMs: this.settings.interpolationDelayMs });
       this.ping();
       this.pingTimer = setInterval(() => this.ping(), this.pingIntervalMs);
-      return info;
+      return;
     }
-    if (this.leaving) return info;
+    if (this.leaving) return;
     const resend = this.history.resendNewest(this.settings.maxResendInputs ?? 20, now());
     for (const pending of resend) this.transmit(pending.sequence, pending.input);
     this.reconnectListeners.emit();
-    return info;
   }
 
   private onSnapshotBytes(bytes: unknown): void {
@@ -163,8 +165,8 @@ export class MatchConnection {
     if (this.joinInfo === undefined) return;
     const decoded = bytes instanceof Uint8Array ? this.codec.decodeSnapshot(bytes) : undefined;
     if (decoded === undefined || !decoded.ok) {
-      const why = decoded === undefined ? 'not a byte message' : decoded.error.message;
-      this.errorListeners.emit(SdkErrorCode.UnreadableMessage, `Snapshot from the gateway dropped: ${why}`);
+      const error = unreadable('Snapshot', decoded);
+      this.errorListeners.emit(error.code, error.message);
       return;
     }
     const snapshot = decoded.value;

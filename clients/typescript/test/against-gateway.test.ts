@@ -197,6 +197,16 @@ describe('the SDK against the real gateway', () => {
     });
   });
 
+  it('closes the older connection with Replaced when the same player joins again, and keeps its entity', async () => {
+    const { client, match: first } = await player();
+    const closed = new Promise<number>((resolve) => first.onLeave(resolve));
+    const second = await client.join(first.matchId);
+    connections.push(second);
+    assert.equal(await closed, ClientCloseCode.Replaced);
+    assert.equal(second.entity, first.entity);
+    assert.equal(second.playerId, first.playerId);
+  });
+
   it('leaves with consent: close code 4000, no input after it, leave() again answers the same', async () => {
     const { match } = await player();
     const left: number[] = [];
@@ -262,6 +272,24 @@ describe('the SDK against the real gateway', () => {
       assert.ok(latest(positions).x < westFrom.x, 'the resent inputs turned the body west');
       const offences = backend.log.lines.filter((line) => line.includes(match.playerId) && line.includes('cut off'));
       assert.deepEqual(offences, [], 'resends are no offence');
+    });
+
+    it('resends only the newest inputs of a long drop, which the gateway takes within its rate', async () => {
+      const { match } = await player(proxy.url, quickReconnect);
+      const errors: number[] = [];
+      match.onError((code) => errors.push(code));
+      const dropped = new Promise<number>((resolve) => match.onDrop(resolve));
+      const reconnected = new Promise<void>((resolve) => match.onReconnect(resolve));
+      proxy.cut();
+      await dropped;
+      // Two seconds of input at 30 Hz: twice the gateway's burst, had it all gone out at once.
+      let last = 0;
+      for (let i = 0; i < 60; i++) last = match.sendInput({ move: { x: 0, y: 1 } });
+      await reconnected;
+      await until(() => match.ackedSequence === last, `ack of ${last}`);
+      assert.equal(match.pendingInputs.length, 0, 'the ack of the newest covers the ones not resent');
+      assert.deepEqual(errors, []);
+      assert.ok(match.connected);
     });
 
     it('stops reconnecting when left while the connection is down', async () => {
