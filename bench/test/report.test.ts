@@ -51,5 +51,5 @@ test('values keep a sensible number of digits', () => {
 });
 
 test('every suite is registered under a name main.ts can run', () => {
-  assert.deepEqual(suiteNames, ['actors', 'cluster', 'game-logic', 'physics', 'player-store', 'protocol']);
+  assert.deepEqual(suiteNames, ['actors', 'cluster', 'game-logic', 'gateway', 'physics', 'player-store', 'protocol']);
 });

@@ -82,8 +82,9 @@ function loadText(r: LoadResult): string {
     `${r.bots} bots${r.rooms === undefined ? '' : ` in ${r.rooms} rooms`}: p50 ${ms(r.p50Ms)}, p99 ${ms(r.p99Ms)}, ` +
     `max ${ms(r.maxMs)} over ${r.samples.toLocaleString('en-US')} acked inputs; server CPU ` +
     `${percent(r.serverCpuPercent)} of a core, bots ${r.botCpuPercent.map(percent).join(' + ')} (event-loop delay ` +
-    `p99 ${ms(r.botLoopDelayP99Ms)}); ${r.snapshotsPerBotSecond.toFixed(1)} state updates/s per bot, inputs sent ` +
-    `${percent(r.inputRatio * 100)} of the rate`
+    `p99 ${ms(r.botLoopDelayP99Ms)}), other processes ${percent(r.otherCpuPercent)}` +
+    `${r.windows > 1 ? ' (the quieter of 2 windows)' : ''}; ${r.snapshotsPerBotSecond.toFixed(1)} state ` +
+    `updates/s per bot, inputs sent ${percent(r.inputRatio * 100)} of the rate`
   );
 }
 

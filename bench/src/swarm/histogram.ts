@@ -57,10 +57,15 @@ export class LatencyHistogram {
     if (ms > this.max) this.max = ms;
   }
 
-  /** The value at quantile `q` (0..1), in milliseconds: the middle of its bucket, within the recorded range. */
+  /**
+   * The value at quantile `q` (0..1), in milliseconds: the middle of its bucket, within the recorded range; the
+   * first and last ranks are the exact min and max.
+   */
   percentileMs(q: number): number {
     if (this.total === 0) return Number.NaN;
     const rank = Math.max(1, Math.ceil(q * this.total));
+    if (rank === 1) return this.min;
+    if (rank >= this.total) return this.max;
     let seen = 0;
     for (let i = 0; i < BUCKETS; i++) {
       seen += this.counts[i]!;

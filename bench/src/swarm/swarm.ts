@@ -98,6 +98,8 @@ class BotProcess {
 }
 
 export class Swarm {
+  private closed: Promise<void> | undefined;
+
   private constructor(private readonly processes: BotProcess[]) {}
 
   static async start(options: SwarmOptions): Promise<Swarm> {
@@ -153,7 +155,13 @@ export class Swarm {
     return mergeReports(await Promise.all(this.processes.map((p) => p.report({ type: 'report' }))));
   }
 
-  async close(): Promise<void> {
+  /** Closes every bot and ends the bot processes; later calls wait for the same close. */
+  close(): Promise<void> {
+    this.closed ??= this.closeProcesses();
+    return this.closed;
+  }
+
+  private async closeProcesses(): Promise<void> {
     await Promise.all(
       this.processes.map(async (p) => {
         const exited = new Promise<void>((resolve) => {
