@@ -7,6 +7,7 @@ import { PROP_COUNT } from '../src/baseline/simulation.js';
 import { baselineDriver } from '../src/swarm/baseline-driver.js';
 import { readRssKiB } from '../src/swarm/proc.js';
 import { Swarm } from '../src/swarm/swarm.js';
+import { until } from './support/until.js';
 
 interface DecodedPlayer {
   lastSequence: number;
@@ -15,15 +16,6 @@ interface DecodedPlayer {
 interface DecodedState {
   players: Map<string, DecodedPlayer>;
   props: { length: number };
-}
-
-/** Waits for `condition`, polling; the deadline only keeps a broken server from hanging the run. */
-async function until(condition: () => boolean | Promise<boolean>, what: string, deadlineMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > deadlineMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function sendInputs(room: Room<unknown, DecodedState>, count: number, mx: number): void {

@@ -26,6 +26,8 @@ class ColyseusBotDriver implements BotDriver {
   async join(): Promise<void> {
     const room = await this.client.joinOrCreate<DecodedState>(BASELINE_ROOM, {});
     this.room = room;
+    // A dropped bot counts as disconnected; rejoining behind the swarm's back would blur that count.
+    room.reconnection.enabled = false;
     const sessionId = room.sessionId;
     let acked = 0;
     room.onStateChange((state: DecodedState) => {
@@ -37,7 +39,6 @@ class ColyseusBotDriver implements BotDriver {
       this.closing = true;
     };
     room.onLeave(lost);
-    room.onDrop(lost);
   }
 
   sendInput(seq: number, move: Move): void {
