@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Backend, startBackend } from '@packetflow/launcher';
+import { NetworkProxy } from '@packetflow/testing';
 import { Bot } from './support/bots.js';
 import {
   droppedBotsReconnect,
@@ -11,17 +12,16 @@ import {
   fourBotsPlayOneMatch,
   hostileClientsCutOff,
 } from './support/scenarios.js';
-import { TcpProxy } from './support/tcp-proxy.js';
 
 describe('one machine: gateway, game-logic, physics and player-store as separate processes', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'e2e-one-machine-'));
   let backend: Backend;
-  let proxy: TcpProxy;
+  let proxy: NetworkProxy;
   let bots: Bot[] = [];
 
   before(async () => {
     backend = await startBackend({ gatewayPort: 0, dataDir });
-    proxy = await TcpProxy.start(() => backend.gateways[0]!.port);
+    proxy = await NetworkProxy.start(() => backend.gateways[0]!.port);
   });
 
   after(async () => {

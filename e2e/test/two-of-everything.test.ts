@@ -2,7 +2,7 @@
 // matchmaking shared through RedisPresence and RedisDriver, so a client matched by one gateway plays on the other.
 import { after, before, describe, it } from 'node:test';
 import { type Backend, startBackend } from '@packetflow/launcher';
-import { RedisServer } from '@packetflow/testing';
+import { NetworkProxy, RedisServer } from '@packetflow/testing';
 import type { Bot } from './support/bots.js';
 import {
   droppedBotsReconnect,
@@ -10,18 +10,17 @@ import {
   fourBotsPlayOneMatch,
   hostileClientsCutOff,
 } from './support/scenarios.js';
-import { TcpProxy } from './support/tcp-proxy.js';
 
 describe('two gateways and two hosts of each service on Redis', () => {
   let redis: RedisServer;
   let backend: Backend;
-  const proxies: TcpProxy[] = [];
+  const proxies: NetworkProxy[] = [];
   let bots: Bot[] = [];
 
   before(async () => {
     redis = await RedisServer.start();
     // Clients reach each gateway's rooms through a relay the test can cut: it is the address the gateway gives out.
-    for (const i of [0, 1]) proxies.push(await TcpProxy.start(() => backend.gateways[i]!.port));
+    for (const i of [0, 1]) proxies.push(await NetworkProxy.start(() => backend.gateways[i]!.port));
     backend = await startBackend({
       gatewayPort: 0,
       instances: { physics: 2, 'player-store': 2, 'game-logic': 2, gateway: 2 },

@@ -116,7 +116,8 @@ export class MessageRegistry {
     if (!codec.layout) return EMPTY_BODY;
     if (codec.raw) {
       const body = (message as WireMessage).body;
-      if (!(body instanceof Uint8Array)) throw new ProtocolError(ErrorCode.InvalidArgument, `${message.type} must be bytes`);
+      if (!(body instanceof Uint8Array))
+        throw new ProtocolError(ErrorCode.InvalidArgument, `${message.type} must be bytes`);
       return body;
     }
     const b = this.builder;

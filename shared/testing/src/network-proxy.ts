@@ -1,5 +1,6 @@
-// A TCP proxy between the SDK and the gateway, for the network faults a test needs: connections cut mid-match, new
-// ones refused, and a WebSocket frame of the test's choosing slipped in between the gateway's own.
+// A TCP proxy between a client and a server (the SDK and the gateway), for the network faults a test needs:
+// connections cut mid-match without a close handshake, new ones refused, and a WebSocket frame of the test's choosing
+// slipped in between the server's own.
 import { createServer, type Server, Socket } from 'node:net';
 
 /**
@@ -95,9 +96,14 @@ export class NetworkProxy {
     readonly port: number,
   ) {}
 
-  static async start(targetPort: number): Promise<NetworkProxy> {
+  /**
+   * Relays to `target` on 127.0.0.1: a port, or a function read for every new connection, so the proxy can listen
+   * (and its address be handed out) before what it relays to has started.
+   */
+  static async start(target: number | (() => number)): Promise<NetworkProxy> {
     let proxy: NetworkProxy | undefined;
-    const server = createServer((client) => proxy!.accept(client, targetPort));
+    const port = typeof target === 'number' ? () => target : target;
+    const server = createServer((client) => proxy!.accept(client, port()));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('proxy: no port');

@@ -1,0 +1,3 @@
+// The gateway's test support, for the tests of packages in front of it (the client SDK): the whole backend in one
+// process with the real gateway. Not part of the gateway's runtime API.
+export { type InProcessBackend, inProcessBackend, LogLines, TEST_SECRET } from './in-process-backend.js';
