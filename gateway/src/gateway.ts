@@ -44,8 +44,11 @@ export interface GatewayOptions {
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? jsonLogger();
-  // @packetflow/uws throws at import when no native build loads; this guards against a wrong mapping of the name.
-  if (!nativeBuild.file.endsWith('.node')) throw new Error(`uWebSockets.js is not a native build: ${backend}`);
+  // @packetflow/uws throws at import when no native build loads, unless its pure-JS fallback was allowed.
+  if (!nativeBuild.fallback && !nativeBuild.file.endsWith('.node')) {
+    throw new Error(`uWebSockets.js is not a native build: ${backend}`);
+  }
+  if (nativeBuild.fallback) logger.warn('uWebSockets.js is the pure-JS fallback: many times slower', { backend });
   ensureGlobalWebSocket();
   const registry = options.registry ?? gatewayRegistry();
   options.system.register(ROOM_KIND, roomActorBehavior({ serviceTimeoutMs: config.serviceTimeoutMs }));

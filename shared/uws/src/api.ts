@@ -1,7 +1,13 @@
 // The uWebSockets.js API, taken from the native build that loaded. Types are the ones the trufflesuite package ships
 // (uWebSockets.js v20.30's index.d.ts); the btc-vision build (v20.57) has the same surface plus a few additions.
 import type * as Uws from 'uws-trufflesuite';
-import { defaultCandidates, loadNativeBuild, type NativeBuild } from './loader.js';
+import {
+  ALLOW_FALLBACK_VARIABLE,
+  defaultCandidates,
+  defaultFallback,
+  loadNativeBuild,
+  type NativeBuild,
+} from './loader.js';
 
 export type * from 'uws-trufflesuite';
 export type { FailedCandidate, NativeBuild } from './loader.js';
@@ -9,13 +15,18 @@ export type { FailedCandidate, NativeBuild } from './loader.js';
 // Both addons export these two, which the shipped types leave out.
 type NativeModule = typeof Uws & { LIBUS_LISTEN_EXCLUSIVE_PORT: number; DEDICATED_COMPRESSOR: Uws.CompressOptions };
 
-const loaded = loadNativeBuild(defaultCandidates());
+const loaded = loadNativeBuild(
+  defaultCandidates(),
+  process.env[ALLOW_FALLBACK_VARIABLE] === '1' ? defaultFallback() : undefined,
+);
 const native = loaded.module as unknown as NativeModule;
 
 /** Which native build this process runs on, and which candidates were skipped and why. */
 export const nativeBuild: NativeBuild = loaded.build;
-/** One line for a start-up log: the package that loaded and its `.node` file. */
-export const backend = `${loaded.build.name} (native: ${loaded.build.file})`;
+/** One line for a start-up log: the package that loaded and its `.node` file (or the fallback it runs on). */
+export const backend = loaded.build.fallback
+  ? `${loaded.build.name}: NOT NATIVE, ${ALLOW_FALLBACK_VARIABLE}=1 (${loaded.build.file})`
+  : `${loaded.build.name} (native: ${loaded.build.file})`;
 
 export const App = native.App;
 export const SSLApp = native.SSLApp;

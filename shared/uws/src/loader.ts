@@ -24,6 +24,8 @@ export interface NativeBuild {
   readonly file: string;
   /** The candidates tried before it, and why each did not load. */
   readonly skipped: readonly FailedCandidate[];
+  /** True only when no native build loaded and the pure-JS fallback was allowed in its place. */
+  readonly fallback: boolean;
 }
 
 export interface LoadedNativeBuild {
@@ -88,8 +90,36 @@ export function defaultCandidates(): NativeCandidate[] {
   ];
 }
 
-/** Loads the first candidate whose `.node` file loads and exports `App`; throws one error naming every failure. */
-export function loadNativeBuild(candidates: readonly NativeCandidate[]): LoadedNativeBuild {
+/**
+ * The variable that allows the pure-JS fallback when no native build loads. It is many times slower and
+ * changes every figure PacketFlow measures: for trying things out on a machine no build supports, never to serve.
+ */
+export const ALLOW_FALLBACK_VARIABLE = 'PACKETFLOW_UWS_ALLOW_JS_FALLBACK';
+
+/** What stands in when no native build loads and the fallback is allowed: its name and a loader of its module. */
+export interface FallbackModule {
+  readonly name: string;
+  readonly file: string;
+  readonly load: () => Record<string, unknown>;
+}
+
+/** trufflesuite's package entry, which serves from a pure-JS implementation when its native build does not load. */
+export function defaultFallback(): FallbackModule {
+  const name = '@trufflesuite/uws-js-unofficial@20.30.0-unofficial.0 (pure-JS fallback)';
+  return {
+    name,
+    get file() {
+      return require.resolve('uws-trufflesuite');
+    },
+    load: () => require('uws-trufflesuite') as Record<string, unknown>,
+  };
+}
+
+/**
+ * Loads the first candidate whose `.node` file loads and exports `App`. When none does, throws one error naming every
+ * failure, unless `fallback` is given (the fallback was allowed): then loads that instead and says so.
+ */
+export function loadNativeBuild(candidates: readonly NativeCandidate[], fallback?: FallbackModule): LoadedNativeBuild {
   const failed: FailedCandidate[] = [];
   for (const candidate of candidates) {
     try {
@@ -97,10 +127,16 @@ export function loadNativeBuild(candidates: readonly NativeCandidate[]): LoadedN
       if (!file.endsWith('.node')) throw new Error(`${file} is not a native addon (.node) file`);
       const module = require(file) as Record<string, unknown>;
       if (typeof module.App !== 'function') throw new Error(`${file} loaded but exports no App function`);
-      return { build: { name: candidate.name, file, skipped: failed }, module };
+      return { build: { name: candidate.name, file, skipped: failed, fallback: false }, module };
     } catch (error) {
       failed.push({ name: candidate.name, reason: firstLine(error) });
     }
+  }
+  if (fallback !== undefined) {
+    return {
+      build: { name: fallback.name, file: fallback.file, skipped: failed, fallback: true },
+      module: fallback.load(),
+    };
   }
   const tried =
     failed.length === 0 ? ['  (no candidates were given)'] : failed.map((f) => `  - ${f.name}: ${f.reason}`);
@@ -109,7 +145,8 @@ export function loadNativeBuild(candidates: readonly NativeCandidate[]): LoadedN
       `No native uWebSockets.js build loads on ${platformText()}. Tried:`,
       ...tried,
       'Builds: @btc-vision/uwebsockets.js for Node 20–25 on glibc ≥ 2.38; @trufflesuite/uws-js-unofficial for Node 16–20 ' +
-        'on glibc ≥ 2.27. Install optional dependencies (npm install without --omit=optional) or switch Node version.',
+        'on glibc ≥ 2.27. Install optional dependencies (npm install without --omit=optional) or switch Node version; ' +
+        `${ALLOW_FALLBACK_VARIABLE}=1 runs on a pure-JS fallback instead, many times slower.`,
     ].join('\n'),
   );
 }

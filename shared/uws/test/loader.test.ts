@@ -45,6 +45,25 @@ describe('loadNativeBuild', () => {
     );
   });
 
+  test('when none loads, the error says how to allow the pure-JS fallback', () => {
+    assert.throws(() => loadNativeBuild([missing]), /PACKETFLOW_UWS_ALLOW_JS_FALLBACK=1 runs on a pure-JS fallback/);
+  });
+
+  test('only an allowed fallback stands in when no native build loads, and it says it is not native', () => {
+    // A stand-in module: the real pure-JS server is never loaded by the tests.
+    const standIn = { App: () => ({}) };
+    const fallback = { name: 'some-fallback@1.0.0', file: '/x/uws.js', load: () => standIn };
+    const loaded = loadNativeBuild([missing], fallback);
+    assert.equal(loaded.build.fallback, true);
+    assert.equal(loaded.module, standIn);
+    assert.deepEqual(
+      loaded.build.skipped.map((s) => s.name),
+      ['missing-build@1.0.0'],
+    );
+    const native = loadNativeBuild(defaultCandidates(), fallback);
+    assert.equal(native.build.fallback, false, 'a native build that loads always wins');
+  });
+
   test('skips candidates that do not load and reports them with the one that does', () => {
     const [, ...rest] = defaultCandidates();
     const loaded = loadNativeBuild([missing, ...defaultCandidates()]);
