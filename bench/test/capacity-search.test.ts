@@ -62,7 +62,7 @@ test('a load step holds only with its p99 in bounds, every bot joined and connec
     [{ disconnects: 1, bots: 199 }, /1 bots disconnected/],
     [{ samples: 0 }, /no input was acknowledged/],
     [{ inputsBlocked: 7 }, /7 inputs held back/],
-    [{ inputRatio: 0.9 }, /90 % of their inputs/],
+    [{ inputRatio: 0.9 }, /90\.0 % of their inputs/],
   ];
   for (const [change, reason] of failures) {
     const verdict = judgeLoad({ ...holding, ...change });

@@ -67,7 +67,7 @@ export function judgeLoad(load: LoadFigures, limits: LoadLimits = DEFAULT_LIMITS
   if (load.samples === 0) return fail('no input was acknowledged');
   if (load.inputsBlocked > 0) return fail(`${load.inputsBlocked} inputs held back: too many unacknowledged`);
   if (load.inputRatio < limits.minInputRatio) {
-    return fail(`bots sent ${(load.inputRatio * 100).toFixed(0)} % of their inputs (fell behind)`);
+    return fail(`bots sent ${(load.inputRatio * 100).toFixed(1)} % of their inputs (fell behind)`);
   }
   if (!(load.p99Ms <= limits.p99Ms)) return fail(`p99 ${load.p99Ms.toFixed(1)} ms > ${limits.p99Ms} ms`);
   return { passed: true, reason: `p99 ${load.p99Ms.toFixed(1)} ms ≤ ${limits.p99Ms} ms` };
