@@ -72,6 +72,7 @@ async function withBaselineServer<T>(run: (target: SwarmTarget) => Promise<T>): 
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const percent = (value: number) => `${value.toFixed(0)} %`;
+const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
 
 const SETUP =
   `Colyseus 0.18 (@colyseus/core 0.18.17, ws-transport 0.18.4), room \`baseline\` of ≤ 8 players: schema state of ` +
@@ -150,7 +151,7 @@ export async function gatewaySuite(report: (figure: Figure) => void): Promise<vo
       `${SETUP}. Server VmRSS (/proc/<pid>/status) with ${memory.bots} bots joined and sending for ` +
       `${(MEMORY_LOAD.settleMs / 1000).toFixed(0)} s, minus VmRSS with none (after ${MEMORY_LOAD.warmBots} bots ` +
       `joined and left, so first-use code is not counted), over ${memory.bots}; ` +
-      `${memory.collected ? 'a full GC in the server before each reading' : 'no GC forced'}: ${(memory.idleRssKiB / 1024).toFixed(1)} MiB idle, ${(memory.loadedRssKiB / 1024).toFixed(1)} ` +
-      `MiB loaded`,
+      `${memory.collected ? 'a full GC in the server before each reading' : 'no GC forced'}: ` +
+      `${mib(memory.idleRssKiB)} idle, ${mib(memory.loadedRssKiB)} loaded`,
   });
 }

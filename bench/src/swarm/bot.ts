@@ -54,6 +54,7 @@ export class Bot {
     } finally {
       clearTimeout(timer);
     }
+    if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = setInterval(() => this.sendInput(), this.periodMs);
       this.sendInput();

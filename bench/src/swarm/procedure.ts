@@ -140,7 +140,7 @@ async function measureQuietly(
   return { ...quieter, windows: 2 };
 }
 
-/** Input-to-ack latency with `bots` bots: a fresh swarm, joined, warmed up, measured over one window. */
+/** Input-to-ack latency with `bots` bots: a fresh swarm, joined, warmed up, measured (twice on a noisy machine). */
 export async function measureLatency(
   target: SwarmTarget,
   options: WindowOptions & { bots: number },
