@@ -88,12 +88,12 @@ export function physicsWorldBehavior(
         const bytes = world.snapshot();
         return {
           type: 'PhysicsSnapshot',
-          body: new Game.MatchCheckpointT(ctx.state.matchId, Math.max(0, world.lastTick), [], Array.from(bytes)),
+          body: { matchId: ctx.state.matchId, tick: Math.max(0, world.lastTick), players: [], physics: bytes },
         };
       },
       PhysicsRestore: (msg, ctx) => {
         sameMatch(ctx, msg.body.matchId);
-        const restored = PhysicsWorld.restore(ctx.state.world.engine, Uint8Array.from(msg.body.physics));
+        const restored = PhysicsWorld.restore(ctx.state.world.engine, msg.body.physics);
         ctx.state.world.free();
         ctx.state.world = restored;
         worlds.set(ctx.state.matchId, restored);

@@ -1,14 +1,15 @@
 import {
+  checkpointCodec,
   createProtocolRegistry,
   Game,
   type JoinAcceptedMessage,
   type JoinMatchMessage,
   type LeaveMatchMessage,
   type Limits,
+  type MatchCheckpointBody,
   type MessageRegistry,
   type PhysicsStepRequestMessage,
   type PhysicsStepResultMessage,
-  tableCodec,
   type WireMessage,
 } from '@packetflow/protocol';
 
@@ -40,9 +41,9 @@ export type PhysicsTakeSnapshotMessage = WireMessage<'PhysicsTakeSnapshot', unde
  * A world's snapshot, on the MatchCheckpoint table: `matchId`, `tick` (the last step's tick, 0 before the first)
  * and `physics` (the snapshot bytes, self-contained); `players` is left empty.
  */
-export type PhysicsSnapshotMessage = WireMessage<'PhysicsSnapshot', Game.MatchCheckpointT>;
+export type PhysicsSnapshotMessage = WireMessage<'PhysicsSnapshot', MatchCheckpointBody>;
 /** Replaces a world by the one in `physics` (snapshot bytes), on the MatchCheckpoint table like PhysicsSnapshot. */
-export type PhysicsRestoreMessage = WireMessage<'PhysicsRestore', Game.MatchCheckpointT>;
+export type PhysicsRestoreMessage = WireMessage<'PhysicsRestore', MatchCheckpointBody>;
 /** Frees the world and stops its actor; the next message to the match starts a fresh world. */
 export type PhysicsCloseMessage = WireMessage<'PhysicsClose', undefined>;
 
@@ -67,7 +68,7 @@ export const physicsLimits: Readonly<Partial<Limits>> = Object.freeze({
   maxFrameBytes: 4 * 1024 * 1024,
 });
 
-function validateSnapshotBody(body: Game.MatchCheckpointT): string | undefined {
+function validateSnapshotBody(body: MatchCheckpointBody): string | undefined {
   return body.physics.length === 0 ? 'physics snapshot bytes are required' : undefined;
 }
 
@@ -77,12 +78,13 @@ function validateSnapshotBody(body: Game.MatchCheckpointT): string | undefined {
  * sharing one registry may each call it.
  */
 export function registerPhysicsMessages(registry: MessageRegistry): MessageRegistry {
-  const checkpoint = tableCodec('MatchCheckpoint', Game.MatchCheckpoint, validateSnapshotBody);
   if (!registry.has(PhysicsMessageTypes.TakeSnapshot)) registry.registerEmpty(PhysicsMessageTypes.TakeSnapshot);
-  if (!registry.has(PhysicsMessageTypes.Snapshot))
-    registry.register({ ...checkpoint, type: PhysicsMessageTypes.Snapshot });
-  if (!registry.has(PhysicsMessageTypes.Restore))
-    registry.register({ ...checkpoint, type: PhysicsMessageTypes.Restore });
+  if (!registry.has(PhysicsMessageTypes.Snapshot)) {
+    registry.register(checkpointCodec(PhysicsMessageTypes.Snapshot, validateSnapshotBody));
+  }
+  if (!registry.has(PhysicsMessageTypes.Restore)) {
+    registry.register(checkpointCodec(PhysicsMessageTypes.Restore, validateSnapshotBody));
+  }
   if (!registry.has(PhysicsMessageTypes.Close)) registry.registerEmpty(PhysicsMessageTypes.Close);
   return registry;
 }
@@ -108,12 +110,12 @@ export const physicsMessages = {
   },
   takeSnapshot: { type: 'PhysicsTakeSnapshot', body: undefined } as PhysicsTakeSnapshotMessage,
   restore(matchId: string, bytes: Uint8Array, tick = 0): PhysicsRestoreMessage {
-    return { type: 'PhysicsRestore', body: new Game.MatchCheckpointT(matchId, tick, [], Array.from(bytes)) };
+    return { type: 'PhysicsRestore', body: { matchId, tick, players: [], physics: bytes } };
   },
   close: { type: 'PhysicsClose', body: undefined } as PhysicsCloseMessage,
 };
 
 /** The snapshot bytes a PhysicsSnapshot (or PhysicsRestore) carries. */
 export function snapshotBytes(message: PhysicsSnapshotMessage | PhysicsRestoreMessage): Uint8Array {
-  return Uint8Array.from(message.body.physics);
+  return message.body.physics;
 }

@@ -12,6 +12,7 @@ export * as Game from './generated/game_generated.js';
 export { type TableName, tableLayouts } from './generated/layouts.js';
 export * as System from './generated/system_generated.js';
 export * from './message.js';
+export * from './messages/checkpoint-codec.js';
 export * from './messages/message-registry.js';
 export * from './messages/protocol-messages.js';
 export * from './routing/hash.js';

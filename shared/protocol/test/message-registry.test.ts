@@ -33,6 +33,18 @@ describe('MessageRegistry', () => {
     assert.deepEqual(roundTrip('Down', down), down);
   });
 
+  test('a checkpoint keeps its physics bytes as bytes, in and out', () => {
+    const physics = Uint8Array.from({ length: 40_000 }, (_, i) => (i * 31) % 256);
+    const body = { matchId: 'm-1', tick: 99, players: [new Game.PlayerSlotT('ada', 1000, 17, 3)], physics };
+    const big = createProtocolRegistry({ maxVectorLength: 1 << 20, maxBodyBytes: 1 << 20 });
+    const bytes = big.encode({ type: 'MatchCheckpoint', body });
+    const decoded = big.decode('MatchCheckpoint', bytes);
+    assert.ok(decoded.ok, decoded.ok ? '' : decoded.error.message);
+    assert.deepEqual(decoded.value.body, body);
+    assert.ok((decoded.value.body as { physics: unknown }).physics instanceof Uint8Array);
+    assert.ok(!registry.decode('MatchCheckpoint', bytes).ok, 'over the default vector limit');
+  });
+
   test('a type that passes through is verified on the way in and relayed as the same bytes', () => {
     const relay = createProtocolRegistry().passThrough('Snapshot');
     const bytes = registry.encode({ type: 'Snapshot', body: snapshot() });

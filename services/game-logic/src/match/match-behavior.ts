@@ -6,7 +6,7 @@ import {
   type Logger,
   RefusedError,
 } from '@packetflow/actors';
-import { Game, keyHash, type MessageRegistry } from '@packetflow/protocol';
+import { Game, keyHash, type MatchCheckpointBody, type MessageRegistry } from '@packetflow/protocol';
 import type { Ticking, TickScheduler } from '../tick/tick-scheduler.js';
 import { checkpointKey, type MatchMessage, type TickMessage } from './match-messages.js';
 import { MatchState, PlayerState } from './match-state.js';
@@ -62,8 +62,8 @@ export function matchBehavior(options: MatchOptions) {
       options.logger?.error('unreadable match checkpoint; starting afresh', { match: state.matchId });
       return;
     }
-    const checkpoint = decoded.value.body as Game.MatchCheckpointT;
-    await physics.restore(ctx, state.matchId, Uint8Array.from(checkpoint.physics), checkpoint.tick);
+    const checkpoint = decoded.value.body as MatchCheckpointBody;
+    await physics.restore(ctx, state.matchId, checkpoint.physics, checkpoint.tick);
     state.tick = checkpoint.tick;
     for (const slot of checkpoint.players) {
       const player = new PlayerState(slot.playerId as string, slot.entity, state.inputStats);
@@ -99,7 +99,7 @@ export function matchBehavior(options: MatchOptions) {
     const slots = [...state.players.values()].map(
       (p) => new Game.PlayerSlotT(p.playerId, p.entity, p.queue.lastApplied, p.score),
     );
-    const body = new Game.MatchCheckpointT(state.matchId, state.tick, slots, [...world]);
+    const body: MatchCheckpointBody = { matchId: state.matchId, tick: state.tick, players: slots, physics: world };
     const bytes = registry.encode({ type: 'MatchCheckpoint', body });
     const previous = state.checkpointing;
     const write = (async () => {

@@ -4,7 +4,6 @@ import { Inventory, type InventoryT } from '../generated/packet-flow/game/invent
 import { JoinAccepted, type JoinAcceptedT } from '../generated/packet-flow/game/join-accepted.js';
 import { JoinMatch, type JoinMatchT } from '../generated/packet-flow/game/join-match.js';
 import { LeaveMatch, type LeaveMatchT } from '../generated/packet-flow/game/leave-match.js';
-import { MatchCheckpoint, type MatchCheckpointT } from '../generated/packet-flow/game/match-checkpoint.js';
 import { PhysicsStepRequest, type PhysicsStepRequestT } from '../generated/packet-flow/game/physics-step-request.js';
 import { PhysicsStepResult, type PhysicsStepResultT } from '../generated/packet-flow/game/physics-step-result.js';
 import { PlayerInput, type PlayerInputT } from '../generated/packet-flow/game/player-input.js';
@@ -15,12 +14,13 @@ import { Down, type DownT } from '../generated/packet-flow/system/down.js';
 import { type ErrorT, Error as ErrorTable } from '../generated/packet-flow/system/error.js';
 import { Handshake, type HandshakeT } from '../generated/packet-flow/system/handshake.js';
 import { Heartbeat, type HeartbeatT } from '../generated/packet-flow/system/heartbeat.js';
+import { checkpointCodec, type MatchCheckpointBody } from './checkpoint-codec.js';
 import { MessageRegistry, tableCodec, type WireMessage } from './message-registry.js';
 
 export type ClientInputMessage = WireMessage<'ClientInput', ClientInputT>;
 export type SnapshotMessage = WireMessage<'Snapshot', SnapshotT>;
 export type PlayerInputMessage = WireMessage<'PlayerInput', PlayerInputT>;
-export type MatchCheckpointMessage = WireMessage<'MatchCheckpoint', MatchCheckpointT>;
+export type MatchCheckpointMessage = WireMessage<'MatchCheckpoint', MatchCheckpointBody>;
 export type JoinMatchMessage = WireMessage<'JoinMatch', JoinMatchT>;
 export type JoinAcceptedMessage = WireMessage<'JoinAccepted', JoinAcceptedT>;
 export type LeaveMatchMessage = WireMessage<'LeaveMatch', LeaveMatchT>;
@@ -49,7 +49,7 @@ export function createProtocolRegistry(limits: Partial<Limits> = {}): MessageReg
     .register(tableCodec('ClientInput', ClientInput, validateClientInput))
     .register(tableCodec('Snapshot', Snapshot))
     .register(tableCodec('PlayerInput', PlayerInput, (body) => validateClientInput(body.input)))
-    .register(tableCodec('MatchCheckpoint', MatchCheckpoint))
+    .register(checkpointCodec())
     .register(tableCodec('JoinMatch', JoinMatch))
     .register(tableCodec('JoinAccepted', JoinAccepted))
     .register(tableCodec('LeaveMatch', LeaveMatch))
