@@ -18,6 +18,7 @@ export {
   type MatchSnapshot,
   type Pose,
   type Quat,
+  type SnapshotPacket,
   type Vec2,
   type Vec3,
 } from './match-types.js';

@@ -5,7 +5,7 @@ import { InputHistory, type PendingInput } from './input-history.js';
 import { InterpolationBuffer } from './interpolation-buffer.js';
 import { Listeners } from './listeners.js';
 import { checkInputSample, MatchCodec } from './match-codec.js';
-import type { InputSample, JoinInfo, MatchSnapshot } from './match-types.js';
+import type { EntityState, InputSample, JoinInfo, MatchSnapshot } from './match-types.js';
 import { PacketFlowError, SdkErrorCode } from './packetflow-error.js';
 import { applyReconnection, type ReconnectionSettings } from './reconnection-settings.js';
 
@@ -49,6 +49,8 @@ export class MatchConnection {
   private latestServerTick = 0;
   private buffer: InterpolationBuffer | undefined;
   private readonly codec = new MatchCodec();
+  /** Every entity of the match where it was last seen: full snapshots replace it, partial ones update it. */
+  private readonly world = new Map<number, EntityState>();
   private readonly history: InputHistory;
   private readonly pingIntervalMs: number;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
@@ -161,15 +163,25 @@ export class MatchConnection {
   }
 
   private onSnapshotBytes(bytes: unknown): void {
-    // Snapshots before the first Joined cannot be attributed to this player's entity; the next tick brings another.
-    if (this.joinInfo === undefined) return;
     const decoded = bytes instanceof Uint8Array ? this.codec.decodeSnapshot(bytes) : undefined;
     if (decoded === undefined || !decoded.ok) {
       const error = unreadable('Snapshot', decoded);
       this.errorListeners.emit(error.code, error.message);
       return;
     }
-    const snapshot = decoded.value;
+    const packet = decoded.value;
+    // Kept even before the first Joined: the full snapshot a join brings must not be lost to the order of arrival.
+    if (packet.full) this.world.clear();
+    for (const state of packet.entities) this.world.set(state.entity, state);
+    // Acks cannot be attributed to this player's entity before the first Joined; the next tick brings another.
+    if (this.joinInfo === undefined) return;
+    const snapshot: MatchSnapshot = {
+      serverTick: packet.serverTick,
+      acks: packet.acks,
+      entities: [...this.world.values()],
+      moved: packet.entities,
+      full: packet.full,
+    };
     const receivedAt = now();
     this.latestServerTick = Math.max(this.latestServerTick, snapshot.serverTick);
     const entity = this.joinInfo.entity;

@@ -38,11 +38,27 @@ export interface InputAck {
   readonly sequence: number;
 }
 
-/** The state of a match after one server tick, as the gateway sends it. */
-export interface MatchSnapshot {
+/** One `Snapshot` table as the gateway sends it: the whole match when `full`, else what moved that tick. */
+export interface SnapshotPacket {
   readonly serverTick: number;
   readonly acks: readonly InputAck[];
   readonly entities: readonly EntityState[];
+  readonly full: boolean;
+}
+
+/** The state of a match after one server tick. */
+export interface MatchSnapshot {
+  readonly serverTick: number;
+  readonly acks: readonly InputAck[];
+  /**
+   * Every entity of the match as of this tick: the ones this snapshot carried, and for a partial snapshot every
+   * other one where it was last seen (the match sends only what moved between its full snapshots).
+   */
+  readonly entities: readonly EntityState[];
+  /** The entities this snapshot carried: all of them when `full`, else those that moved during the tick. */
+  readonly moved: readonly EntityState[];
+  /** Whether the gateway sent the whole match (after a join or a leave, and once a second). */
+  readonly full: boolean;
 }
 
 /** What the gateway confirms when a player joins a match, and again after every reconnection. */

@@ -98,6 +98,26 @@ describe('the SDK against the real gateway', () => {
     assert.equal(match.interpolation.delayMs, 2000 / 30);
   });
 
+  it('shows the whole match in every snapshot, partial ones merged into the last full one', async () => {
+    const { match } = await player();
+    const snapshots: MatchSnapshot[] = [];
+    match.onSnapshot((snapshot) => snapshots.push(snapshot));
+    // Props settle within a few seconds of a match starting; from then on most of them no longer move.
+    const fullIndex = () => snapshots.findIndex((s) => s.full);
+    await until(
+      () => fullIndex() >= 0 && snapshots.slice(fullIndex()).some((s) => !s.full && s.moved.length < s.entities.length),
+      'a full snapshot, then a partial one once the arena settled',
+      10_000,
+    );
+    const full = snapshots[fullIndex()]!;
+    assert.equal(full.moved.length, full.entities.length, 'a full snapshot carries everything');
+    assert.ok(full.entities.length > 32, 'the props and the player');
+    const ids = (s: MatchSnapshot) => s.entities.map((e) => e.entity).sort((a, b) => a - b);
+    for (const partial of snapshots.filter((s) => !s.full && s.serverTick > full.serverTick)) {
+      assert.deepEqual(ids(partial), ids(full), 'every entity is in every snapshot');
+    }
+  });
+
   it('numbers inputs, which move the body the way they point and are acknowledged', async () => {
     const { match } = await player();
     const positions = trackOwnBody(match);

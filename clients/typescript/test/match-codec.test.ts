@@ -47,7 +47,7 @@ describe('MatchCodec', () => {
     assert.equal(input.clientTick, 0);
   });
 
-  it('decodes a snapshot into plain objects', () => {
+  it('decodes a snapshot into plain objects, and says whether it holds the whole match', () => {
     const decoded = codec.decodeSnapshot(snapshotBytes());
     assert.ok(decoded.ok);
     assert.deepEqual(decoded.value, {
@@ -60,7 +60,12 @@ describe('MatchCodec', () => {
         { entity: 3, position: { x: 1, y: 2, z: 3 }, rotation: { x: 0, y: 0.5, z: 0, w: 0.75 } },
         { entity: 9, position: { x: -1, y: 0, z: 0.5 }, rotation: { x: 0, y: 0, z: 0, w: 1 } },
       ],
+      full: false,
     });
+    const full = registry.encode({ type: 'Snapshot', body: new Game.SnapshotT(43, [], [], true) });
+    const decodedFull = codec.decodeSnapshot(full);
+    assert.ok(decodedFull.ok);
+    assert.equal(decodedFull.value.full, true);
   });
 
   it('decodes a JoinAccepted, and refuses one with a tick rate of 0', () => {

@@ -170,6 +170,14 @@ export class MatchRoom extends Room {
     if (seat === undefined) return;
     seat.client = client;
     client.sendBytes(ClientMessage.Joined, seat.joined);
+    // Joining again changes nothing in the match but makes its next snapshot full: the client missed the
+    // movements sent while it was away.
+    this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null }).catch((error: unknown) => {
+      this.deps.logger.warn('no full snapshot after a reconnection', {
+        player: seat.playerId,
+        error: describeError(error),
+      });
+    });
   }
 
   override async onLeave(client: Client, code?: number): Promise<void> {

@@ -139,4 +139,50 @@ describe('a match', () => {
     assert.equal(snapshot.acks[0]!.sequence, 5, 'the newest input applied is acknowledged; older ones are not');
     await system.shutdown();
   });
+
+  test('snapshots carry what moved, and the whole match after a join, after a leave and once a second', async () => {
+    const { system, match, snapshots, join, input, nextSnapshot } = await host('m-delta');
+    const first = await join('d1');
+    const afterJoin = await nextSnapshot();
+    assert.equal(afterJoin.full, true, 'the snapshot after a join is full');
+    const everything = afterJoin.entities.length;
+    assert.ok(everything > 32, `every prop and the player: ${everything}`);
+    // Let the arena settle, then move only the player: the snapshots in between carry just what moved.
+    for (let i = 0; i < 90; i++) await nextSnapshot();
+    const seen = snapshots.length;
+    for (let i = 0; i < 10; i++) {
+      input('d1', 1, 0);
+      await nextSnapshot();
+    }
+    const deltas = snapshots.slice(seen).filter((s) => !s.full);
+    assert.ok(deltas.length >= 8, 'most of them deltas');
+    for (const delta of deltas) {
+      assert.ok(delta.entities.length < everything, `a delta carries less: ${delta.entities.length}`);
+      assert.ok(
+        delta.entities.some((e) => e.entity === first),
+        'the moving player is in every delta',
+      );
+    }
+    const fulls = snapshots.slice(seen - 90).filter((s) => s.full);
+    assert.ok(fulls.length >= 1, 'a full snapshot within 100 ticks');
+    assert.deepEqual(
+      fulls.map((s) => s.serverTick % 60),
+      fulls.map(() => 0),
+      'once a second (every 60 ticks at 60 Hz) when nobody joins or leaves',
+    );
+    assert.ok(fulls.every((s) => s.entities.length === everything));
+
+    await join('d2');
+    const afterSecondJoin = snapshots.length;
+    await nextSnapshot();
+    assert.ok(snapshots.slice(afterSecondJoin).some((s) => s.full && s.entities.length === everything + 1));
+    await system.send(match, {
+      type: 'LeaveMatch',
+      body: new Game.LeaveMatchT('m-delta', 'd2', Game.LeaveReason.Left),
+    } as Message);
+    const afterLeave = await nextSnapshot();
+    assert.equal(afterLeave.full, true, 'the snapshot after a leave is full');
+    assert.equal(afterLeave.entities.length, everything, 'without the player who left');
+    await system.shutdown();
+  });
 });

@@ -21,6 +21,11 @@ export interface MatchOptions {
   readonly registry: MessageRegistry;
   /** Ticks between checkpoints; one second's worth unless set. */
   readonly checkpointEveryTicks?: number;
+  /**
+   * Ticks between full snapshots; one second's worth unless set. In between, a snapshot carries only the entities
+   * that moved during its tick, and one after a join or a leave is full too.
+   */
+  readonly fullSnapshotEveryTicks?: number;
   readonly logger?: Logger;
 }
 
@@ -49,6 +54,7 @@ class MatchTicker implements Ticking {
 export function matchBehavior(options: MatchOptions) {
   const { scheduler, store, physics, registry } = options;
   const checkpointEvery = options.checkpointEveryTicks ?? Math.round(scheduler.rateHz);
+  const fullEvery = options.fullSnapshotEveryTicks ?? Math.round(scheduler.rateHz);
   const tickers = new Map<string, MatchTicker>();
 
   async function ensureLoaded(ctx: Ctx): Promise<void> {
@@ -153,10 +159,13 @@ export function matchBehavior(options: MatchOptions) {
     const result = await physics.step(ctx, state.matchId, state.tick, inputs);
     for (const transform of result.moved) state.transforms.set(transform.entity, transform);
     scoreTouches(state);
+    const full = state.fullSnapshotDue || state.tick % fullEvery === 0;
+    state.fullSnapshotDue = false;
     const snapshot = new Game.SnapshotT(
       state.tick,
       [...state.players.values()].map((p) => new Game.InputAckT(p.entity, p.queue.lastApplied)),
-      [...state.transforms.values()],
+      full ? [...state.transforms.values()] : result.moved,
+      full,
     );
     for (const room of state.subscribers.values()) ctx.tell(room, { type: 'Snapshot', body: snapshot } as never);
     if (checkpointDue(state, msg.tick)) await checkpoint(ctx, false);
@@ -171,6 +180,8 @@ export function matchBehavior(options: MatchOptions) {
         const playerId = msg.body.playerId as string;
         const room = ctx.sender;
         if (room?.node !== undefined) state.subscribers.set(room.toString(), room);
+        // The room (new, or back after a reconnection) needs the whole match, not just what moves next.
+        state.fullSnapshotDue = true;
         let player = state.players.get(playerId);
         if (player === undefined) {
           const entity = await physics.addPlayer(ctx, state.matchId, playerId);
@@ -198,6 +209,7 @@ export function matchBehavior(options: MatchOptions) {
         state.players.delete(player.playerId);
         state.touching.delete(player.entity);
         state.transforms.delete(player.entity);
+        state.fullSnapshotDue = true;
         await physics.removePlayer(ctx, state.matchId, player.playerId);
         if (state.players.size === 0) stopTicking(state.matchId);
         await checkpoint(ctx, true);

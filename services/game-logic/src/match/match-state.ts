@@ -37,6 +37,8 @@ export class MatchState {
   loaded = false;
   /** Ticks dropped because the match was still busy with an earlier one. */
   overruns = 0;
+  /** The next snapshot carries every entity: a player joined or left (or the match just began here). */
+  fullSnapshotDue = true;
 
   constructor(readonly matchId: string) {}
 }

@@ -175,6 +175,14 @@ export const tableLayouts = {
         "element": "struct",
         "elementSize": 32,
         "elementAlign": 4
+      },
+      {
+        "name": "full",
+        "slot": 3,
+        "required": false,
+        "kind": "scalar",
+        "size": 1,
+        "align": 1
       }
     ]
   },

@@ -42,6 +42,9 @@ acksLength():number {
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
+/**
+ * Every entity of the match when `full`; otherwise only those that moved since the previous snapshot.
+ */
 entities(index: number, obj?:EntityTransform):EntityTransform|null {
   const offset = this.bb!.__offset(this.bb_pos, 8);
   return offset ? (obj || new EntityTransform()).__init(this.bb!.__vector(this.bb_pos + offset) + index * 32, this.bb!) : null;
@@ -52,8 +55,17 @@ entitiesLength():number {
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
+/**
+ * Set after a player joins or leaves and once a second: `entities` is then the whole match, and an entity
+ * missing from it is gone.
+ */
+full():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
 static startSnapshot(builder:flatbuffers.Builder) {
-  builder.startObject(3);
+  builder.startObject(4);
 }
 
 static addServerTick(builder:flatbuffers.Builder, serverTick:number) {
@@ -76,16 +88,21 @@ static startEntitiesVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(32, numElems, 4);
 }
 
+static addFull(builder:flatbuffers.Builder, full:boolean) {
+  builder.addFieldInt8(3, +full, +false);
+}
+
 static endSnapshot(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createSnapshot(builder:flatbuffers.Builder, serverTick:number, acksOffset:flatbuffers.Offset, entitiesOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createSnapshot(builder:flatbuffers.Builder, serverTick:number, acksOffset:flatbuffers.Offset, entitiesOffset:flatbuffers.Offset, full:boolean):flatbuffers.Offset {
   Snapshot.startSnapshot(builder);
   Snapshot.addServerTick(builder, serverTick);
   Snapshot.addAcks(builder, acksOffset);
   Snapshot.addEntities(builder, entitiesOffset);
+  Snapshot.addFull(builder, full);
   return Snapshot.endSnapshot(builder);
 }
 
@@ -93,7 +110,8 @@ unpack(): SnapshotT {
   return new SnapshotT(
     this.serverTick(),
     this.bb!.createObjList(this.acks.bind(this), this.acksLength()),
-    this.bb!.createObjList(this.entities.bind(this), this.entitiesLength())
+    this.bb!.createObjList(this.entities.bind(this), this.entitiesLength()),
+    this.full()
   );
 }
 
@@ -102,6 +120,7 @@ unpackTo(_o: SnapshotT): void {
   _o.serverTick = this.serverTick();
   _o.acks = this.bb!.createObjList(this.acks.bind(this), this.acksLength());
   _o.entities = this.bb!.createObjList(this.entities.bind(this), this.entitiesLength());
+  _o.full = this.full();
 }
 }
 
@@ -109,7 +128,8 @@ export class SnapshotT {
 constructor(
   public serverTick: number = 0,
   public acks: (InputAckT)[] = [],
-  public entities: (EntityTransformT)[] = []
+  public entities: (EntityTransformT)[] = [],
+  public full: boolean = false
 ){}
 
 
@@ -120,7 +140,8 @@ pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   return Snapshot.createSnapshot(builder,
     this.serverTick,
     acks,
-    entities
+    entities,
+    this.full
   );
 }
 }
