@@ -2,7 +2,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ServerReply, ServerRequest, ServerStats } from './server.js';
+import type { BaselineKind, ServerReply, ServerRequest, ServerStats } from './server.js';
 
 const script = join(import.meta.dirname, 'server.js');
 const READY = /^baseline: listening on ([\d.]+):(\d+)$/;
@@ -17,8 +17,8 @@ export interface BaselineProcess {
   stop(): Promise<void>;
 }
 
-export async function startBaselineProcess(): Promise<BaselineProcess> {
-  const child = fork(script, ['0'], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+export async function startBaselineProcess(kind: BaselineKind = 'physics'): Promise<BaselineProcess> {
+  const child = fork(script, ['0', kind], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const ready = READY.exec(line);

@@ -27,3 +27,26 @@ export const BaselineState = schema(
   'BaselineState',
 );
 export type BaselineState = SchemaType<typeof BaselineState>;
+
+/** A rigid body as the physics variant synchronises it: position and rotation, as PacketFlow's snapshots carry. */
+const body = {
+  x: t.float32(),
+  y: t.float32(),
+  z: t.float32(),
+  qx: t.float32(),
+  qy: t.float32(),
+  qz: t.float32(),
+  qw: t.float32(),
+};
+
+export const PhysicsProp = schema(body, 'PhysicsProp');
+export type PhysicsProp = SchemaType<typeof PhysicsProp>;
+
+export const PhysicsPlayer = schema({ ...body, lastSequence: t.uint32(), score: t.uint16() }, 'PhysicsPlayer');
+export type PhysicsPlayer = SchemaType<typeof PhysicsPlayer>;
+
+export const PhysicsBaselineState = schema(
+  { players: t.map(PhysicsPlayer), props: t.array(PhysicsProp) },
+  'PhysicsBaselineState',
+);
+export type PhysicsBaselineState = SchemaType<typeof PhysicsBaselineState>;

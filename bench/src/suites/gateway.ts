@@ -2,8 +2,9 @@
 // state) driven by its official SDK, the comparison point of the design (§8); the PacketFlow half measures the
 // gateway with the same procedure, calling the functions re-exported here with its own driver and server.
 import { startBaselineProcess } from '../baseline/process.js';
+import type { BaselineKind } from '../baseline/server.js';
 import { ARENA_HALF_SIZE, PROP_COUNT, TICK_RATE } from '../baseline/simulation.js';
-import type { Figure } from '../report.js';
+import { atLeast, atMost, type Figure } from '../report.js';
 import { baselineDriver } from '../swarm/baseline-driver.js';
 import type { CapacityPlan } from '../swarm/capacity-search.js';
 import {
@@ -16,6 +17,7 @@ import {
   type SwarmTarget,
 } from '../swarm/procedure.js';
 import { DEFAULT_INPUT_RATE } from '../swarm/swarm.js';
+import { PACKETFLOW_SETUP, withPacketflowBackend } from './gateway-packetflow.js';
 
 export { type CapacityPlan, DEFAULT_LIMITS, type LoadLimits } from '../swarm/capacity-search.js';
 export type { BotDriver, DriverContext, DriverFactory, DriverSpec, Move } from '../swarm/driver.js';
@@ -51,8 +53,8 @@ export const MEMORY_LOAD = { bots: 200, warmBots: 8, settleMs: 4_000 } as const;
 const DESIGN_REFERENCE_CLIENTS = 350;
 
 /** A fresh baseline server per measurement, so none inherits another's heap or rooms. */
-async function withBaselineServer<T>(run: (target: SwarmTarget) => Promise<T>): Promise<T> {
-  const server = await startBaselineProcess();
+async function withBaselineServer<T>(kind: BaselineKind, run: (target: SwarmTarget) => Promise<T>): Promise<T> {
+  const server = await startBaselineProcess(kind);
   try {
     return await run({
       driver: baselineDriver,
@@ -74,13 +76,23 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 const percent = (value: number) => `${value.toFixed(0)} %`;
 const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
 
+const BOTS =
+  `bots on @colyseus/sdk 0.18.4 joinOrCreate, ${DEFAULT_INPUT_RATE} msgpack inputs/s each (timers at random ` +
+  `phases), acks read from their own player's lastSequence on each decoded state change; server and ` +
+  `${BOT_PROCESSES} bot processes on this machine`;
+
+/** The baseline doing PacketFlow's work: what the headline compares with. */
 const SETUP =
-  `Colyseus 0.18 (@colyseus/core 0.18.17, ws-transport 0.18.4), room \`baseline\` of ≤ 8 players: schema state of ` +
-  `a player map (x, y, z, yaw, last input sequence, score) and ${PROP_COUNT} props (x, y, z) in a ` +
-  `${ARENA_HALF_SIZE * 2} m arena, ${TICK_RATE} Hz simulation applying ≤ 1 input per player per tick, a patch ` +
-  `after every tick; bots on @colyseus/sdk 0.18.4 joinOrCreate, ${DEFAULT_INPUT_RATE} msgpack inputs/s each ` +
-  `(timers at random phases), acks read from their own player's lastSequence on each decoded state change; ` +
-  `server and ${BOT_PROCESSES} bot processes on this machine`;
+  `Colyseus 0.18 (@colyseus/core 0.18.17, ws-transport 0.18.4), room \`baseline\` of ≤ 8 players doing a ` +
+  `PacketFlow match's work in the room: the same Rapier world (@packetflow/physics PhysicsWorld: arena, ` +
+  `${PROP_COUNT} box props, a capsule per player) stepped at ${TICK_RATE} Hz with ≤ 1 input per player per tick, ` +
+  `game-logic's touch scoring, schema state of every body's position and rotation plus each player's last input ` +
+  `sequence and score, a patch after every tick; ${BOTS}`;
+
+const KINEMATIC_SETUP =
+  `Colyseus 0.18, room \`baseline\` of ≤ 8 players with a few lines of kinematic rules instead of a physics ` +
+  `engine (players moved by input at 5 m/s, props pushed aside on touch) and schema state of positions (players' ` +
+  `yaw), ${PROP_COUNT} props in a ${ARENA_HALF_SIZE * 2} m arena, ${TICK_RATE} Hz; ${BOTS}`;
 
 /** One load step in words, for the notes of both halves. */
 export function describeLoad(r: LoadResult): string {
@@ -107,10 +119,10 @@ export function describeLimit(result: CapacityResult): string {
 }
 
 export async function gatewaySuite(report: (figure: Figure) => void): Promise<void> {
-  const latency = await withBaselineServer((target) => measureLatency(target, LATENCY_LOAD));
+  const latency = await withBaselineServer('physics', (target) => measureLatency(target, LATENCY_LOAD));
   report({
     group: GROUP,
-    name: `baseline: Colyseus ws + schema, input-to-ack p50/p99 at ${LATENCY_LOAD.bots} bots`,
+    name: `baseline (Colyseus ws + schema + Rapier): input-to-ack p50/p99 at ${LATENCY_LOAD.bots} bots`,
     value: latency.p99Ms,
     unit: `ms p99, p50 ${ms(latency.p50Ms)}`,
     target: '',
@@ -121,11 +133,11 @@ export async function gatewaySuite(report: (figure: Figure) => void): Promise<vo
       `failed joins, ${latency.disconnects} disconnects`,
   });
 
-  const capacity = await withBaselineServer((target) => findCapacity(target, CAPACITY_SEARCH));
+  const capacity = await withBaselineServer('physics', (target) => findCapacity(target, CAPACITY_SEARCH));
   const { plan } = CAPACITY_SEARCH;
   report({
     group: GROUP,
-    name: 'baseline: most bots at p99 ≤ 100 ms',
+    name: 'baseline (Colyseus ws + schema + Rapier): most bots at p99 ≤ 100 ms',
     value: capacity.capacity,
     unit: 'bots',
     target: '',
@@ -140,10 +152,23 @@ export async function gatewaySuite(report: (figure: Figure) => void): Promise<vo
       capacity.probes.map(describeProbe).join('; '),
   });
 
-  const memory = await withBaselineServer((target) => measureMemoryPerClient(target, MEMORY_LOAD));
+  const kinematic = await withBaselineServer('kinematic', (target) => findCapacity(target, CAPACITY_SEARCH));
   report({
     group: GROUP,
-    name: 'baseline: server memory per client',
+    name: 'baseline without a physics engine (kinematic rules): most bots at p99 ≤ 100 ms',
+    value: kinematic.capacity,
+    unit: 'bots',
+    target: '',
+    note:
+      `${KINEMATIC_SETUP}. For reference: what a room costs when its game is a few lines of rules, so the bots ` +
+      `and the networking are nearly all the work. The same search; limit: ${describeLimit(kinematic)}. Steps: ` +
+      kinematic.probes.map(describeProbe).join('; '),
+  });
+
+  const memory = await withBaselineServer('physics', (target) => measureMemoryPerClient(target, MEMORY_LOAD));
+  report({
+    group: GROUP,
+    name: 'baseline (Colyseus ws + schema + Rapier): server memory per client',
     value: memory.perClientKiB,
     unit: 'KiB/client',
     target: '',
@@ -153,5 +178,74 @@ export async function gatewaySuite(report: (figure: Figure) => void): Promise<vo
       `joined and left, so first-use code is not counted), over ${memory.bots}; ` +
       `${memory.collected ? 'a full GC in the server before each reading' : 'no GC forced'}: ` +
       `${mib(memory.idleRssKiB)} idle, ${mib(memory.loadedRssKiB)} loaded`,
+  });
+
+  const tick = 1000 / TICK_RATE;
+  const pfLatency = await withPacketflowBackend(BOT_PROCESSES, (target) => measureLatency(target, LATENCY_LOAD));
+  report({
+    group: GROUP,
+    name: `PacketFlow: input-to-snapshot p50/p99 at ${LATENCY_LOAD.bots} bots in 25 matches`,
+    value: pfLatency.p99Ms,
+    unit: `ms p99, p50 ${ms(pfLatency.p50Ms)}`,
+    target: `p99 ≤ 2 ticks (${ms(2 * tick)})`,
+    met: atMost(pfLatency.p99Ms, 2 * tick),
+    note:
+      `${PACKETFLOW_SETUP}. Input-to-snapshot: from sending input S to the first snapshot whose ack for the bot's ` +
+      `entity is ≥ S. ${(LATENCY_LOAD.warmupMs / 1000).toFixed(0)} s warm-up, then ` +
+      `${(LATENCY_LOAD.measureMs / 1000).toFixed(0)} s measured: ${describeLoad(pfLatency)}; ` +
+      `${pfLatency.joinFailures} failed joins, ${pfLatency.disconnects} disconnects; server CPU is the four ` +
+      `processes together. The baseline in the same run: p50 ${ms(latency.p50Ms)}, p99 ${ms(latency.p99Ms)}`,
+  });
+
+  const pfCapacity = await withPacketflowBackend(BOT_PROCESSES, (target) => findCapacity(target, CAPACITY_SEARCH));
+  report({
+    group: GROUP,
+    name: 'PacketFlow: most bots at p99 ≤ 100 ms (20 inputs/s, 30 Hz snapshots)',
+    value: pfCapacity.capacity,
+    unit: 'bots',
+    target: '',
+    note:
+      `${PACKETFLOW_SETUP}. The baseline's procedure: steps of ${plan.step} bots, the gap halved down to ` +
+      `${plan.finest}, each step ${(CAPACITY_SEARCH.warmupMs / 1000).toFixed(0)} s warm-up then ` +
+      `${(CAPACITY_SEARCH.measureMs / 1000).toFixed(0)} s measured. Limit: ${describeLimit(pfCapacity)}. Steps: ` +
+      pfCapacity.probes.map(describeProbe).join('; '),
+  });
+
+  const ratio = pfCapacity.capacity / Math.max(1, capacity.capacity);
+  report({
+    group: GROUP,
+    name: 'headline: bots held by PacketFlow ÷ by the plain Colyseus room doing the same work',
+    value: ratio,
+    unit: '×',
+    target: '≥ 3×',
+    met: atLeast(ratio, 3),
+    note:
+      `${pfCapacity.capacity} ÷ ${capacity.capacity} bots at p99 ≤ 100 ms, measured in this run with the same ` +
+      `procedure on the same machine, the bots sharing its two cores with the servers (the capacity notes give ` +
+      `the CPU each side used); against the kinematic room, ${pfCapacity.capacity} ÷ ${kinematic.capacity}. Server ` +
+      `CPU per client at ${LATENCY_LOAD.bots} bots: PacketFlow's four processes ` +
+      `${(pfLatency.serverCpuPercent / pfLatency.bots).toFixed(3)} % of a core, the baseline's one ` +
+      `${(latency.serverCpuPercent / latency.bots).toFixed(3)} %; bots ` +
+      `${(pfLatency.botCpuPercent.reduce((a, b) => a + b, 0) / pfLatency.bots).toFixed(3)} % and ` +
+      `${(latency.botCpuPercent.reduce((a, b) => a + b, 0) / latency.bots).toFixed(3)} % each`,
+  });
+
+  const pfMemory = await withPacketflowBackend(
+    BOT_PROCESSES,
+    (target) => measureMemoryPerClient(target, MEMORY_LOAD),
+    'gateway',
+  );
+  report({
+    group: GROUP,
+    name: 'PacketFlow: gateway memory per client',
+    value: pfMemory.perClientKiB,
+    unit: 'KiB/client',
+    target: '',
+    note:
+      `${PACKETFLOW_SETUP}. Gateway VmRSS with ${pfMemory.bots} bots joined and sending for ` +
+      `${(MEMORY_LOAD.settleMs / 1000).toFixed(0)} s, minus VmRSS with none (after ${MEMORY_LOAD.warmBots} bots ` +
+      `joined and left), over ${pfMemory.bots}; no GC forced (the gateway takes no such request): ` +
+      `${mib(pfMemory.idleRssKiB)} idle, ${mib(pfMemory.loadedRssKiB)} loaded. The baseline server in this run: ` +
+      `${memory.perClientKiB.toFixed(0)} KiB/client`,
   });
 }

@@ -1,0 +1,40 @@
+// The PacketFlow half of the gateway suite: the whole backend as `npm start` runs it (gateway, game-logic, physics,
+// player-store: four processes on this machine), driven by bots on the client SDK with the procedure the baseline
+// half uses.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Backend, startBackend } from '@packetflow/launcher';
+import { packetflowDriver } from '../swarm/packetflow-driver.js';
+import type { SwarmTarget } from '../swarm/procedure.js';
+import { DEFAULT_INPUT_RATE } from '../swarm/swarm.js';
+
+export const PACKETFLOW_SETUP =
+  'PacketFlow: the gateway (Colyseus 0.18 on native uWebSockets.js, rooms of ≤ 8 players) with game-logic ' +
+  '(30 Hz matches), physics (Rapier, 8 players + 32 props per match) and player-store (LMDB) as four processes ' +
+  `in one cluster, as \`npm start\` runs them; bots on @packetflow/client joinOrCreate, ${DEFAULT_INPUT_RATE} ` +
+  'FlatBuffers inputs/s each (timers at random phases), acks read from each decoded snapshot';
+
+/**
+ * A fresh backend per measurement, on a data directory of its own. `memoryOf` picks the processes whose memory is
+ * measured: the gateway alone for the memory figure, every process for CPU.
+ */
+export async function withPacketflowBackend<T>(
+  processes: number,
+  run: (target: SwarmTarget, backend: Backend) => Promise<T>,
+  memoryOf: 'gateway' | 'all' = 'all',
+): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-packetflow-'));
+  const backend = await startBackend({ gatewayPort: 0, dataDir });
+  try {
+    const pids =
+      memoryOf === 'gateway' ? [backend.process('gateway').pid] : backend.processes.map((child) => child.pid);
+    return await run(
+      { driver: packetflowDriver, endpoint: backend.url, serverPids: pids, processes, inputRate: DEFAULT_INPUT_RATE },
+      backend,
+    );
+  } finally {
+    await backend.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
