@@ -5,13 +5,15 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { freePort } from '@packetflow/testing';
 import { type LogLine, ServiceProcess } from './service-process.js';
-import { entryPoint, SERVICES, type ServiceName, type ServiceSpec } from './services.js';
+import { LAYOUTS, type Layout, type ServiceName, type ServiceSpec } from './services.js';
 
 export interface BackendOptions {
   /** Port of the first gateway; 2567 unless set, 0 for any free port. Further gateways take free ports. */
   readonly gatewayPort?: number;
   /** Where the embedded stores and the development token secret live: PACKETFLOW_DATA_DIR, else `./data`. */
   readonly dataDir?: string;
+  /** One process per service (`separate`, the default), or the three services in one and the gateway apart. */
+  readonly layout?: Layout;
   /** How many processes of each service; one each unless set (more than one gateway needs REDIS_URL). */
   readonly instances?: Partial<Record<ServiceName, number>>;
   /**
@@ -64,9 +66,9 @@ function developmentTokenSecret(dataDir: string): string {
   return secret;
 }
 
-async function planNodes(options: BackendOptions): Promise<Node[]> {
+async function planNodes(options: BackendOptions, services: readonly ServiceSpec[]): Promise<Node[]> {
   const nodes: Node[] = [];
-  for (const spec of SERVICES) {
+  for (const spec of services) {
     const count = options.instances?.[spec.name] ?? 1;
     for (let i = 0; i < count; i++) {
       const id = count === 1 ? spec.name : `${spec.name}-${i + 1}`;
@@ -114,7 +116,8 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     ...options.env,
   };
   shared.PACKETFLOW_TOKEN_SECRET ||= developmentTokenSecret(dataDir);
-  const nodes = await planNodes(options);
+  const services: readonly ServiceSpec[] = LAYOUTS[options.layout ?? 'separate'];
+  const nodes = await planNodes(options, services);
   if (!shared.REDIS_URL && nodes.filter((n) => n.spec.name === 'gateway').length > 1) {
     throw new Error('several gateways share matchmaking through Redis: set REDIS_URL');
   }
@@ -123,7 +126,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   const started: { node: Node; process: ServiceProcess }[] = [];
   const stopAll = async () => {
     // Gateways first (players leave their matches), then game-logic (its last checkpoints), then the rest.
-    for (const name of [...SERVICES].reverse().map((s) => s.name)) {
+    for (const name of [...services].reverse().map((s) => s.name)) {
       await Promise.all(started.filter((s) => s.node.spec.name === name).map((s) => s.process.stop()));
     }
   };
@@ -136,7 +139,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       const processes = stage.map((node) => {
         const child = new ServiceProcess(
           node.id,
-          entryPoint(node.spec),
+          node.spec.entry,
           nodeEnv(node, nodes, shared, options.nodes?.[node.id]),
           onLine,
         );

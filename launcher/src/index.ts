@@ -1,3 +1,3 @@
 export { type Backend, type BackendOptions, type GatewayAddress, startBackend } from './backend.js';
 export { type LogLine, ServiceProcess } from './service-process.js';
-export { entryPoint, SERVICES, type ServiceName, type ServiceSpec } from './services.js';
+export { LAYOUTS, type Layout, type ServiceName, type ServiceSpec } from './services.js';

@@ -1,28 +1,45 @@
-// The backend's services: which package each one is, what it hosts, and in which order they start.
+// The backend's services: which program each one is, what it hosts, and in which order they start.
 
-export type ServiceName = 'physics' | 'player-store' | 'game-logic' | 'gateway';
+export type ServiceName = 'physics' | 'player-store' | 'game-logic' | 'services' | 'gateway';
 
 export interface ServiceSpec {
   readonly name: ServiceName;
-  /** The workspace package whose `dist/src/main.js` runs the service. */
-  readonly packageName: string;
+  /** The file that runs it. */
+  readonly entry: string;
   /** Actor kinds it hosts, as listed in PACKETFLOW_PEERS. */
   readonly roles: readonly string[];
 }
 
+/** A workspace package's entry point: `main.js` beside its compiled index. */
+function mainOf(packageName: string): string {
+  return new URL('./main.js', import.meta.resolve(packageName)).pathname;
+}
+
+const gateway: ServiceSpec = { name: 'gateway', entry: mainOf('@packetflow/gateway'), roles: [] };
+
 /**
+ * How the services are laid out in processes. `separate`: one process per service, as in production (and
+ * `npm start`). `together`: physics, player-store and game-logic in one process, the gateway in another.
+ *
  * The gateway starts last, so that by the time it takes players every service it calls is up, and stops first, so
  * that leaving players reach the match and the player store while both are still there; game-logic stops before
  * physics and the player store, so its last checkpoints and leaves reach them.
  */
-export const SERVICES: readonly ServiceSpec[] = [
-  { name: 'physics', packageName: '@packetflow/physics', roles: ['physics'] },
-  { name: 'player-store', packageName: '@packetflow/player-store', roles: ['player'] },
-  { name: 'game-logic', packageName: '@packetflow/game-logic', roles: ['match'] },
-  { name: 'gateway', packageName: '@packetflow/gateway', roles: [] },
-];
+export const LAYOUTS = {
+  separate: [
+    { name: 'physics', entry: mainOf('@packetflow/physics'), roles: ['physics'] },
+    { name: 'player-store', entry: mainOf('@packetflow/player-store'), roles: ['player'] },
+    { name: 'game-logic', entry: mainOf('@packetflow/game-logic'), roles: ['match'] },
+    gateway,
+  ],
+  together: [
+    {
+      name: 'services',
+      entry: new URL('./services-together.js', import.meta.url).pathname,
+      roles: ['physics', 'player', 'match'],
+    },
+    gateway,
+  ],
+} as const satisfies Record<string, readonly ServiceSpec[]>;
 
-/** The entry point of a service: `main.js` beside the package's compiled index. */
-export function entryPoint(spec: ServiceSpec): string {
-  return new URL('./main.js', import.meta.resolve(spec.packageName)).pathname;
-}
+export type Layout = keyof typeof LAYOUTS;

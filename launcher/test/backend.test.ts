@@ -45,6 +45,24 @@ describe('the whole backend on one machine', () => {
     assert.ok(lines.some((l) => l.service === 'gateway' && l.json?.msg === 'gateway stopping'));
   });
 
+  it('hosts the three services in one process when asked, the gateway in another', async () => {
+    const lines: LogLine[] = [];
+    const backend = await startBackend({ gatewayPort: 0, dataDir, layout: 'together', onLine: (l) => lines.push(l) });
+    try {
+      assert.deepEqual(
+        backend.processes.map((p) => p.name),
+        ['services', 'gateway'],
+      );
+      const started = lines.find((l) => l.service === 'services' && l.json?.msg === 'node started');
+      assert.deepEqual(started?.json?.roles, ['physics', 'player', 'match']);
+      const response = await fetch(`${backend.url}/auth/guest`, { method: 'POST' });
+      assert.equal(response.status, 200);
+    } finally {
+      await backend.stop();
+    }
+    for (const child of backend.processes) assert.equal(await child.exited, 0, `${child.name} exited cleanly`);
+  });
+
   it('fails with the reason when a service cannot start, and leaves no process behind', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

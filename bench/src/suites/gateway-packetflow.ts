@@ -4,16 +4,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Backend, startBackend } from '@packetflow/launcher';
+import { type Backend, type Layout, startBackend } from '@packetflow/launcher';
 import { packetflowDriver } from '../swarm/packetflow-driver.js';
 import type { SwarmTarget } from '../swarm/procedure.js';
 import { DEFAULT_INPUT_RATE } from '../swarm/swarm.js';
 
 export const PACKETFLOW_SETUP =
   'PacketFlow: the gateway (Colyseus 0.18 on native uWebSockets.js, rooms of ≤ 8 players) with game-logic ' +
-  '(30 Hz matches), physics (Rapier, 8 players + 32 props per match) and player-store (LMDB) as four processes ' +
-  `in one cluster, as \`npm start\` runs them; bots on @packetflow/client joinOrCreate, ${DEFAULT_INPUT_RATE} ` +
-  'FlatBuffers inputs/s each (timers at random phases), acks read from each decoded snapshot';
+  '(30 Hz matches, a checkpoint a second), physics (Rapier, 8 players + 32 props per match) and player-store ' +
+  `(LMDB) in one cluster on this machine; bots on @packetflow/client joinOrCreate, ${DEFAULT_INPUT_RATE} ` +
+  'FlatBuffers inputs/s each (timers at random phases), headless (no interpolation buffer, as the Colyseus SDK ' +
+  'keeps none), acks read from each decoded snapshot';
 
 /**
  * A fresh backend per measurement, on a data directory of its own. `memoryOf` picks the processes whose memory is
@@ -23,9 +24,10 @@ export async function withPacketflowBackend<T>(
   processes: number,
   run: (target: SwarmTarget, backend: Backend) => Promise<T>,
   memoryOf: 'gateway' | 'all' = 'all',
+  layout: Layout = 'separate',
 ): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-packetflow-'));
-  const backend = await startBackend({ gatewayPort: 0, dataDir });
+  const backend = await startBackend({ gatewayPort: 0, dataDir, layout });
   try {
     const pids =
       memoryOf === 'gateway' ? [backend.process('gateway').pid] : backend.processes.map((child) => child.pid);

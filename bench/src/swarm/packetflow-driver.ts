@@ -27,7 +27,8 @@ class PacketFlowBotDriver implements BotDriver {
 
   async join(): Promise<void> {
     await this.client.guest();
-    const match = await this.client.joinOrCreate({ name: this.name });
+    // Headless, as the baseline's bots are: the Colyseus SDK keeps no interpolation buffer either.
+    const match = await this.client.joinOrCreate({ name: this.name, interpolate: false });
     this.match = match;
     match.onSnapshot((_snapshot, ackedSequence) => this.ackListener(ackedSequence - this.sequenceOffset));
     const lost = (code: number, reason: string) => {

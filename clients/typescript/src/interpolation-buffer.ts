@@ -25,7 +25,18 @@ export interface InterpolatedFrame {
 interface BufferedSnapshot {
   readonly tick: number;
   readonly receivedAtMs: number;
-  readonly entities: ReadonlyMap<number, Pose>;
+  readonly list: readonly EntityState[];
+  /** The entities by id, made when the snapshot is first sampled: a client that never renders never pays for it. */
+  byEntity: ReadonlyMap<number, Pose> | undefined;
+}
+
+function posesOf(snapshot: BufferedSnapshot): ReadonlyMap<number, Pose> {
+  if (snapshot.byEntity === undefined) {
+    const poses = new Map<number, Pose>();
+    for (const e of snapshot.list) poses.set(e.entity, e);
+    snapshot.byEntity = poses;
+  }
+  return snapshot.byEntity;
 }
 
 function lerp(a: number, b: number, t: number): number {
@@ -99,11 +110,9 @@ export class InterpolationBuffer {
       if (newest.tick - tick > this.capacity) snapshots.length = 0;
       else if (tick < snapshots[0]!.tick || snapshots.some((s) => s.tick === tick)) return;
     }
-    const poses = new Map<number, Pose>();
-    for (const e of entities) poses.set(e.entity, { position: e.position, rotation: e.rotation });
     let at = snapshots.length;
     while (at > 0 && snapshots[at - 1]!.tick > tick) at--;
-    snapshots.splice(at, 0, { tick, receivedAtMs, entities: poses });
+    snapshots.splice(at, 0, { tick, receivedAtMs, list: entities, byEntity: undefined });
     if (snapshots.length > this.capacity) snapshots.shift();
   }
 
@@ -136,7 +145,7 @@ export class InterpolationBuffer {
     if (tick === undefined) return undefined;
     const snapshots = this.snapshots;
     const first = snapshots[0]!;
-    if (tick <= first.tick) return { tick: first.tick, extrapolatedMs: 0, entities: first.entities };
+    if (tick <= first.tick) return { tick: first.tick, extrapolatedMs: 0, entities: posesOf(first) };
     let after = 1;
     while (after < snapshots.length && snapshots[after]!.tick < tick) after++;
     if (after < snapshots.length) {
@@ -155,13 +164,14 @@ export class InterpolationBuffer {
     const shownTick = newest.tick + extrapolatedMs / this.tickMs;
     const previous = snapshots.at(-2);
     if (previous === undefined || extrapolatedMs === 0) {
-      return { tick: shownTick, extrapolatedMs, entities: newest.entities };
+      return { tick: shownTick, extrapolatedMs, entities: posesOf(newest) };
     }
     // Rotations hold at the newest: spinning an entity on past where the server had it looks worse than a pause.
     const t = 1 + (shownTick - newest.tick) / (newest.tick - previous.tick);
     const entities = new Map<number, Pose>();
-    for (const [entity, pose] of newest.entities) {
-      const before = previous.entities.get(entity);
+    const earlier = posesOf(previous);
+    for (const [entity, pose] of posesOf(newest)) {
+      const before = earlier.get(entity);
       entities.set(
         entity,
         before === undefined
@@ -175,8 +185,9 @@ export class InterpolationBuffer {
 
 function blend(a: BufferedSnapshot, b: BufferedSnapshot, t: number): Map<number, Pose> {
   const entities = new Map<number, Pose>();
-  for (const [entity, to] of b.entities) {
-    const from = a.entities.get(entity);
+  const start = posesOf(a);
+  for (const [entity, to] of posesOf(b)) {
+    const from = start.get(entity);
     entities.set(
       entity,
       from === undefined

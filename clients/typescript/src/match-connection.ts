@@ -15,6 +15,11 @@ export interface ConnectionSettings {
   readonly reconnection?: ReconnectionSettings;
   /** How far behind the newest snapshot `interpolation` renders, in ms; two ticks unless set. */
   readonly interpolationDelayMs?: number;
+  /**
+   * Whether snapshots feed `interpolation`; true unless set. A client that never renders (a bot, a load test)
+   * sets false and keeps no buffer of past snapshots.
+   */
+  readonly interpolate?: boolean;
   /** How often to measure the round trip with a Colyseus ping, in ms; 2000 unless set. */
   readonly pingIntervalMs?: number;
   /** How long to wait for the gateway's `Joined` after the room was joined, in ms; 10000 unless set. */
@@ -190,7 +195,7 @@ export class MatchConnection {
       const result = this.history.acknowledge(ack.sequence, receivedAt);
       if (result.inputRttMs !== undefined) this.latestInputRttMs = result.inputRttMs;
     }
-    this.buffer!.push(snapshot.serverTick, receivedAt, snapshot.entities);
+    if (this.settings.interpolate !== false) this.buffer!.push(snapshot.serverTick, receivedAt, snapshot.entities);
     this.snapshotListeners.emit(snapshot, this.history.acked);
   }
 

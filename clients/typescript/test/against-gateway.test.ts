@@ -155,7 +155,8 @@ describe('the SDK against the real gateway', () => {
   });
 
   it('interpolates positions between the snapshots around the render time', async () => {
-    const { match } = await player();
+    // A delay well over the jitter of a loaded test machine, so the render time falls between snapshots.
+    const { match } = await player(backend.url, { interpolationDelayMs: 250 });
     const positions = trackOwnBody(match);
     const moving = hold(match, { x: 1, y: 0 }, 1500);
     await sleep(500);
@@ -340,8 +341,9 @@ describe('the SDK against the real gateway', () => {
       // Colyseus byte messages (code 17, then the type as a short string) whose bodies are not the promised tables.
       const message = (type: string, body: number[]) =>
         binaryFrame(Uint8Array.from([17, 0xa0 | type.length, ...Buffer.from(type), ...body]));
-      assert.equal(proxy.injectToClients(message('snap', [1, 2, 3, 4, 5, 6, 7, 8, 9])), 1);
-      assert.equal(proxy.injectToClients(message('joined', [0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0])), 1);
+      // Earlier tests' connections through the proxy may still be closing: each open one gets the frames.
+      assert.ok(proxy.injectToClients(message('snap', [1, 2, 3, 4, 5, 6, 7, 8, 9])) >= 1);
+      assert.ok(proxy.injectToClients(message('joined', [0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0])) >= 1);
       await until(() => errors.length === 2, 'two errors');
       assert.deepEqual(
         errors.map((e) => e.code),

@@ -4,13 +4,9 @@
 import { startNode, storeFromEnv } from '@packetflow/actors';
 import { physicsLimits, physicsRegistry } from '@packetflow/physics';
 import { matchHost } from './match-host.js';
+import { tickRateFromEnv } from './tick/tick-rate-from-env.js';
 
-const tickRate = Number(process.env.PACKETFLOW_TICK_RATE ?? 30);
-if (!(tickRate >= 1 && tickRate <= 1000)) {
-  throw new Error(
-    `PACKETFLOW_TICK_RATE: expected a number of ticks per second in [1, 1000], got "${process.env.PACKETFLOW_TICK_RATE}"`,
-  );
-}
+const tickRate = tickRateFromEnv();
 const store = storeFromEnv({ namespace: 'game-logic' });
 const registry = physicsRegistry();
 await startNode({

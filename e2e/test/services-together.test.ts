@@ -1,0 +1,31 @@
+// The other layout the launcher offers: physics, player-store and game-logic hosted by one process, the gateway in
+// another. Matches ask their worlds and players without packets; players still reach them through the gateway.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Backend, startBackend } from '@packetflow/launcher';
+import type { Bot } from './support/bots.js';
+import { fourBotsPlayOneMatch, hostileClientsCutOff } from './support/scenarios.js';
+
+describe('one machine, the three services in one process', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'e2e-together-'));
+  let backend: Backend;
+  let bots: Bot[] = [];
+
+  before(async () => {
+    backend = await startBackend({ gatewayPort: 0, dataDir, layout: 'together' });
+  });
+
+  after(async () => {
+    await Promise.allSettled(bots.map((bot) => bot.match.leave()));
+    await backend.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('four bots on the SDK join one match and see their own bodies move the way their inputs say', async () => {
+    bots = await fourBotsPlayOneMatch([backend.url]);
+  });
+
+  it('cuts off hostile clients while the others get every snapshot', () => hostileClientsCutOff(backend.url, bots));
+});
