@@ -6,9 +6,9 @@ import { type Client, Room } from '@colyseus/core';
 import { MatchState, PlayerState, scoreTouches } from '@packetflow/game-logic';
 import { type BodyInputLike, PhysicsWorld, physicsEngine } from '@packetflow/physics';
 import type { Game } from '@packetflow/protocol';
+import { acceptInput, roomStats } from './input-inbox.js';
 import { INPUT_MESSAGE } from './names.js';
-import { roomStats } from './room.js';
-import { type BaselineInput, INPUT_QUEUE_LIMIT, parseInput, TICK_RATE } from './simulation.js';
+import { type BaselineInput, TICK_RATE } from './simulation.js';
 import { PhysicsBaselineState, PhysicsPlayer, PhysicsProp } from './state.js';
 
 interface PhysicsSlot {
@@ -57,18 +57,7 @@ export class PhysicsBaselineRoom extends Room<{ state: PhysicsBaselineState }> {
       this.rules.transforms.set(transform.entity, transform);
     }
     this.onMessage(INPUT_MESSAGE, (client: Client, message: unknown) => {
-      const slot = this.slots.get(client.sessionId);
-      const input = slot && parseInput(message, slot.lastReceived);
-      if (!slot || !input) {
-        roomStats.inputsRejected++;
-        return;
-      }
-      slot.lastReceived = input.seq;
-      if (slot.queue.length >= INPUT_QUEUE_LIMIT) {
-        slot.queue.shift();
-        roomStats.inputsDropped++;
-      }
-      slot.queue.push(input);
+      acceptInput(this.slots.get(client.sessionId), message);
     });
     this.setSimulationInterval(() => this.tick(), 1000 / TICK_RATE);
     // As in the kinematic room: restarted after the simulation timer, so each patch follows its tick.

@@ -1,13 +1,12 @@
 // The `baseline` room: a plain Colyseus room as a game would write it, the point the gateway is compared with.
 import { type Client, Room } from '@colyseus/core';
+import { acceptInput, roomStats } from './input-inbox.js';
 import { INPUT_MESSAGE } from './names.js';
 import {
   applyInput,
   type BaselineInput,
-  INPUT_QUEUE_LIMIT,
   PROP_COUNT,
   PROP_HEIGHT,
-  parseInput,
   randomFloorPosition,
   TICK_RATE,
 } from './simulation.js';
@@ -21,9 +20,6 @@ interface PlayerSlot {
   /** Props touched after the last applied input, one bit each. */
   touching: number;
 }
-
-/** Counters over every room in the process, read by the bench through the server's IPC channel. */
-export const roomStats = { rooms: 0, clients: 0, inputsApplied: 0, inputsRejected: 0, inputsDropped: 0 };
 
 export class BaselineRoom extends Room<{ state: BaselineState }> {
   override maxClients = 8;
@@ -39,18 +35,7 @@ export class BaselineRoom extends Room<{ state: BaselineState }> {
       this.state.props.push(new Prop({ x, y: PROP_HEIGHT, z }));
     }
     this.onMessage(INPUT_MESSAGE, (client: Client, message: unknown) => {
-      const slot = this.slots.get(client.sessionId);
-      const input = slot && parseInput(message, slot.lastReceived);
-      if (!slot || !input) {
-        roomStats.inputsRejected++;
-        return;
-      }
-      slot.lastReceived = input.seq;
-      if (slot.queue.length >= INPUT_QUEUE_LIMIT) {
-        slot.queue.shift();
-        roomStats.inputsDropped++;
-      }
-      slot.queue.push(input);
+      acceptInput(this.slots.get(client.sessionId), message);
     });
     this.setSimulationInterval(() => this.tick(), 1000 / TICK_RATE);
     // Colyseus starts the patch interval before onCreate, so with equal periods each patch would go out just

@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { initPhysics } from '@packetflow/physics';
+import { roomStats } from './input-inbox.js';
 import { BASELINE_ROOM } from './names.js';
 import { PhysicsBaselineRoom } from './physics-room.js';
-import { BaselineRoom, roomStats } from './room.js';
+import { BaselineRoom } from './room.js';
 
 /** `physics`: every room steps a Rapier world, the same work as a PacketFlow match; `kinematic`: a few lines of rules. */
 export type BaselineKind = 'physics' | 'kinematic';
