@@ -16,6 +16,7 @@ export {
   type InputSample,
   type JoinInfo,
   type MatchSnapshot,
+  type PlayerScore,
   type Pose,
   type Quat,
   type SnapshotPacket,

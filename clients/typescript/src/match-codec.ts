@@ -9,7 +9,7 @@ import {
   ProtocolError,
 } from '@packetflow/protocol';
 import { ByteBuffer } from 'flatbuffers';
-import type { EntityState, InputAck, InputSample, JoinInfo, SnapshotPacket } from './match-types.js';
+import type { EntityState, InputAck, InputSample, JoinInfo, PlayerScore, SnapshotPacket } from './match-types.js';
 
 const UINT32_MAX = 0xffff_ffff;
 
@@ -47,6 +47,7 @@ export class MatchCodec {
   private readonly position = new Game.Vec3();
   private readonly rotation = new Game.Quat();
   private readonly ack = new Game.InputAck();
+  private readonly score = new Game.PlayerScore();
 
   constructor(private readonly registry: MessageRegistry = createProtocolRegistry().passThrough('Snapshot')) {}
 
@@ -84,7 +85,12 @@ export class MatchCodec {
         rotation: { x: q.x(), y: q.y(), z: q.z(), w: q.w() },
       });
     }
-    return { ok: true, value: { serverTick: table.serverTick(), acks, entities, full: table.full() } };
+    const scores: PlayerScore[] = [];
+    for (let i = 0, n = table.scoresLength(); i < n; i++) {
+      const score = table.scores(i, this.score)!;
+      scores.push({ entity: score.entity(), score: score.score() });
+    }
+    return { ok: true, value: { serverTick: table.serverTick(), acks, entities, full: table.full(), scores } };
   }
 
   /** Verifies and decodes a `JoinAccepted` from the gateway. */

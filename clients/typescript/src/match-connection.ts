@@ -186,6 +186,7 @@ export class MatchConnection {
       entities: [...this.world.values()],
       moved: packet.entities,
       full: packet.full,
+      scores: packet.scores,
     };
     const receivedAt = now();
     this.latestServerTick = Math.max(this.latestServerTick, snapshot.serverTick);

@@ -38,12 +38,19 @@ export interface InputAck {
   readonly sequence: number;
 }
 
+/** One player's score, by the entity it controls. */
+export interface PlayerScore {
+  readonly entity: number;
+  readonly score: number;
+}
+
 /** One `Snapshot` table as the gateway sends it: the whole match when `full`, else what moved that tick. */
 export interface SnapshotPacket {
   readonly serverTick: number;
   readonly acks: readonly InputAck[];
   readonly entities: readonly EntityState[];
   readonly full: boolean;
+  readonly scores: readonly PlayerScore[];
 }
 
 /** The state of a match after one server tick. */
@@ -59,6 +66,8 @@ export interface MatchSnapshot {
   readonly moved: readonly EntityState[];
   /** Whether the gateway sent the whole match (after a join or a leave, and once a second). */
   readonly full: boolean;
+  /** Every player's score. */
+  readonly scores: readonly PlayerScore[];
 }
 
 /** What the gateway confirms when a player joins a match, and again after every reconnection. */

@@ -61,6 +61,7 @@ describe('MatchCodec', () => {
         { entity: 9, position: { x: -1, y: 0, z: 0.5 }, rotation: { x: 0, y: 0, z: 0, w: 1 } },
       ],
       full: false,
+      scores: [],
     });
     const full = registry.encode({ type: 'Snapshot', body: new Game.SnapshotT(43, [], [], true) });
     const decodedFull = codec.decodeSnapshot(full);

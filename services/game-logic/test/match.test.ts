@@ -145,6 +145,11 @@ describe('a match', () => {
     const first = await join('d1');
     const afterJoin = await nextSnapshot();
     assert.equal(afterJoin.full, true, 'the snapshot after a join is full');
+    assert.deepEqual(
+      afterJoin.scores.map((s) => [s.entity, s.score]),
+      [[first, 0]],
+      'and every snapshot carries the players’ scores',
+    );
     const everything = afterJoin.entities.length;
     assert.ok(everything > 32, `every prop and the player: ${everything}`);
     // Let the arena settle, then move only the player: the snapshots in between carry just what moved.

@@ -45,7 +45,7 @@ describe('PROTOCOL.md golden vectors', () => {
   test('the page holds the decode-only vectors, layouts other encoders may write', () => {
     assert.deepEqual(
       decodeOnly.map((v) => v.name),
-      ['ask-and-error-reply-frame-unshared'],
+      ['snapshot-frame-without-scores', 'ask-and-error-reply-frame-unshared'],
     );
   });
 

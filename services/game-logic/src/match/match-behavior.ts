@@ -161,11 +161,13 @@ export function matchBehavior(options: MatchOptions) {
     scoreTouches(state);
     const full = state.fullSnapshotDue || state.tick % fullEvery === 0;
     state.fullSnapshotDue = false;
+    const players = [...state.players.values()];
     const snapshot = new Game.SnapshotT(
       state.tick,
-      [...state.players.values()].map((p) => new Game.InputAckT(p.entity, p.queue.lastApplied)),
+      players.map((p) => new Game.InputAckT(p.entity, p.queue.lastApplied)),
       full ? [...state.transforms.values()] : result.moved,
       full,
+      players.map((p) => new Game.PlayerScoreT(p.entity, p.score)),
     );
     for (const room of state.subscribers.values()) ctx.tell(room, { type: 'Snapshot', body: snapshot } as never);
     if (checkpointDue(state, msg.tick)) await checkpoint(ctx, false);

@@ -15,6 +15,7 @@ export { PhysicsStepRequest, PhysicsStepRequestT } from './packet-flow/game/phys
 export { PhysicsStepResult, PhysicsStepResultT } from './packet-flow/game/physics-step-result.js';
 export { PlayerInput, PlayerInputT } from './packet-flow/game/player-input.js';
 export { PlayerProfile, PlayerProfileT } from './packet-flow/game/player-profile.js';
+export { PlayerScore, PlayerScoreT } from './packet-flow/game/player-score.js';
 export { PlayerSlot, PlayerSlotT } from './packet-flow/game/player-slot.js';
 export { PlayerStats, PlayerStatsT } from './packet-flow/game/player-stats.js';
 export { Quat, QuatT } from './packet-flow/game/quat.js';

@@ -183,6 +183,15 @@ export const tableLayouts = {
         "kind": "scalar",
         "size": 1,
         "align": 1
+      },
+      {
+        "name": "scores",
+        "slot": 4,
+        "required": false,
+        "kind": "vector",
+        "element": "struct",
+        "elementSize": 8,
+        "elementAlign": 4
       }
     ]
   },

@@ -4,6 +4,7 @@ import * as flatbuffers from 'flatbuffers';
 
 import { EntityTransform, EntityTransformT } from '../../packet-flow/game/entity-transform.js';
 import { InputAck, InputAckT } from '../../packet-flow/game/input-ack.js';
+import { PlayerScore, PlayerScoreT } from '../../packet-flow/game/player-score.js';
 
 
 /**
@@ -64,8 +65,21 @@ full():boolean {
   return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
 }
 
+/**
+ * Every player's score, by the entity it controls.
+ */
+scores(index: number, obj?:PlayerScore):PlayerScore|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? (obj || new PlayerScore()).__init(this.bb!.__vector(this.bb_pos + offset) + index * 8, this.bb!) : null;
+}
+
+scoresLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
 static startSnapshot(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(5);
 }
 
 static addServerTick(builder:flatbuffers.Builder, serverTick:number) {
@@ -92,17 +106,26 @@ static addFull(builder:flatbuffers.Builder, full:boolean) {
   builder.addFieldInt8(3, +full, +false);
 }
 
+static addScores(builder:flatbuffers.Builder, scoresOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, scoresOffset, 0);
+}
+
+static startScoresVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(8, numElems, 4);
+}
+
 static endSnapshot(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createSnapshot(builder:flatbuffers.Builder, serverTick:number, acksOffset:flatbuffers.Offset, entitiesOffset:flatbuffers.Offset, full:boolean):flatbuffers.Offset {
+static createSnapshot(builder:flatbuffers.Builder, serverTick:number, acksOffset:flatbuffers.Offset, entitiesOffset:flatbuffers.Offset, full:boolean, scoresOffset:flatbuffers.Offset):flatbuffers.Offset {
   Snapshot.startSnapshot(builder);
   Snapshot.addServerTick(builder, serverTick);
   Snapshot.addAcks(builder, acksOffset);
   Snapshot.addEntities(builder, entitiesOffset);
   Snapshot.addFull(builder, full);
+  Snapshot.addScores(builder, scoresOffset);
   return Snapshot.endSnapshot(builder);
 }
 
@@ -111,7 +134,8 @@ unpack(): SnapshotT {
     this.serverTick(),
     this.bb!.createObjList(this.acks.bind(this), this.acksLength()),
     this.bb!.createObjList(this.entities.bind(this), this.entitiesLength()),
-    this.full()
+    this.full(),
+    this.bb!.createObjList(this.scores.bind(this), this.scoresLength())
   );
 }
 
@@ -121,6 +145,7 @@ unpackTo(_o: SnapshotT): void {
   _o.acks = this.bb!.createObjList(this.acks.bind(this), this.acksLength());
   _o.entities = this.bb!.createObjList(this.entities.bind(this), this.entitiesLength());
   _o.full = this.full();
+  _o.scores = this.bb!.createObjList(this.scores.bind(this), this.scoresLength());
 }
 }
 
@@ -129,19 +154,22 @@ constructor(
   public serverTick: number = 0,
   public acks: (InputAckT)[] = [],
   public entities: (EntityTransformT)[] = [],
-  public full: boolean = false
+  public full: boolean = false,
+  public scores: (PlayerScoreT)[] = []
 ){}
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const acks = builder.createStructOffsetList(this.acks, Snapshot.startAcksVector);
   const entities = builder.createStructOffsetList(this.entities, Snapshot.startEntitiesVector);
+  const scores = builder.createStructOffsetList(this.scores, Snapshot.startScoresVector);
 
   return Snapshot.createSnapshot(builder,
     this.serverTick,
     acks,
     entities,
-    this.full
+    this.full,
+    scores
   );
 }
 }
