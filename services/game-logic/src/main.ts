@@ -3,12 +3,14 @@
 // node (see @packetflow/actors' README, "Running a node"); PACKETFLOW_TICK_RATE sets the tick rate (30 by default).
 import { startNode, storeFromEnv } from '@packetflow/actors';
 import { physicsLimits, physicsRegistry } from '@packetflow/physics';
+import { playerRegistry } from '@packetflow/player-store';
 import { matchHost } from './match-host.js';
 import { tickRateFromEnv } from './tick/tick-rate-from-env.js';
 
 const tickRate = tickRateFromEnv();
 const store = storeFromEnv({ namespace: 'game-logic' });
-const registry = physicsRegistry();
+// Matches step their worlds on the physics service and report stranded players' stats to the player store.
+const registry = playerRegistry(physicsRegistry());
 await startNode({
   register: (system) => matchHost(system, { store, registry, tickRate }),
   registry,

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join as joinPath } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type ActorRef, ActorSystem, defineBehavior, LmdbStore } from '@packetflow/actors';
 import { initPhysics, PHYSICS_KIND, physicsRegistry, physicsWorldBehavior } from '@packetflow/physics';
+import { LmdbPlayerStorage, PlayerClient, playerBehavior } from '@packetflow/player-store';
 import {
   Game,
   type JoinAcceptedMessage,
@@ -14,14 +15,14 @@ import {
 } from '@packetflow/protocol';
 import { MATCH_KIND, matchHost, TOUCH_DISTANCE } from '../src/index.js';
 
-type RoomMessage = SnapshotMessage | { type: 'join'; playerId: string };
+type RoomMessage = SnapshotMessage | { type: 'join'; playerId: string } | { type: 'close' };
 
 let dir: string;
 let store: LmdbStore;
 
 before(async () => {
   await initPhysics();
-  dir = mkdtempSync(join(tmpdir(), 'game-logic-'));
+  dir = mkdtempSync(joinPath(tmpdir(), 'game-logic-'));
   store = LmdbStore.open({ path: dir });
 });
 
@@ -53,6 +54,7 @@ async function host(matchId: string) {
         Snapshot: (msg) => {
           snapshots.push(msg.body);
         },
+        close: (_msg, ctx) => ctx.stop(),
       },
     }),
   );
@@ -70,7 +72,7 @@ async function host(matchId: string) {
     while (snapshots.length === seen) await new Promise((resolve) => setTimeout(resolve, 2));
     return snapshots.at(-1)!;
   };
-  return { system, scheduler, match, snapshots, join, input, nextSnapshot };
+  return { system, scheduler, match, room, snapshots, join, input, nextSnapshot };
 }
 
 const position = (snapshot: Game.SnapshotT, entity: number) =>
@@ -189,5 +191,37 @@ describe('a match', () => {
     assert.equal(afterLeave.full, true, 'the snapshot after a leave is full');
     assert.equal(afterLeave.entities.length, everything, 'without the player who left');
     await system.shutdown();
+  });
+
+  test('the players of a room that ends under them leave the match, and their stats reach the player store', async () => {
+    const { system, match, room, join, nextSnapshot } = await host('m-stranded');
+    const players = new LmdbPlayerStorage({ path: joinPath(dir, 'stranded-players') });
+    system.register('player', playerBehavior(players));
+    const client = new PlayerClient(system);
+    await client.load('s1');
+    await client.load('s2');
+    await join('s1');
+    await join('s2');
+    await nextSnapshot();
+    // The room stops with both players in it, as when its gateway dies.
+    system.tell(room, { type: 'close' });
+    for (const playerId of ['s1', 's2']) {
+      let matches = 0;
+      for (let i = 0; i < 200 && matches === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        matches = (await client.stats(playerId)).matches;
+      }
+      assert.equal(matches, 1, `${playerId}'s match counted`);
+    }
+    await assert.rejects(
+      system.send(match, {
+        type: 'PlayerInput',
+        body: new Game.PlayerInputT('s1', new Game.ClientInputT(1, 0, new Game.Vec2T(1, 0), null, 0)),
+      } as Message),
+      /not in match m-stranded/,
+      'no longer in the match',
+    );
+    await system.shutdown();
+    await players.close();
   });
 });

@@ -6,6 +6,7 @@ import {
   type Logger,
   RefusedError,
 } from '@packetflow/actors';
+import { addPlayerStats, type PlayerRequest } from '@packetflow/player-store';
 import { Game, keyHash, type MatchCheckpointBody, type MessageRegistry } from '@packetflow/protocol';
 import type { Ticking, TickScheduler } from '../tick/tick-scheduler.js';
 import { checkpointKey, type MatchMessage, type TickMessage } from './match-messages.js';
@@ -173,6 +174,18 @@ export function matchBehavior(options: MatchOptions) {
     if (checkpointDue(state, msg.tick)) await checkpoint(ctx, false);
   }
 
+  /** Takes a player out of the match and its world; returns the stats the match earned them. */
+  async function removePlayer(ctx: Ctx, player: PlayerState): Promise<Game.PlayerStatsT> {
+    const state = ctx.state;
+    state.players.delete(player.playerId);
+    state.touching.delete(player.entity);
+    state.transforms.delete(player.entity);
+    state.fullSnapshotDue = true;
+    await physics.removePlayer(ctx, state.matchId, player.playerId);
+    if (state.players.size === 0) stopTicking(state.matchId);
+    return new Game.PlayerStatsT(player.playerId, 1, player.score, player.score);
+  }
+
   return defineBehavior<MatchState, MatchMessage>({
     initial: (id) => new MatchState(id),
     handlers: {
@@ -181,7 +194,12 @@ export function matchBehavior(options: MatchOptions) {
         const state = ctx.state;
         const playerId = msg.body.playerId as string;
         const room = ctx.sender;
-        if (room?.node !== undefined) state.subscribers.set(room.toString(), room);
+        const roomKey = room?.node === undefined ? undefined : room.toString();
+        if (room !== undefined && roomKey !== undefined && !state.subscribers.has(roomKey)) {
+          state.subscribers.set(roomKey, room);
+          // A room ends with its gateway: its players must not stay in the match for ever.
+          ctx.watch(room);
+        }
         // The room (new, or back after a reconnection) needs the whole match, not just what moves next.
         state.fullSnapshotDue = true;
         let player = state.players.get(playerId);
@@ -191,6 +209,7 @@ export function matchBehavior(options: MatchOptions) {
           state.players.set(playerId, player);
           await checkpoint(ctx, true);
         }
+        player.room = roomKey;
         startTicking(ctx);
         return {
           type: 'JoinAccepted',
@@ -208,14 +227,31 @@ export function matchBehavior(options: MatchOptions) {
         const state = ctx.state;
         const player = state.players.get(msg.body.playerId as string);
         if (player === undefined) return undefined;
-        state.players.delete(player.playerId);
-        state.touching.delete(player.entity);
-        state.transforms.delete(player.entity);
-        state.fullSnapshotDue = true;
-        await physics.removePlayer(ctx, state.matchId, player.playerId);
-        if (state.players.size === 0) stopTicking(state.matchId);
+        const stats = await removePlayer(ctx, player);
         await checkpoint(ctx, true);
-        return { type: 'PlayerStats', body: new Game.PlayerStatsT(player.playerId, 1, player.score, player.score) };
+        return { type: 'PlayerStats', body: stats };
+      },
+      // A room that ends with players still in it lost its gateway (a room closes only once its players left):
+      // the match takes them out and, as their gateway would have, adds what they earned to the player store.
+      Down: async (msg, ctx) => {
+        await ensureLoaded(ctx);
+        const state = ctx.state;
+        const key = msg.actor.toString();
+        if (!state.subscribers.delete(key)) return;
+        const stranded = [...state.players.values()].filter((player) => player.room === key);
+        for (const player of stranded) {
+          const { matches, score, xp } = await removePlayer(ctx, player);
+          ctx.tell(ctx.system.ref<PlayerRequest>('player', player.playerId), addPlayerStats({ matches, score, xp }));
+        }
+        if (stranded.length > 0) {
+          options.logger?.warn('room gone; its players left the match', {
+            match: state.matchId,
+            room: key,
+            players: stranded.length,
+            reason: msg.reason,
+          });
+          await checkpoint(ctx, true);
+        }
       },
       PlayerInput: async (msg, ctx) => {
         await ensureLoaded(ctx);

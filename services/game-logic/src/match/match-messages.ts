@@ -1,3 +1,4 @@
+import type { Down } from '@packetflow/actors';
 import type {
   JoinMatchMessage,
   LeaveMatchMessage,
@@ -12,7 +13,8 @@ export interface TickMessage extends Message {
   readonly tick: number;
 }
 
-export type MatchMessage = JoinMatchMessage | LeaveMatchMessage | PlayerInputMessage | TickMessage;
+/** `Down` comes from a watched room: its gateway stopped it or died. */
+export type MatchMessage = JoinMatchMessage | LeaveMatchMessage | PlayerInputMessage | TickMessage | Down;
 
 export type { MatchCheckpointMessage };
 

@@ -8,6 +8,8 @@ export class PlayerState {
   /** Movement of the last applied input, held while no new input arrives so motion does not stutter. */
   move: Game.Vec2T | null = null;
   buttons = 0;
+  /** The room (its address as a string) the player joined through last: its end takes the player out. */
+  room: string | undefined;
 
   constructor(
     readonly playerId: string,
