@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 // Two gateways and two hosts of each service on a real redis-server: Redis membership, Redis stores, and Colyseus
 // matchmaking shared through RedisPresence and RedisDriver, so a client matched by one gateway plays on the other.
 import { after, before, describe, it } from 'node:test';
 import { type Backend, startBackend } from '@packetflow/launcher';
+import { RendezvousRouter } from '@packetflow/protocol';
 import { NetworkProxy, RedisServer } from '@packetflow/testing';
 import type { Bot } from './support/bots.js';
 import {
@@ -57,4 +59,22 @@ describe('two gateways and two hosts of each service on Redis', () => {
     droppedBotsReconnect(bots, () => {
       for (const proxy of proxies) proxy.cut();
     }));
+
+  it('a match whose game-logic host is killed resumes on the other host, and the bots play on', async () => {
+    const { matchId } = bots[0]!.match;
+    const hosts = ['game-logic-1', 'game-logic-2'].map((id) => ({ id, roles: ['match'] }));
+    const owner = new RendezvousRouter(hosts).owner('match', matchId)!.id;
+    const entities = bots.map((bot) => bot.match.entity);
+    const victim = backend.process(owner);
+    victim.signal('SIGKILL');
+    await victim.exited;
+    // The match comes back from its last checkpoint on the other host at its next packet; the gateway notices the
+    // silence, joins its players again, and snapshots flow to the same bodies.
+    await Promise.all(bots.map((bot) => bot.drive(1, 0, 10)));
+    assert.deepEqual(
+      bots.map((bot) => bot.match.entity),
+      entities,
+    );
+    for (const bot of bots) assert.equal(bot.match.matchId, matchId);
+  });
 });

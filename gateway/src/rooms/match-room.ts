@@ -51,6 +51,10 @@ class Seat {
   }
 }
 
+/** How often a room checks that its match still sends snapshots, and how long a silence means it does not. */
+const SNAPSHOT_WATCH_MS = 250;
+const SNAPSHOT_STALL_MS = 1000;
+
 /** Encodes snapshot objects from a match in this process; the gateway's own registry passes snapshots through. */
 const snapshotObjects = createProtocolRegistry();
 
@@ -86,6 +90,9 @@ export class MatchRoom extends Room {
   private guard!: InputGuard;
   private players!: PlayerClient;
   private readonly seats = new Map<string, Seat>();
+  /** When the last snapshot came, for the watch on a match that stopped sending them. */
+  private lastSnapshotAt = performance.now();
+  private rejoining = false;
 
   override async onCreate(): Promise<void> {
     const { system, config, registry } = this.deps;
@@ -97,6 +104,7 @@ export class MatchRoom extends Room {
     this.match = system.ref<Message>(MATCH_KIND, this.roomId);
     const port: RoomPort = { matchId: this.roomId, snapshot: (snapshot) => this.broadcastSnapshot(snapshot) };
     this.actor = await system.create<RoomActorMessage>(ROOM_KIND, port);
+    this.clock.setInterval(() => this.watchSnapshots(), SNAPSHOT_WATCH_MS);
     this.onMessageBytes(ClientMessage.Input, (client: Client, bytes: Uint8Array) => this.onInput(client, bytes));
     this.onMessage('*', (client: Client, type: unknown) => {
       const seat = this.seatOf(client);
@@ -238,7 +246,25 @@ export class MatchRoom extends Room {
     if (verdict.report) client.error(verdict.code, verdict.message);
   }
 
+  /**
+   * A match that resumed on another game-logic host after its own died restores its players from the checkpoint,
+   * but not the rooms it sent snapshots to. When snapshots stop while players are seated, the room joins them again:
+   * a join changes nothing for a player already in the match, and subscribes the room anew.
+   */
+  private watchSnapshots(): void {
+    if (this.seats.size === 0 || this.rejoining || performance.now() - this.lastSnapshotAt < SNAPSHOT_STALL_MS) return;
+    this.rejoining = true;
+    this.deps.logger.warn('no snapshot from the match; joining its players again', { match: this.roomId });
+    Promise.allSettled(
+      [...this.seats.values()].map((seat) => this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null })),
+    ).then(() => {
+      this.rejoining = false;
+      this.lastSnapshotAt = performance.now();
+    });
+  }
+
   private broadcastSnapshot(snapshot: Game.SnapshotT | Uint8Array): void {
+    this.lastSnapshotAt = performance.now();
     try {
       const bytes =
         snapshot instanceof Uint8Array ? snapshot : snapshotObjects.encode({ type: 'Snapshot', body: snapshot });
