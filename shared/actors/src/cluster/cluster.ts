@@ -31,6 +31,8 @@ const LEFT = 'left the cluster';
 const WATCH = 'Watch';
 /** The protocol's DownReason values, in enum order. */
 const DOWN_REASONS: readonly DownReason[] = ['normal', 'failed', 'node_down', 'no_actor'];
+/** Failed dials of a link before it is reported: members that start together take a moment to listen. */
+const REPORT_AFTER_ATTEMPTS = 5;
 /** How long asks to a member that left gracefully may wait for the replies its drain sends. */
 const LEAVE_DRAIN_BOUND_MS = 15_000;
 
@@ -323,9 +325,15 @@ export class Cluster implements RemoteRouting {
         this.reroute();
       },
       onDown: (_link, reason, unsent, wasOpen) => {
-        // One line per outage, not one per reconnect attempt, and none for links this node closed itself.
-        const outage = !this.stopping && this.peers.get(info.id) === peer && (wasOpen || attempts === 0);
-        if (outage) this.logger.warn(`link to ${info.id} at ${info.address} down: ${reason}`);
+        // One line per outage, not one per reconnect attempt, and none for links this node closed itself. A peer
+        // that is not up yet (members starting together) is reported only once it keeps failing.
+        const current = !this.stopping && this.peers.get(info.id) === peer;
+        if (current && wasOpen) this.logger.warn(`link to ${info.id} at ${info.address} down: ${reason}`);
+        else if (current && attempts === REPORT_AFTER_ATTEMPTS) {
+          this.logger.warn(
+            `link to ${info.id} at ${info.address} still not up after ${attempts + 1} attempts: ${reason}`,
+          );
+        }
         this.linkDown(peer, reason, unsent);
       },
     });
