@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 // `npm run codegen`: regenerates src/generated from schemas/*.fbs with Debian's flatc (TypeScript with the object
-// API) and writes the table layouts the verifier uses. The staleness test calls generate() into a scratch folder
-// and compares the result with what is committed.
+// API) and writes the table layouts the verifier uses; regenerates the Unity package's C# (clients/unity/Runtime/
+// Generated) from the same schemas. The staleness test calls generate() and generateCSharp() into scratch folders
+// and compares the results with what is committed.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { tableLayouts } from './fbs-layout.mjs';
+import { writeMetas } from './unity-meta.mjs';
 
 const packageRoot = join(import.meta.dirname, '..');
 const schemaDir = join(packageRoot, 'schemas');
 export const generatedDir = join(packageRoot, 'src', 'generated');
+/** Where the C# goes inside the Unity package, and that folder in the repository. */
+const csharpPackageDir = join('Runtime', 'Generated');
+export const csharpGeneratedDir = join(packageRoot, '..', '..', 'clients', 'unity', csharpPackageDir);
 
 export function listFiles(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -24,14 +29,17 @@ function addJsExtensions(source) {
   return source.replace(/(from\s+'(\.{1,2}\/[^']+?))(?<!\.js)'/g, "$1.js'");
 }
 
-export function generate(outDir) {
-  const schemas = readdirSync(schemaDir)
+function listSchemas() {
+  return readdirSync(schemaDir)
     .filter((f) => f.endsWith('.fbs'))
     .sort();
+}
+
+function flatc(languageOptions, schemas, outDir) {
   try {
     execFileSync(
       'flatc',
-      ['--ts', '--gen-object-api', '-I', schemaDir, '-o', outDir, ...schemas.map((f) => join(schemaDir, f))],
+      [...languageOptions, '-I', schemaDir, '-o', outDir, ...schemas.map((f) => join(schemaDir, f))],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -41,6 +49,11 @@ export function generate(outDir) {
       throw new Error('flatc not found: install it with `apt-get install -y flatbuffers-compiler`');
     throw new Error(`flatc failed: ${error.stderr?.toString() ?? error.message}`);
   }
+}
+
+export function generate(outDir) {
+  const schemas = listSchemas();
+  flatc(['--ts', '--gen-object-api'], schemas, outDir);
   for (const file of listFiles(outDir)) {
     const path = join(outDir, file);
     writeFileSync(path, addJsExtensions(readFileSync(path, 'utf8')));
@@ -61,15 +74,30 @@ export function generate(outDir) {
   );
 }
 
-if (process.argv[1] === import.meta.filename) {
+/**
+ * The C# the Unity package reads tables with: plain flatc output (no object API: the package decodes snapshots
+ * straight from the buffer into its own types), with the .meta files Unity needs to import it from a git URL.
+ */
+export function generateCSharp(outDir) {
+  flatc(['--csharp'], listSchemas(), outDir);
+  writeMetas(outDir, csharpPackageDir);
+}
+
+/** Generates into a scratch folder first, so a flatc failure leaves the committed files as they were. */
+function regenerate(make, targetDir) {
   const scratch = mkdtempSync(join(tmpdir(), 'packetflow-codegen-'));
   try {
-    generate(scratch);
-    rmSync(generatedDir, { recursive: true, force: true });
-    mkdirSync(generatedDir, { recursive: true });
-    cpSync(scratch, generatedDir, { recursive: true });
-    console.log(`generated ${listFiles(generatedDir).length} files in ${relative(process.cwd(), generatedDir) || '.'}`);
+    make(scratch);
+    rmSync(targetDir, { recursive: true, force: true });
+    mkdirSync(targetDir, { recursive: true });
+    cpSync(scratch, targetDir, { recursive: true });
+    console.log(`generated ${listFiles(targetDir).length} files in ${relative(process.cwd(), targetDir) || '.'}`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+if (process.argv[1] === import.meta.filename) {
+  regenerate(generate, generatedDir);
+  regenerate(generateCSharp, csharpGeneratedDir);
 }

@@ -11,8 +11,10 @@ const packageRoot = join(import.meta.dirname, '..', '..');
 
 interface Codegen {
   generate(outDir: string): void;
+  generateCSharp(outDir: string): void;
   listFiles(dir: string): string[];
   generatedDir: string;
+  csharpGeneratedDir: string;
 }
 
 function flatcAvailable(): boolean {
@@ -43,6 +45,36 @@ describe('generated code', () => {
           readFileSync(join(codegen.generatedDir, file), 'utf8'),
           readFileSync(join(scratch, file), 'utf8'),
           `${file} is stale: run npm run codegen`,
+        );
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  test('clients/unity/Runtime/Generated is the C# (and Unity .meta files) `npm run codegen` makes', async (t) => {
+    if (!flatcAvailable()) {
+      assert.ok(!process.env.CI, 'flatc is missing in CI: .ci/run must install flatbuffers-compiler');
+      t.skip('flatc not installed: apt-get install -y flatbuffers-compiler');
+      return;
+    }
+    const codegen = (await import(pathToFileURL(join(packageRoot, 'scripts', 'codegen.mjs')).href)) as Codegen;
+    const scratch = mkdtempSync(join(tmpdir(), 'packetflow-codegen-csharp-test-'));
+    try {
+      codegen.generateCSharp(scratch);
+      const fresh = codegen.listFiles(scratch);
+      assert.ok(fresh.includes(join('PacketFlow', 'Game', 'Snapshot.cs')), `flatc wrote no Snapshot.cs: ${fresh}`);
+      assert.ok(fresh.includes(join('PacketFlow', 'Game', 'Snapshot.cs.meta')), 'no .meta beside Snapshot.cs');
+      assert.deepEqual(
+        codegen.listFiles(codegen.csharpGeneratedDir),
+        fresh,
+        'generated C# file list is stale: npm run codegen',
+      );
+      for (const file of fresh) {
+        assert.equal(
+          readFileSync(join(codegen.csharpGeneratedDir, file), 'utf8'),
+          readFileSync(join(scratch, file), 'utf8'),
+          `clients/unity/Runtime/Generated/${file} is stale: run npm run codegen`,
         );
       }
     } finally {
