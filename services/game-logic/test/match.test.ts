@@ -193,6 +193,30 @@ describe('a match', () => {
     await system.shutdown();
   });
 
+  test('a player whose inputs stop comes to a halt instead of running on', async () => {
+    const { system, snapshots, join, input, nextSnapshot } = await host('m-halt');
+    const entity = await join('h1');
+    const lastX = () => {
+      for (let i = snapshots.length - 1; i >= 0; i--) {
+        const found = snapshots[i]!.entities.find((e) => e.entity === entity);
+        if (found?.position) return found.position.x;
+      }
+      return Number.NaN;
+    };
+    await nextSnapshot();
+    const start = lastX();
+    for (let i = 0; i < 10; i++) {
+      input('h1', 1, 0);
+      await nextSnapshot();
+    }
+    for (let i = 0; i < 20; i++) await nextSnapshot();
+    const stopped = lastX();
+    assert.ok(stopped > start + 0.5, `it moved while the inputs came: ${start} → ${stopped}`);
+    for (let i = 0; i < 20; i++) await nextSnapshot();
+    assert.ok(Math.abs(lastX() - stopped) < 0.01, `and stands still after: ${stopped} → ${lastX()}`);
+    await system.shutdown();
+  });
+
   test('the players of a room that ends under them leave the match, and their stats reach the player store', async () => {
     const { system, match, room, join, nextSnapshot } = await host('m-stranded');
     const players = new LmdbPlayerStorage({ path: joinPath(dir, 'stranded-players') });

@@ -27,6 +27,11 @@ export interface MatchOptions {
    * that moved during its tick, and one after a join or a leave is full too.
    */
   readonly fullSnapshotEveryTicks?: number;
+  /**
+   * Ticks a player's last input is held while no new one arrives, so motion does not stutter between inputs; after
+   * that the player stands still. A sixth of a second's worth unless set.
+   */
+  readonly holdInputTicks?: number;
   readonly logger?: Logger;
 }
 
@@ -56,6 +61,7 @@ export function matchBehavior(options: MatchOptions) {
   const { scheduler, store, physics, registry } = options;
   const checkpointEvery = options.checkpointEveryTicks ?? Math.round(scheduler.rateHz);
   const fullEvery = options.fullSnapshotEveryTicks ?? Math.round(scheduler.rateHz);
+  const holdTicks = options.holdInputTicks ?? Math.max(1, Math.round(scheduler.rateHz / 6));
   const tickers = new Map<string, MatchTicker>();
 
   async function ensureLoaded(ctx: Ctx): Promise<void> {
@@ -153,6 +159,11 @@ export function matchBehavior(options: MatchOptions) {
       if (input !== undefined) {
         player.move = input.move;
         player.buttons = input.buttons;
+        player.ticksWithoutInput = 0;
+      } else if (++player.ticksWithoutInput > holdTicks) {
+        // A client that went quiet (its connection dropped) stops instead of running on with its last input.
+        player.move = null;
+        player.buttons = 0;
       }
       const move = player.move;
       inputs.push(new Game.BodyInputT(player.entity, new Game.Vec2T(move?.x ?? 0, move?.y ?? 0), player.buttons));

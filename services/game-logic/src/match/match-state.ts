@@ -5,9 +5,10 @@ import { InputQueue, type InputStats } from './input-queue.js';
 export class PlayerState {
   readonly queue: InputQueue;
   score = 0;
-  /** Movement of the last applied input, held while no new input arrives so motion does not stutter. */
+  /** Movement of the last applied input, held for a few ticks while no new input arrives so motion does not stutter. */
   move: Game.Vec2T | null = null;
   buttons = 0;
+  ticksWithoutInput = 0;
   /** The room (its address as a string) the player joined through last: its end takes the player out. */
   room: string | undefined;
 
