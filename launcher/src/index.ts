@@ -1,3 +1,10 @@
 export { type Backend, type BackendOptions, type GatewayAddress, startBackend } from './backend.js';
 export { type LogLine, ServiceProcess } from './service-process.js';
 export { LAYOUTS, type Layout, type ServiceName, type ServiceSpec } from './services.js';
+export {
+  DEFAULT_WEB_PORT,
+  startWebServer,
+  WEB_DEMO_DIR,
+  type WebServer,
+  type WebServerOptions,
+} from './web-server.js';

@@ -1,6 +1,10 @@
-// `npm start`: the whole backend on this machine on its embedded defaults, until Ctrl-C.
+// `npm start`: the whole backend on this machine on its embedded defaults, and the browser demo beside it, until
+// Ctrl-C.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { startBackend } from './backend.js';
 import type { LogLine } from './service-process.js';
+import { DEFAULT_WEB_PORT, startWebServer, WEB_DEMO_DIR, type WebServer } from './web-server.js';
 
 function print(line: LogLine): void {
   const out = line.stream === 'stderr' ? process.stderr : process.stdout;
@@ -13,6 +17,34 @@ function print(line: LogLine): void {
   out.write(`${line.service.padEnd(13)}${level === 'info' ? '' : `${String(level).toUpperCase()} `}${msg}${rest}\n`);
 }
 
+function webPortFromEnv(): number {
+  const value = process.env.PACKETFLOW_WEB_PORT;
+  if (value === undefined || value === '') return DEFAULT_WEB_PORT;
+  const port = Number(value);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    console.error(`PACKETFLOW_WEB_PORT must be a port number 0–65535, got ${JSON.stringify(value)}`);
+    process.exit(1);
+  }
+  return port;
+}
+
+/** The browser demo when it is built; otherwise, or when its port is taken, a line saying why and what to do. */
+async function serveWebDemo(port: number, gatewayUrl: string): Promise<{ server?: WebServer; line: string }> {
+  if (!existsSync(join(WEB_DEMO_DIR, 'index.html'))) {
+    return { line: `  browser demo        not built: run \`npm run build -w @packetflow/web\`, then start again` };
+  }
+  try {
+    const server = await startWebServer({ port });
+    // The page looks for the gateway on its own host at 2567; any other port has to be passed along.
+    const query = new URL(gatewayUrl).port === '2567' ? '' : `/?gateway=${gatewayUrl}`;
+    return { server, line: `  open ${server.url}${query} in a browser   (the browser demo)` };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { line: `  browser demo        not served: ${why} (PACKETFLOW_WEB_PORT picks another)` };
+  }
+}
+
+const webPort = webPortFromEnv();
 const port = process.env.PACKETFLOW_GATEWAY_PORT;
 const backend = await startBackend({
   ...(port ? { gatewayPort: Number(port) } : {}),
@@ -22,12 +54,14 @@ const backend = await startBackend({
   process.exit(1);
 });
 
+const web = await serveWebDemo(webPort, backend.url);
+
 let stopping = false;
 const stop = (code: number) => {
   if (stopping) return;
   stopping = true;
   console.log('\nstopping PacketFlow…');
-  backend.stop().then(
+  Promise.all([web.server?.close(), backend.stop()]).then(
     () => process.exit(code),
     () => process.exit(1),
   );
@@ -48,6 +82,7 @@ console.log(
     '',
     `PacketFlow is running: ${backend.processes.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`,
     `  clients connect to  ${ws}   (Colyseus room "match"; guest tokens: POST ${backend.url}/auth/guest)`,
+    web.line,
     '  Ctrl-C stops everything.',
     '',
   ].join('\n'),

@@ -1,0 +1,69 @@
+// The corner panel: connection status, round trip, server tick, players and this player's score, and a link that
+// brings another player into the same match. Each field is written only when its text changes.
+
+export interface PanelValues {
+  readonly rttMs: number | undefined;
+  readonly serverTick: number;
+  readonly players: number;
+  readonly score: number | undefined;
+}
+
+const FIELDS = ['status', 'rtt', 'tick', 'players', 'score', 'match'] as const;
+type Field = (typeof FIELDS)[number];
+
+const LABELS: Readonly<Record<Field, string>> = {
+  status: 'status',
+  rtt: 'round trip',
+  tick: 'server tick',
+  players: 'players',
+  score: 'score',
+  match: 'match',
+};
+
+export class Panel {
+  private readonly values = new Map<Field, HTMLElement>();
+  private readonly invitation: HTMLAnchorElement;
+
+  constructor(container: HTMLElement) {
+    const list = document.createElement('dl');
+    for (const field of FIELDS) {
+      const label = document.createElement('dt');
+      label.textContent = LABELS[field];
+      const value = document.createElement('dd');
+      value.dataset.field = field;
+      value.textContent = '–';
+      list.append(label, value);
+      this.values.set(field, value);
+    }
+    this.invitation = document.createElement('a');
+    this.invitation.target = '_blank';
+    this.invitation.textContent = 'invite a second player';
+    this.invitation.hidden = true;
+    const keys = document.createElement('p');
+    keys.textContent = 'WASD or arrow keys to move';
+    container.append(list, this.invitation, keys);
+  }
+
+  status(text: string): void {
+    this.write('status', text);
+  }
+
+  /** The match joined, with the address that joins it. */
+  joined(matchId: string, invitation: string): void {
+    this.write('match', matchId);
+    this.invitation.href = invitation;
+    this.invitation.hidden = false;
+  }
+
+  show(values: PanelValues): void {
+    this.write('rtt', values.rttMs === undefined ? '–' : `${Math.round(values.rttMs)} ms`);
+    this.write('tick', String(values.serverTick));
+    this.write('players', String(values.players));
+    this.write('score', values.score === undefined ? '–' : String(values.score));
+  }
+
+  private write(field: Field, text: string): void {
+    const element = this.values.get(field)!;
+    if (element.textContent !== text) element.textContent = text;
+  }
+}
