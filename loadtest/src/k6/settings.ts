@@ -1,0 +1,47 @@
+// What a scenario's virtual users do, from `-e NAME=value` (k6's __ENV) over each scenario's defaults.
+
+export interface SessionSettings {
+  /** The gateway's base address (GATEWAY): where tokens, matchmaking and rooms are. */
+  readonly gateway: string;
+  /** Inputs each player sends a second (INPUT_RATE). */
+  readonly inputRate: number;
+  /** How long a player stays in its match before leaving it (SESSION_SECONDS). */
+  readonly sessionSeconds: number;
+  /** The pause between leaving a match and asking for the next (THINK_SECONDS). */
+  readonly thinkSeconds: number;
+  /** How long to wait for the gateway's `joined` after the room opened (JOIN_TIMEOUT_SECONDS). */
+  readonly joinTimeoutSeconds: number;
+}
+
+export const DEFAULT_GATEWAY = 'http://127.0.0.1:2567';
+
+function positive(name: string, fallback: number): number {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${name}=${raw}: expected a positive number`);
+  return value;
+}
+
+/** A count from the environment (VUS and the like), for options computed at init. */
+export function countFromEnv(name: string, fallback: number): number {
+  return Math.round(positive(name, fallback));
+}
+
+/** A k6 duration string from the environment (DURATION and the like). */
+export function durationFromEnv(name: string, fallback: string): string {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(raw)) throw new Error(`${name}=${raw}: expected a duration such as 90s or 5m`);
+  return raw;
+}
+
+export function sessionSettings(defaults: Partial<SessionSettings> = {}): SessionSettings {
+  return {
+    gateway: __ENV.GATEWAY || defaults.gateway || DEFAULT_GATEWAY,
+    inputRate: positive('INPUT_RATE', defaults.inputRate ?? 10),
+    sessionSeconds: positive('SESSION_SECONDS', defaults.sessionSeconds ?? 60),
+    thinkSeconds: positive('THINK_SECONDS', defaults.thinkSeconds ?? 1),
+    joinTimeoutSeconds: positive('JOIN_TIMEOUT_SECONDS', defaults.joinTimeoutSeconds ?? 15),
+  };
+}

@@ -1,0 +1,13 @@
+// Pass marks shared by the scenarios; each scenario adds or tightens its own.
+
+/** What every run must meet: no errors of any kind, every check passing, players joining and moving. */
+export function baseThresholds(): Record<string, string[]> {
+  return {
+    errors: ['count==0'],
+    checks: ['rate==1'],
+    http_req_failed: ['rate<0.01'],
+    join_time: ['p(95)<3000'],
+    snapshot_rate: ['avg>25'],
+    input_latency: ['p(95)<250', 'p(99)<500'],
+  };
+}
