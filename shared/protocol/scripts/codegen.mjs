@@ -75,11 +75,23 @@ export function generate(outDir) {
 }
 
 /**
+ * flatc 2.0.8 writes `[System.FlagsAttribute]` on bit-flag enums; inside `namespace PacketFlow.Game` the schemas'
+ * own namespace `PacketFlow.System` shadows `System`, and that attribute would not compile.
+ */
+function qualifySystem(source) {
+  return source.replace(/\[System\./g, '[global::System.');
+}
+
+/**
  * The C# the Unity package reads tables with: plain flatc output (no object API: the package decodes snapshots
  * straight from the buffer into its own types), with the .meta files Unity needs to import it from a git URL.
  */
 export function generateCSharp(outDir) {
   flatc(['--csharp'], listSchemas(), outDir);
+  for (const file of listFiles(outDir)) {
+    const path = join(outDir, file);
+    writeFileSync(path, qualifySystem(readFileSync(path, 'utf8')));
+  }
   writeMetas(outDir, csharpPackageDir);
 }
 

@@ -6,7 +6,7 @@ namespace PacketFlow.Game
 {
 
 /// Bit set of buttons held down during an input.
-[System.FlagsAttribute]
+[global::System.FlagsAttribute]
 public enum Buttons : uint
 {
   Jump = 1,

@@ -6,7 +6,7 @@ namespace PacketFlow.Wire
 {
 
 /// Bits of `Envelope.flags`.
-[System.FlagsAttribute]
+[global::System.FlagsAttribute]
 public enum PacketFlags : ushort
 {
   /// The packet answers an ask; `correlation_id` names the ask.
