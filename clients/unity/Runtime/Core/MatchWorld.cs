@@ -12,7 +12,7 @@ namespace PacketFlow.Client
         private readonly Dictionary<uint, int> indexOf = new Dictionary<uint, int>();
         private readonly List<EntityState> entities = new List<EntityState>();
 
-        /// <summary>Entities known, in the order they were first seen since the last full snapshot.</summary>
+        /// <summary>Entities known.</summary>
         public int Count => entities.Count;
 
         public bool TryGet(uint entity, out EntityState state)
@@ -26,7 +26,10 @@ namespace PacketFlow.Client
             return false;
         }
 
-        /// <summary>Applies one snapshot and returns a copy of the whole match after it, which stays as it is.</summary>
+        /// <summary>
+        /// Applies one snapshot and returns the whole match after it, in the order the entities were first seen since
+        /// the last full snapshot: a copy, which the interpolation buffer keeps as it is while later snapshots arrive.
+        /// </summary>
         public IReadOnlyList<EntityState> Apply(SnapshotPacket packet)
         {
             if (packet.Full)
