@@ -8,12 +8,12 @@ import { basename, extname, join } from 'node:path';
 /** The UPM package name: part of every GUID, so that another package with the same layout gets other GUIDs. */
 const PACKAGE_NAME = 'com.packetflow.client';
 
-/** Folders and files Unity does not import: hidden ones, `Name~` ones, and what npm and the tests leave behind. */
+/** Whether a name is an asset of the package: Unity skips hidden and `Name~` ones; npm's and the tests' are never shipped. */
 export function isImported(name) {
   return !name.startsWith('.') && !name.endsWith('~') && !['node_modules', 'test-results', 'dist'].includes(name);
 }
 
-export function guidFor(packagePath) {
+function guidFor(packagePath) {
   return createHash('md5')
     .update(`${PACKAGE_NAME}/${packagePath.split('\\').join('/')}`)
     .digest('hex');
