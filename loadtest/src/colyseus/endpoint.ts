@@ -27,7 +27,8 @@ const ADDRESS = /^(https?|wss?):\/\/(\[[^\]]+\]|[^/?#:]+)(?::(\d+))?([^?#]*)(?:\
 /** Parses a gateway address, `http(s)://…` or `ws(s)://…`; throws a TypeError for anything else. */
 export function parseGateway(address: string): GatewaySettings {
   const match = ADDRESS.exec(address);
-  if (match === null) throw new TypeError(`gateway address ${JSON.stringify(address)}: expected http(s):// or ws(s)://`);
+  if (match === null)
+    throw new TypeError(`gateway address ${JSON.stringify(address)}: expected http(s):// or ws(s)://`);
   const scheme = match[1]!.toLowerCase();
   const secure = scheme === 'https' || scheme === 'wss';
   const port = match[3] === undefined || match[3] === '' ? (secure ? 443 : 80) : Number(match[3]);

@@ -1,17 +1,11 @@
 // One virtual user's iteration: a guest token, a seat in a match, the match's room over WebSocket for a session of
 // numbered inputs and snapshots, a consented leave, a pause. The Colyseus exchange is the SDK's, byte for byte.
+
+import { ClientMessage, MATCH_ROOM } from '@packetflow/protocol';
 import { check, sleep } from 'k6';
 import http from 'k6/http';
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
-import { ClientMessage, MATCH_ROOM } from '@packetflow/protocol';
-import {
-  bytesMessage,
-  ColyseusCloseCode,
-  decodeServerFrame,
-  joinAcknowledgement,
-  leaveRequest,
-} from '../colyseus/framing.js';
 import {
   type GatewaySettings,
   httpUrl,
@@ -22,6 +16,13 @@ import {
   roomUrl,
   type SeatReservation,
 } from '../colyseus/endpoint.js';
+import {
+  bytesMessage,
+  ColyseusCloseCode,
+  decodeServerFrame,
+  joinAcknowledgement,
+  leaveRequest,
+} from '../colyseus/framing.js';
 import { type InputSample, MatchCodec } from '../game/match-codec.js';
 import { countError, inputLatency, inputs, joinTime, snapshotRate, snapshots } from './game-metrics.js';
 import type { SessionSettings } from './settings.js';
@@ -47,11 +48,20 @@ async function guestToken(gateway: GatewaySettings): Promise<string | undefined>
   return token;
 }
 
-async function reserveSeat(gateway: GatewaySettings, token: string, name: string): Promise<SeatReservation | undefined> {
-  const res = await http.asyncRequest('POST', matchmakeUrl(gateway, 'joinOrCreate', MATCH_ROOM), JSON.stringify({ name }), {
-    headers: matchmakeHeaders(token),
-    tags: { name: `POST /matchmake/joinOrCreate/${MATCH_ROOM}` },
-  });
+async function reserveSeat(
+  gateway: GatewaySettings,
+  token: string,
+  name: string,
+): Promise<SeatReservation | undefined> {
+  const res = await http.asyncRequest(
+    'POST',
+    matchmakeUrl(gateway, 'joinOrCreate', MATCH_ROOM),
+    JSON.stringify({ name }),
+    {
+      headers: matchmakeHeaders(token),
+      tags: { name: `POST /matchmake/joinOrCreate/${MATCH_ROOM}` },
+    },
+  );
   let seat: SeatReservation | undefined;
   if (res.status === 200) {
     try {
