@@ -50,8 +50,8 @@ window.addEventListener('pagehide', () => void match.leave());
 
 function frame(): void {
   const sampled = match.interpolation.sample(performance.now());
-  if (sampled !== undefined) bodies.update(sampled.entities, (entity) => latest.isPlayer(entity));
-  stage.render();
+  const moved = sampled !== undefined && bodies.update(sampled.entities, (entity) => latest.isPlayer(entity));
+  stage.render(moved);
   panel.show({
     rttMs: match.rttMs,
     serverTick: match.serverTick,

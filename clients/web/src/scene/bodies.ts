@@ -1,6 +1,6 @@
 // A mesh per entity of the match, posed from the interpolated frame: capsules for players (this player's own body
 // highlighted, with a ring at its feet), cubes for props.
-import type { Pose } from '@packetflow/client';
+import type { Pose, Quat, Vec3 } from '@packetflow/client';
 import {
   BoxGeometry,
   CapsuleGeometry,
@@ -30,6 +30,26 @@ function ownMarker(): Mesh {
   return ring;
 }
 
+/**
+ * Closer than this (metres, and quaternion components) counts as the same pose. Interpolating between two equal
+ * poses does not give exactly that pose back (slerp's arithmetic), and a still scene must stay undrawn.
+ */
+const STILL = 1e-4;
+
+function posedAt(mesh: Mesh, position: Vec3, rotation: Quat): boolean {
+  const p = mesh.position;
+  const q = mesh.quaternion;
+  return (
+    Math.abs(p.x - position.x) < STILL &&
+    Math.abs(p.y - position.y) < STILL &&
+    Math.abs(p.z - position.z) < STILL &&
+    Math.abs(q.x - rotation.x) < STILL &&
+    Math.abs(q.y - rotation.y) < STILL &&
+    Math.abs(q.z - rotation.z) < STILL &&
+    Math.abs(q.w - rotation.w) < STILL
+  );
+}
+
 export class Bodies {
   private readonly meshes = new Map<number, Mesh>();
 
@@ -39,25 +59,32 @@ export class Bodies {
   ) {}
 
   /**
-   * Poses every entity of the frame, adding meshes for new ones and removing those the frame no longer has. Whether
-   * an entity is a player is settled when its mesh is made: snapshots give shapes no other way than by the scores.
+   * Poses every entity of the frame, adding meshes for new ones and removing those the frame no longer has; returns
+   * whether anything changed. Whether an entity is a player is settled when its mesh is made: snapshots tell players
+   * from props no other way than by the scores.
    */
-  update(poses: ReadonlyMap<number, Pose>, isPlayer: (entity: number) => boolean): void {
-    for (const [entity, pose] of poses) {
+  update(poses: ReadonlyMap<number, Pose>, isPlayer: (entity: number) => boolean): boolean {
+    let changed = false;
+    for (const [entity, { position, rotation }] of poses) {
       let mesh = this.meshes.get(entity);
       if (mesh === undefined) {
         mesh = this.create(entity, isPlayer(entity));
         this.meshes.set(entity, mesh);
         this.scene.add(mesh);
+        changed = true;
       }
-      mesh.position.set(pose.position.x, pose.position.y, pose.position.z);
-      mesh.quaternion.set(pose.rotation.x, pose.rotation.y, pose.rotation.z, pose.rotation.w);
+      if (posedAt(mesh, position, rotation)) continue;
+      mesh.position.set(position.x, position.y, position.z);
+      mesh.quaternion.set(rotation.x, rotation.y, rotation.z, rotation.w);
+      changed = true;
     }
     for (const [entity, mesh] of this.meshes) {
       if (poses.has(entity)) continue;
       this.scene.remove(mesh);
       this.meshes.delete(entity);
+      changed = true;
     }
+    return changed;
   }
 
   /** The mesh drawn for an entity, if it is in the last frame. */

@@ -17,6 +17,8 @@ export class Stage {
   readonly scene = new Scene();
   readonly camera = new PerspectiveCamera(45, 1, 0.5, 2000);
   private readonly renderer: WebGLRenderer;
+  /** Whether the picture on screen is out of date for a reason of the stage's own (a resize, a restored context). */
+  private stale = true;
 
   constructor(container: HTMLElement) {
     this.renderer = new WebGLRenderer({ antialias: true });
@@ -41,9 +43,19 @@ export class Stage {
 
     this.resize();
     window.addEventListener('resize', () => this.resize());
+    // A restored context starts blank, and a still scene would not be drawn again.
+    this.renderer.domElement.addEventListener('webglcontextrestored', () => {
+      this.stale = true;
+    });
   }
 
-  render(): void {
+  /**
+   * Draws the scene when the caller says something in it changed or the stage itself is stale. A still match costs
+   * no drawing at all: on a laptop that is battery, and with software WebGL it is most of a CPU.
+   */
+  render(changed: boolean): void {
+    if (!changed && !this.stale) return;
+    this.stale = false;
     this.renderer.render(this.scene, this.camera);
   }
 
@@ -60,5 +72,6 @@ export class Stage {
     this.renderer.setSize(width, height);
     this.camera.aspect = width / height;
     fitCameraToArena(this.camera);
+    this.stale = true;
   }
 }
