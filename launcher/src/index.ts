@@ -3,8 +3,10 @@ export { type LogLine, ServiceProcess } from './service-process.js';
 export { LAYOUTS, type Layout, type ServiceName, type ServiceSpec } from './services.js';
 export {
   DEFAULT_WEB_PORT,
+  serveWebDemo,
   startWebServer,
   WEB_DEMO_DIR,
+  type WebDemoOptions,
   type WebServer,
   type WebServerOptions,
 } from './web-server.js';

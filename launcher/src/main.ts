@@ -1,10 +1,8 @@
 // `npm start`: the whole backend on this machine on its embedded defaults, and the browser demo beside it, until
 // Ctrl-C.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { startBackend } from './backend.js';
 import type { LogLine } from './service-process.js';
-import { DEFAULT_WEB_PORT, startWebServer, WEB_DEMO_DIR, type WebServer } from './web-server.js';
+import { DEFAULT_WEB_PORT, serveWebDemo } from './web-server.js';
 
 function print(line: LogLine): void {
   const out = line.stream === 'stderr' ? process.stderr : process.stdout;
@@ -28,22 +26,6 @@ function webPortFromEnv(): number {
   return port;
 }
 
-/** The browser demo when it is built; otherwise, or when its port is taken, a line saying why and what to do. */
-async function serveWebDemo(port: number, gatewayUrl: string): Promise<{ server?: WebServer; line: string }> {
-  if (!existsSync(join(WEB_DEMO_DIR, 'index.html'))) {
-    return { line: `  browser demo        not built: run \`npm run build -w @packetflow/web\`, then start again` };
-  }
-  try {
-    const server = await startWebServer({ port });
-    // The page looks for the gateway on its own host at 2567; any other port has to be passed along.
-    const query = new URL(gatewayUrl).port === '2567' ? '' : `/?gateway=${gatewayUrl}`;
-    return { server, line: `  open ${server.url}${query} in a browser   (the browser demo)` };
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    return { line: `  browser demo        not served: ${why} (PACKETFLOW_WEB_PORT picks another)` };
-  }
-}
-
 const webPort = webPortFromEnv();
 const port = process.env.PACKETFLOW_GATEWAY_PORT;
 const backend = await startBackend({
@@ -54,7 +36,7 @@ const backend = await startBackend({
   process.exit(1);
 });
 
-const web = await serveWebDemo(webPort, backend.url);
+const web = await serveWebDemo({ port: webPort, gatewayUrl: backend.url });
 
 let stopping = false;
 const stop = (code: number) => {

@@ -1,10 +1,10 @@
 // The browser demo's static files over plain node:http, for `npm start` and the demo's own browser test. It serves
 // one directory and nothing outside it, whatever the request path says.
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, sep } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where `npm run build -w @packetflow/web` puts the demo (the launcher runs from launcher/dist/src). */
@@ -112,7 +112,7 @@ async function serve(root: string, req: IncomingMessage, res: ServerResponse): P
 
 /** Serves `root` (the built browser demo unless set) on 127.0.0.1; resolves once it listens. */
 export function startWebServer(options: WebServerOptions = {}): Promise<WebServer> {
-  const root = join(options.root ?? WEB_DEMO_DIR);
+  const root = resolve(options.root ?? WEB_DEMO_DIR);
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
     serve(root, req, res).catch(() => {
@@ -138,4 +138,29 @@ export function startWebServer(options: WebServerOptions = {}): Promise<WebServe
       });
     });
   });
+}
+
+export interface WebDemoOptions extends WebServerOptions {
+  /** The gateway the page should use; the page assumes its own host on port 2567 unless told. */
+  readonly gatewayUrl: string;
+}
+
+/**
+ * For `npm start`: serves the demo when it is built and says where to open it; when it is not built, or the port is
+ * taken, serves nothing and says why and what to do. Never fails: the backend is worth running without it.
+ */
+export async function serveWebDemo(options: WebDemoOptions): Promise<{ server?: WebServer; line: string }> {
+  const root = options.root ?? WEB_DEMO_DIR;
+  if (!existsSync(join(root, 'index.html'))) {
+    return { line: `  browser demo        not built: run \`npm run build -w @packetflow/web\`, then start again` };
+  }
+  try {
+    const server = await startWebServer(options);
+    // The page looks for the gateway on its own host at port 2567; any other has to be passed along.
+    const query = new URL(options.gatewayUrl).port === '2567' ? '' : `/?gateway=${options.gatewayUrl}`;
+    return { server, line: `  open ${server.url}${query} in a browser   (the browser demo)` };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { line: `  browser demo        not served: ${why} (PACKETFLOW_WEB_PORT picks another)` };
+  }
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startWebServer, WEB_DEMO_DIR, type WebServer } from '../src/index.js';
+import { serveWebDemo, startWebServer, WEB_DEMO_DIR, type WebServer } from '../src/index.js';
 
 interface Reply {
   readonly status: number;
@@ -134,5 +134,53 @@ describe('the web server for the browser demo', () => {
 
   it('defaults to the built demo in clients/web', () => {
     assert.match(WEB_DEMO_DIR, /clients\/web\/dist\/site$/);
+  });
+});
+
+describe('npm start and the browser demo', () => {
+  const built = mkdtempSync(join(tmpdir(), 'launcher-demo-'));
+  const unbuilt = mkdtempSync(join(tmpdir(), 'launcher-demo-'));
+  const servers: WebServer[] = [];
+
+  before(() => writeFileSync(join(built, 'index.html'), '<!doctype html>'));
+  after(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    rmSync(built, { recursive: true, force: true });
+    rmSync(unbuilt, { recursive: true, force: true });
+  });
+
+  it('says where to open the demo, passing the gateway along when it is not on 2567', async () => {
+    const usual = await serveWebDemo({ root: built, port: 0, gatewayUrl: 'http://127.0.0.1:2567' });
+    servers.push(usual.server!);
+    assert.equal(usual.line, `  open ${usual.server!.url} in a browser   (the browser demo)`);
+    assert.equal((await get(usual.server!, '/')).body, '<!doctype html>');
+    const moved = await serveWebDemo({ root: built, port: 0, gatewayUrl: 'http://127.0.0.1:3111' });
+    servers.push(moved.server!);
+    assert.equal(
+      moved.line,
+      `  open ${moved.server!.url}/?gateway=http://127.0.0.1:3111 in a browser   (the browser demo)`,
+    );
+  });
+
+  it('says how to build the demo when it is not built, and serves nothing', async () => {
+    const result = await serveWebDemo({ root: unbuilt, port: 0, gatewayUrl: 'http://127.0.0.1:2567' });
+    assert.equal(result.server, undefined);
+    assert.match(result.line, /not built: run `npm run build -w @packetflow\/web`/);
+  });
+
+  it('says the port is taken instead of failing', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (blocker.address() as { port: number }).port;
+      const result = await serveWebDemo({ root: built, port, gatewayUrl: 'http://127.0.0.1:2567' });
+      assert.equal(result.server, undefined);
+      assert.match(
+        result.line,
+        new RegExp(`not served: .*127\\.0\\.0\\.1:${port}: the port is taken .*PACKETFLOW_WEB_PORT`),
+      );
+    } finally {
+      blocker.close();
+    }
   });
 });
