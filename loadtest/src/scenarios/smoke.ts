@@ -10,7 +10,7 @@ export const options: Options = {
   thresholds: { ...baseThresholds(), iterations: ['count>=50'] },
 };
 
-const settings = sessionSettings({ sessionSeconds: 8 });
+const settings = sessionSettings({ sessionSeconds: 9 });
 
 export default function (): Promise<void> {
   return playMatch(settings);

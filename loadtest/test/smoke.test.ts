@@ -1,0 +1,36 @@
+// CI's smoke scenario: 50 virtual users for 20 seconds against the whole backend (every service a process, as
+// `npm start` runs them), through the runner, its thresholds enforced by the exit code.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Backend, startBackend } from '@packetflow/launcher';
+import type { Report } from '../src/report/json.js';
+import { runCli } from './run-cli.js';
+
+describe('smoke scenario against the whole backend', () => {
+  let backend: Backend;
+  before(async () => {
+    backend = await startBackend({ gatewayPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'loadtest-smoke-')) });
+  });
+  after(() => backend?.stop());
+
+  it('holds 50 players for 20 seconds within the thresholds, and writes the report', async () => {
+    const result = await runCli('smoke', ['-e', `GATEWAY=${backend.url}`], 80_000);
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    const files = readdirSync(result.reportDir);
+    const json = files.find((f) => f.endsWith('.json'));
+    const html = files.find((f) => f.endsWith('.html'));
+    assert.ok(json !== undefined && html !== undefined, `report files: ${files.join(', ')}`);
+    const report = JSON.parse(readFileSync(join(result.reportDir, json), 'utf8')) as Report;
+    assert.equal(report.passed, true);
+    assert.ok(report.thresholds.length >= 7);
+    assert.ok((report.summary.metrics.iterations?.values.count ?? 0) >= 50);
+    assert.ok((report.summary.metrics.input_latency?.values.avg ?? 0) > 0);
+    assert.ok(report.timeline.some((p) => p.vus === 50 && (p.counters.snapshots ?? 0) > 0));
+    const page = readFileSync(join(result.reportDir, html), 'utf8');
+    assert.equal((page.match(/<svg /g) ?? []).length, 6);
+    assert.doesNotMatch(page, /<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+});
