@@ -177,6 +177,18 @@ describe('the browser demo in Chromium against the whole backend', () => {
     await waitForMove(first, { entity, view: 'position', axis: 'x', from: before.x, by: -MOVED_M });
   });
 
+  it('touching a prop scores a point, and the panel shows it', async () => {
+    // The first player stands east of the props' back row (z = 0, x from -6.25 to 3.75): line up with it, then go
+    // west (D, since +x is to the left on screen) until the match counts a touch.
+    const { entity } = firstPlayer;
+    for (let step = 0; step < 60 && (await panelField(first, 'score')) === '0'; step++) {
+      const { x, z } = await positionOf(first, entity);
+      assert.ok(x > -7, `went past every prop in the row without touching one: x = ${x}, z = ${z}`);
+      await hold(first, Math.abs(z) > 0.5 ? (z > 0 ? 'KeyS' : 'KeyW') : 'KeyD', 150);
+    }
+    await first.locator('#hud [data-field="score"]', { hasText: /^[1-9]\d*$/ }).waitFor({ timeout: WAIT_MS });
+  });
+
   it('looks for the gateway on its own host at port 2567 without ?gateway=', async () => {
     const page = await browser.newPage();
     // Whatever listens on 2567 here (a developer's `npm start`) is not this test's: nothing may reach it.
@@ -196,7 +208,7 @@ describe('the browser demo in Chromium against the whole backend', () => {
     }
   });
 
-  it('saves a screenshot of the first page with both players in it', async () => {
+  it('saves a screenshot of the first page with both players in it, the first among the props', async () => {
     mkdirSync(resultsDir, { recursive: true });
     const file = join(resultsDir, 'browser-demo.png');
     const png = await first.screenshot({ path: file });
