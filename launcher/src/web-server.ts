@@ -28,6 +28,7 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
+// What a Vite build emits, and the assets a page like the demo's would add.
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -39,13 +40,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
   '.ico': 'image/x-icon',
   '.wasm': 'application/wasm',
   '.woff2': 'font/woff2',
-  '.glb': 'model/gltf-binary',
 };
 
 /** The content type of a file by its extension; octet-stream for any other, which browsers will not sniff. */

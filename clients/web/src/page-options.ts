@@ -1,7 +1,7 @@
 // What the page's address says: which gateway, and which match to join.
 
 /** The gateway's port when the address does not name one: the launcher's default. */
-export const DEFAULT_GATEWAY_PORT = 2567;
+const DEFAULT_GATEWAY_PORT = 2567;
 
 export interface PageOptions {
   /** The gateway's base address: `?gateway=`, else this page's host on port 2567. */
