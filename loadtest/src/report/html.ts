@@ -72,11 +72,13 @@ function errorTable(report: Report): string {
 
 export function renderHtmlReport(report: Report): string {
   const t = report.timeline;
+  const seconds = Math.max(1, ...t.map((p) => p.t));
   const charts = [
-    lineChart({ title: 'Active VUs', unit: '', series: [series('vus', COLORS[0]!, t, (p) => p.vus)] }),
+    lineChart({ title: 'Active VUs', unit: '', seconds, series: [series('vus', COLORS[0]!, t, (p) => p.vus)] }),
     lineChart({
       title: 'Inputs sent and snapshots received per second (all players)',
       unit: '/s',
+      seconds,
       series: [
         series('inputs', COLORS[0]!, t, (p) => p.counters.inputs ?? 0),
         series('snapshots', COLORS[2]!, t, (p) => p.counters.snapshots ?? 0),
@@ -85,6 +87,7 @@ export function renderHtmlReport(report: Report): string {
     lineChart({
       title: 'Snapshots per player per second',
       unit: '/s',
+      seconds,
       series: [
         series('avg', COLORS[2]!, t, (p) => p.trends.snapshot_rate?.avg),
         series('p50', COLORS[0]!, t, (p) => p.trends.snapshot_rate?.p50),
@@ -93,16 +96,18 @@ export function renderHtmlReport(report: Report): string {
     lineChart({
       title: 'Input-to-snapshot latency (own acknowledged inputs)',
       unit: 'ms',
+      seconds,
       series: [
         series('p50', COLORS[2]!, t, (p) => p.trends.input_latency?.p50),
         series('p95', COLORS[4]!, t, (p) => p.trends.input_latency?.p95),
         series('p99', COLORS[1]!, t, (p) => p.trends.input_latency?.p99),
       ],
     }),
-    lineChart({ title: 'Errors per second by kind and code', unit: '/s', series: errorSeries(t) }),
+    lineChart({ title: 'Errors per second by kind and code', unit: '/s', seconds, series: errorSeries(t) }),
     lineChart({
-      title: 'Join time (matchmaking to joined) and HTTP request duration, p95',
+      title: 'Join and HTTP request time, p95',
       unit: 'ms',
+      seconds,
       series: [
         series('join_time p95', COLORS[3]!, t, (p) => p.trends.join_time?.p95),
         series('http_req_duration p95', COLORS[5]!, t, (p) => p.trends.http_req_duration?.p95),

@@ -12,6 +12,8 @@ export interface Chart {
   /** Appended to axis labels: "ms", "/s". */
   readonly unit: string;
   readonly series: readonly ChartSeries[];
+  /** The run's length in seconds: every chart of a report spans the same time. */
+  readonly seconds: number;
 }
 
 const WIDTH = 760;
@@ -47,7 +49,7 @@ function clock(seconds: number): string {
 
 export function lineChart(chart: Chart): string {
   const all = chart.series.flatMap((s) => s.points);
-  const maxT = Math.max(1, ...all.map(([t]) => t));
+  const maxT = Math.max(1, chart.seconds);
   const maxV = Math.max(1e-9, ...all.map(([, v]) => v));
   const yStep = niceStep(maxV, 4);
   const yTop = Math.ceil(maxV / yStep) * yStep;
