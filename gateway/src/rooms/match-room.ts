@@ -51,9 +51,13 @@ class Seat {
   }
 }
 
-/** How often a room checks that its match still sends snapshots, and how long a silence means it does not. */
+/**
+ * How often a room checks that its match still sends snapshots, and how long a silence means it does not: a
+ * second, or ten ticks at a slow tick rate.
+ */
 const SNAPSHOT_WATCH_MS = 250;
 const SNAPSHOT_STALL_MS = 1000;
+const SNAPSHOT_STALL_TICKS = 10;
 
 /** Encodes snapshot objects from a match in this process; the gateway's own registry passes snapshots through. */
 const snapshotObjects = createProtocolRegistry();
@@ -93,6 +97,9 @@ export class MatchRoom extends Room {
   /** When the last snapshot came, for the watch on a match that stopped sending them. */
   private lastSnapshotAt = performance.now();
   private rejoining = false;
+  /** Whether this room locked itself (see keepLockTrue), so it is the one to unlock. */
+  private lockedForFull = false;
+  private stallMs = SNAPSHOT_STALL_MS;
 
   override async onCreate(): Promise<void> {
     const { system, config, registry } = this.deps;
@@ -104,7 +111,10 @@ export class MatchRoom extends Room {
     this.match = system.ref<Message>(MATCH_KIND, this.roomId);
     const port: RoomPort = { matchId: this.roomId, snapshot: (snapshot) => this.broadcastSnapshot(snapshot) };
     this.actor = await system.create<RoomActorMessage>(ROOM_KIND, port);
-    this.clock.setInterval(() => this.watchSnapshots(), SNAPSHOT_WATCH_MS);
+    this.clock.setInterval(() => {
+      this.watchSnapshots();
+      this.keepLockTrue();
+    }, SNAPSHOT_WATCH_MS);
     this.onMessageBytes(ClientMessage.Input, (client: Client, bytes: Uint8Array) => this.onInput(client, bytes));
     this.onMessage('*', (client: Client, type: unknown) => {
       const seat = this.seatOf(client);
@@ -140,6 +150,7 @@ export class MatchRoom extends Room {
       this.takeOver(seat, client);
     }
     seat.joined = this.deps.registry.encode(accepted);
+    this.stallMs = Math.max(SNAPSHOT_STALL_MS, (SNAPSHOT_STALL_TICKS * 1000) / Math.max(1, accepted.body.tickRate));
     client.userData = seat;
     client.sendBytes(ClientMessage.Joined, seat.joined);
   }
@@ -247,12 +258,29 @@ export class MatchRoom extends Room {
   }
 
   /**
+   * Colyseus locks a room when a seat reservation fills it and unlocks it when a client leaves, but under a churn of
+   * slow joins and leaves (seen with 1,000 load-test players) a room can end up full and unlocked; every
+   * joinOrCreate then picks it, fails to reserve a seat five times and answers 523, and no new room is ever made.
+   * The room keeps its lock true to its count itself.
+   */
+  private keepLockTrue(): void {
+    const full = this.hasReachedMaxClients();
+    if (full && !this.locked) {
+      this.lockedForFull = true;
+      void this.lock();
+    } else if (!full && this.locked && this.lockedForFull) {
+      this.lockedForFull = false;
+      void this.unlock();
+    }
+  }
+
+  /**
    * A match that resumed on another game-logic host after its own died restores its players from the checkpoint,
    * but not the rooms it sent snapshots to. When snapshots stop while players are seated, the room joins them again:
    * a join changes nothing for a player already in the match, and subscribes the room anew.
    */
   private watchSnapshots(): void {
-    if (this.seats.size === 0 || this.rejoining || performance.now() - this.lastSnapshotAt < SNAPSHOT_STALL_MS) return;
+    if (this.seats.size === 0 || this.rejoining || performance.now() - this.lastSnapshotAt < this.stallMs) return;
     this.rejoining = true;
     this.deps.logger.warn('no snapshot from the match; joining its players again', { match: this.roomId });
     Promise.allSettled(
