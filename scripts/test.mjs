@@ -19,7 +19,9 @@ const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).
 const resultFiles = workspaces.map((ws) => join(root, ws, 'test-results', 'junit.xml'));
 for (const file of resultFiles) rmSync(file, { force: true });
 
-const turbo = spawnSync('npx', ['turbo', 'run', 'test', '--continue', ...process.argv.slice(2)], {
+// Two packages at a time, as many as this machine has cores: many test files start whole backends of their own, and
+// ten at once (turbo's default) starve each other until timeouts meant for a hung process fire. It is no slower.
+const turbo = spawnSync('npx', ['turbo', 'run', 'test', '--continue', '--concurrency=2', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -72,7 +72,8 @@ describe('idle deactivation', () => {
     `;
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
-      timeout: 10_000,
+      // Only a hung child should reach this: a loaded machine has taken ten seconds to start one.
+      timeout: 60_000,
     });
     assert.equal(result.signal, null, 'exited on its own rather than being killed by the timeout');
     assert.equal(result.status, 0, result.stderr);
