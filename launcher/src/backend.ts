@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { freePort } from '@packetflow/testing';
+import { freePort } from './free-port.js';
 import { type LogLine, ServiceProcess } from './service-process.js';
 import { LAYOUTS, type Layout, type ServiceName, type ServiceSpec } from './services.js';
 

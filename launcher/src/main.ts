@@ -1,8 +1,9 @@
 // `npm start`: the whole backend on this machine on its embedded defaults, and the browser demo beside it, until
 // Ctrl-C.
-import { startBackend } from './backend.js';
+import { type Backend, startBackend } from './backend.js';
+import { readLauncherPorts } from './port-variables.js';
 import type { LogLine } from './service-process.js';
-import { DEFAULT_WEB_PORT, serveWebDemo } from './web-server.js';
+import { serveWebDemo, type WebServer } from './web-server.js';
 
 function print(line: LogLine): void {
   const out = line.stream === 'stderr' ? process.stderr : process.stdout;
@@ -15,57 +16,76 @@ function print(line: LogLine): void {
   out.write(`${line.service.padEnd(13)}${level === 'info' ? '' : `${String(level).toUpperCase()} `}${msg}${rest}\n`);
 }
 
-function webPortFromEnv(): number {
-  const value = process.env.PACKETFLOW_WEB_PORT;
-  if (value === undefined || value === '') return DEFAULT_WEB_PORT;
-  const port = Number(value);
-  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-    console.error(`PACKETFLOW_WEB_PORT must be a port number 0–65535, got ${JSON.stringify(value)}`);
-    process.exit(1);
-  }
-  return port;
+const settings = readLauncherPorts(process.env);
+if (!settings.ok) {
+  for (const problem of settings.problems) console.error(`PacketFlow did not start: ${problem}`);
+  process.exit(1);
+}
+const { gatewayPort, webPort } = settings.ports;
+
+let running: { readonly backend: Backend; readonly web: WebServer | undefined } | undefined;
+let exitCode: number | undefined;
+
+function shutDown({ backend, web }: NonNullable<typeof running>, code: number): void {
+  Promise.all([web?.close(), backend.stop()]).then(
+    () => process.exit(code),
+    () => process.exit(1),
+  );
 }
 
-const webPort = webPortFromEnv();
-const port = process.env.PACKETFLOW_GATEWAY_PORT;
+function stop(code: number): void {
+  if (exitCode !== undefined) return;
+  exitCode = code;
+  console.log('\nstopping PacketFlow…');
+  // While the services are still starting, the stop waits for them: a half-started cluster is stopped in order too.
+  if (running !== undefined) shutDown(running, code);
+}
+
+function onSignal(): void {
+  if (exitCode === undefined) {
+    stop(0);
+    return;
+  }
+  // A second Ctrl-C is a person who will not wait; the exit hook in service-process.ts still kills every service.
+  console.error('second signal: exiting without waiting for the services to stop');
+  process.exit(1);
+}
+// Before the first service starts: the services run in their own process groups, so a Ctrl-C that killed the
+// launcher by default would leave them running.
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
 const backend = await startBackend({
-  ...(port ? { gatewayPort: Number(port) } : {}),
+  ...(gatewayPort === undefined ? {} : { gatewayPort }),
   onLine: print,
 }).catch((error: unknown) => {
   console.error(`PacketFlow did not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
-
 const web = await serveWebDemo({ port: webPort, gatewayUrl: backend.url });
+running = { backend, web: web.server };
 
-let stopping = false;
-const stop = (code: number) => {
-  if (stopping) return;
-  stopping = true;
-  console.log('\nstopping PacketFlow…');
-  Promise.all([web.server?.close(), backend.stop()]).then(
-    () => process.exit(code),
-    () => process.exit(1),
-  );
-};
 for (const child of backend.processes) {
-  child.exited.then((exitCode) => {
-    if (stopping) return;
-    console.error(`${child.name} exited unexpectedly (code ${exitCode}); stopping the rest`);
+  child.exited.then((code) => {
+    if (exitCode !== undefined) return;
+    const how = child.exitSignal === null ? `exit code ${code}` : `killed by ${child.exitSignal}`;
+    console.error(`${child.name} (pid ${child.pid}) exited unexpectedly (${how}); stopping the rest of PacketFlow`);
     stop(1);
   });
 }
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
 
-const ws = backend.url.replace(/^http/, 'ws');
-console.log(
-  [
-    '',
-    `PacketFlow is running: ${backend.processes.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`,
-    `  clients connect to  ${ws}   (Colyseus room "match"; guest tokens: POST ${backend.url}/auth/guest)`,
-    web.line,
-    '  Ctrl-C stops everything.',
-    '',
-  ].join('\n'),
-);
+if (exitCode === undefined) {
+  const ws = backend.url.replace(/^http/, 'ws');
+  console.log(
+    [
+      '',
+      `PacketFlow is running: ${backend.processes.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`,
+      `  clients connect to  ${ws}   (Colyseus room "match"; guest tokens: POST ${backend.url}/auth/guest)`,
+      web.line,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+} else {
+  shutDown(running, exitCode);
+}

@@ -54,6 +54,11 @@ export class ServiceProcess {
     return this.exitCode === undefined;
   }
 
+  /** The signal that ended it (`SIGKILL` from the OOM killer or a person), null while it runs or after an exit. */
+  get exitSignal(): NodeJS.Signals | null {
+    return this.child.signalCode;
+  }
+
   /** The last lines it printed, for an error message when it fails. */
   get recentOutput(): string {
     return this.tail.join('\n');

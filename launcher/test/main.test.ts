@@ -1,0 +1,241 @@
+// `npm start` itself: launcher/dist/src/main.js as a real process, with the services it starts as its own children.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../src/free-port.js';
+
+const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+// Only against a hang: a run that never reaches the line fails instead of holding the suite forever.
+const HANG_MS = 120_000;
+
+const base = mkdtempSync(join(tmpdir(), 'launcher-main-'));
+after(() => rmSync(base, { recursive: true, force: true }));
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** main.js running with its own data directory and working directory, every line it prints kept. */
+class Launcher {
+  readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
+  readonly exited: Promise<Exit>;
+  readonly dataDir: string;
+  readonly cwd: string;
+  private readonly child: ChildProcess;
+  private readonly waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+  private exit: Exit | undefined;
+
+  constructor(env: Record<string, string>) {
+    this.cwd = mkdtempSync(join(base, 'run-'));
+    this.dataDir = join(this.cwd, 'packetflow-data');
+    this.child = spawn(process.execPath, [MAIN], {
+      cwd: this.cwd,
+      env: { ...process.env, PACKETFLOW_DATA_DIR: this.dataDir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      createInterface({ input: this.child[stream]! }).on('line', (line) => {
+        this[stream].push(line);
+        for (let i = this.waiters.length - 1; i >= 0; i--) {
+          const match = line.match(this.waiters[i]!.pattern);
+          if (match) this.waiters.splice(i, 1)[0]!.resolve(match);
+        }
+      });
+    }
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        resolve(this.exit);
+      });
+    });
+  }
+
+  /** The first line, printed before or after now, on stdout or stderr, that matches. */
+  async line(pattern: RegExp): Promise<RegExpMatchArray> {
+    for (const line of [...this.stdout, ...this.stderr]) {
+      const match = line.match(pattern);
+      if (match) return match;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const match = await Promise.race([
+      new Promise<RegExpMatchArray>((resolve) => this.waiters.push({ pattern, resolve })),
+      this.exited.then((exit) => {
+        throw new Error(`main exited (${JSON.stringify(exit)}) before printing ${pattern}; ${this.output()}`);
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no line ${pattern} from main; ${this.output()}`)), HANG_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    return match;
+  }
+
+  /** The services' pids from the line main prints once everything listens, by service name. */
+  async servicePids(): Promise<Map<string, number>> {
+    const [, list] = await this.line(/^PacketFlow is running: (.*)$/);
+    return new Map([...list!.matchAll(/([\w-]+) \(pid (\d+)\)/g)].map(([, name, pid]) => [name!, Number(pid)]));
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  async exitWithin(): Promise<Exit> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      this.exited,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`main did not exit; ${this.output()}`)), HANG_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  /** After a failed test: nothing it started may outlive it, least of all services main can no longer stop. */
+  kill(pids: Iterable<number>): void {
+    if (this.exit !== undefined) return;
+    this.child.kill('SIGKILL');
+    for (const pid of pids) {
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }
+
+  private output(): string {
+    return `its stdout:\n${this.stdout.join('\n')}\nits stderr:\n${this.stderr.join('\n')}`;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+async function twoFreePorts(): Promise<[number, number]> {
+  const gateway = await freePort();
+  let web = await freePort();
+  while (web === gateway) web = await freePort();
+  return [gateway, web];
+}
+
+describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () => {
+  it('prints where clients connect, serves guest tokens there, and stops every service on Ctrl-C', async () => {
+    const [gatewayPort, webPort] = await twoFreePorts();
+    const launcher = new Launcher({
+      PACKETFLOW_GATEWAY_PORT: String(gatewayPort),
+      PACKETFLOW_WEB_PORT: String(webPort),
+    });
+    let pids = new Map<string, number>();
+    try {
+      pids = await launcher.servicePids();
+      assert.deepEqual([...pids.keys()], ['physics', 'player-store', 'game-logic', 'gateway']);
+      assert.equal(new Set(pids.values()).size, 4, 'four processes');
+      const [, ws] = await launcher.line(/^ {2}clients connect to\s+(\S+)/);
+      assert.equal(ws, `ws://127.0.0.1:${gatewayPort}`);
+      const [, tokenUrl] = await launcher.line(/guest tokens: POST (\S+)\)$/);
+      assert.equal(tokenUrl, `http://127.0.0.1:${gatewayPort}/auth/guest`);
+
+      const response = await fetch(tokenUrl!, { method: 'POST' });
+      assert.equal(response.status, 200);
+      const guest = (await response.json()) as { token: unknown; playerId: unknown };
+      assert.equal(typeof guest.token, 'string');
+      assert.notEqual(guest.token, '');
+      assert.match(String(guest.playerId), /^guest-/);
+
+      // The demo is only there when clients/web is built, which the launcher's own build does not do.
+      const [, demo] = await launcher.line(/^ {2}(open http:\/\/\S+ in a browser|browser demo\s+not built)/);
+      if (demo!.startsWith('open')) {
+        assert.equal(demo, `open http://127.0.0.1:${webPort}/?gateway=http://127.0.0.1:${gatewayPort} in a browser`);
+        assert.equal((await fetch(`http://127.0.0.1:${webPort}/`)).status, 200);
+      }
+      assert.ok(existsSync(join(launcher.dataDir, 'gateway-token-secret')), 'the data lives in PACKETFLOW_DATA_DIR');
+      assert.ok(!existsSync(join(launcher.cwd, 'data')), 'and nothing in ./data');
+
+      launcher.signal('SIGINT');
+      assert.deepEqual(await launcher.exitWithin(), { code: 0, signal: null });
+    } finally {
+      launcher.kill(pids.values());
+    }
+    assert.ok(launcher.stdout.includes('stopping PacketFlow…'));
+    assert.ok(launcher.stdout.some((line) => /^gateway\s+gateway stopping/.test(line)));
+    assert.deepEqual(
+      [...pids].filter(([, pid]) => isAlive(pid)),
+      [],
+      'no service outlives main',
+    );
+  });
+
+  it('stops the rest and exits 1 with the reason when one service dies', async () => {
+    const [gatewayPort, webPort] = await twoFreePorts();
+    const launcher = new Launcher({
+      PACKETFLOW_GATEWAY_PORT: String(gatewayPort),
+      PACKETFLOW_WEB_PORT: String(webPort),
+    });
+    let pids = new Map<string, number>();
+    try {
+      pids = await launcher.servicePids();
+      const physics = pids.get('physics')!;
+      process.kill(physics, 'SIGKILL');
+      assert.deepEqual(await launcher.exitWithin(), { code: 1, signal: null });
+      assert.ok(
+        launcher.stderr.includes(
+          `physics (pid ${physics}) exited unexpectedly (killed by SIGKILL); stopping the rest of PacketFlow`,
+        ),
+        launcher.stderr.join('\n'),
+      );
+    } finally {
+      launcher.kill(pids.values());
+    }
+    assert.deepEqual(
+      [...pids].filter(([, pid]) => isAlive(pid)),
+      [],
+      'every other service was stopped',
+    );
+  });
+
+  it('stops the services it has started when Ctrl-C comes while they start', async () => {
+    const [gatewayPort, webPort] = await twoFreePorts();
+    const launcher = new Launcher({
+      PACKETFLOW_GATEWAY_PORT: String(gatewayPort),
+      PACKETFLOW_WEB_PORT: String(webPort),
+    });
+    const started = () =>
+      launcher.stdout
+        .map((line) => line.match(/^[\w-]+\s+node started (\{.*\})$/)?.[1])
+        .filter((fields) => fields !== undefined)
+        .map((fields) => (JSON.parse(fields) as { pid: number }).pid);
+    try {
+      await launcher.line(/^physics\s+node started /);
+      launcher.signal('SIGINT');
+      assert.deepEqual(await launcher.exitWithin(), { code: 0, signal: null });
+    } finally {
+      launcher.kill(started());
+    }
+    assert.equal(started().length, 4, 'the start ran to its end, then stopped in order');
+    assert.deepEqual(started().filter(isAlive), [], 'no service outlives main');
+  });
+
+  it('refuses a bad port variable with one line naming it, and starts nothing', async () => {
+    for (const [variable, value] of [
+      ['PACKETFLOW_GATEWAY_PORT', '70000'],
+      ['PACKETFLOW_GATEWAY_PORT', 'abc'],
+      ['PACKETFLOW_WEB_PORT', '8080.5'],
+    ] as const) {
+      const launcher = new Launcher({ [variable]: value });
+      assert.deepEqual(await launcher.exitWithin(), { code: 1, signal: null });
+      assert.deepEqual(launcher.stderr, [
+        `PacketFlow did not start: ${variable} must be an integer 0–65535, got ${JSON.stringify(value)}`,
+      ]);
+      assert.deepEqual(launcher.stdout, []);
+      assert.ok(!existsSync(launcher.dataDir), 'not even the data directory');
+    }
+  });
+});
