@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { CloseCode } from '@colyseus/core';
 import { ClientCloseCode, ClientErrorCode } from '@packetflow/protocol';
 import { issueGuestToken, nativeBuild } from '../src/index.js';
 import { type InProcessBackend, inProcessBackend, TEST_SECRET } from './support/in-process-backend.js';
@@ -179,15 +180,45 @@ describe('gateway', () => {
     await until(() => good.ackedSequence() === goodSequence, 'the other client still acknowledged');
   });
 
-  it('closes a connection that sends a frame over the transport limit, and the others carry on', async () => {
+  it('cuts off a client sending a frame over the transport limit or text that is not UTF-8: no seat kept', async () => {
+    const breaches: Array<[string, RegExp, (bot: RawBot) => void]> = [
+      ['oversized frame', /frame over the size limit/, (bot) => bot.raw(new Uint8Array(maxPayloadBytes + 100))],
+      ['invalid UTF-8', /not UTF-8/, (bot) => bot.rawText(new Uint8Array([0xff, 0xfe, 0x41]))],
+    ];
     const good = await join();
-    const bad = await join({ roomId: good.room.roomId });
-    bad.room.reconnection.enabled = false;
-    bad.raw(new Uint8Array(maxPayloadBytes + 100));
-    await until(() => bad.leftWith !== undefined, 'the oversized sender closed');
-    assert.notEqual(bad.leftWith, 1000);
-    const sequence = good.input(1, 0);
-    await until(() => good.ackedSequence() === sequence, 'the other client acknowledged');
+    for (const [what, why, breach] of breaches) {
+      const guest = await guestToken(backend.url);
+      const bad = await join({ token: guest.token, roomId: good.room.roomId });
+      bad.room.reconnection.enabled = false;
+      const inMatch = () => good.snapshots.at(-1)?.acks.some((ack) => ack.entity === bad.entity) ?? false;
+      await until(inMatch, `the ${what} sender in the match`);
+      const from = good.snapshots.length;
+      breach(bad);
+      // uWS closes the connection without a close frame, so the client sees an abnormal closure, as for a network
+      // drop; the room hears the violation's own code and holds no seat for it.
+      await until(() => bad.leftWith !== undefined, `the ${what} sender closed`);
+      assert.equal(bad.leftWith, CloseCode.ABNORMAL_CLOSURE, what);
+      await until(() => !inMatch(), `the ${what} sender out of the match, its seat not held for the 20 s window`);
+      const { Client } = await import('@colyseus/sdk');
+      await assert.rejects(
+        new Client(backend.url.replace('http', 'ws')).reconnect(bad.room.reconnectionToken),
+        /reconnection token invalid or expired/,
+        `the ${what} sender may not reconnect`,
+      );
+      const cutOff = backend.log.lines.find(
+        (l) => l.message === 'client cut off' && l.fields?.player === guest.playerId,
+      );
+      assert.match(String(cutOff?.fields?.why), why, `the ${what} cut-off logged`);
+      const stats = await eventually(
+        () => backend.players.stats(guest.playerId),
+        (s) => s.matches >= 1,
+        `the ${what} sender's match counted`,
+      );
+      assert.equal(stats.matches, 1);
+      const sequence = good.input(1, 0);
+      await until(() => good.ackedSequence() >= sequence, 'the other player still acknowledged');
+      assert.deepEqual(missedTicks(good, from).missed, [], 'the other player missed no tick');
+    }
   });
 
   it('a client that drops reconnects into its match and keeps its body', async () => {

@@ -18,6 +18,7 @@ import {
 import type { GatewayConfig } from '../config.js';
 import { InputGuard, InputStream } from '../input/input-guard.js';
 import { type TokenClaims, verifyToken } from '../token.js';
+import { TransportCloseCode } from '../transport/bound-transport.js';
 import { MATCH_KIND, type Pending, ROOM_KIND, type RoomActorMessage, type RoomPort } from './room-actor.js';
 
 export interface MatchRoomDeps {
@@ -61,6 +62,12 @@ const SNAPSHOT_STALL_TICKS = 10;
 
 /** Encodes snapshot objects from a match in this process; the gateway's own registry passes snapshots through. */
 const snapshotObjects = createProtocolRegistry();
+
+/** Connections the transport closed for breaking the WebSocket protocol: cut off like those the guard cuts off. */
+const PROTOCOL_VIOLATIONS: ReadonlyMap<number, string> = new Map<number, string>([
+  [TransportCloseCode.MessageTooBig, 'a WebSocket frame over the size limit'],
+  [TransportCloseCode.InvalidText, 'a text frame that is not UTF-8'],
+]);
 
 const NAME = /^[\p{L}\p{N}\p{P}\p{S} ]{1,32}$/u;
 
@@ -169,9 +176,10 @@ export class MatchRoom extends Room {
 
   override onDrop(client: Client, code?: number): void {
     const seat = this.seatOf(client);
-    if (seat === undefined || seat.cutOff || code === CloseCode.WITH_ERROR || code === CloseCode.SERVER_SHUTDOWN) {
-      return;
-    }
+    if (seat === undefined) return;
+    const violation = code === undefined ? undefined : PROTOCOL_VIOLATIONS.get(code);
+    if (violation !== undefined) this.cutOff(seat, violation);
+    if (seat.cutOff || code === CloseCode.WITH_ERROR || code === CloseCode.SERVER_SHUTDOWN) return;
     const reconnection = this.allowReconnection(client, this.deps.config.reconnectWindowMs / 1000);
     seat.reconnection = reconnection;
     reconnection.then(
@@ -249,12 +257,16 @@ export class MatchRoom extends Room {
   private enforce(client: Client, seat: Seat, verdict: ReturnType<InputGuard['check']>): void {
     if (verdict.kind !== 'refuse') return;
     if (verdict.cutOff) {
-      seat.cutOff = true;
-      this.deps.logger.warn('client cut off', { player: seat.playerId, match: this.roomId, why: verdict.message });
+      this.cutOff(seat, verdict.message);
       client.leave(ClientCloseCode.Misbehaving, verdict.message);
       return;
     }
     if (verdict.report) client.error(verdict.code, verdict.message);
+  }
+
+  private cutOff(seat: Seat, why: string): void {
+    seat.cutOff = true;
+    this.deps.logger.warn('client cut off', { player: seat.playerId, match: this.roomId, why });
   }
 
   /**

@@ -1,11 +1,66 @@
-import { us_socket_local_port } from 'uWebSockets.js';
+import { type RecognizedString, type TemplatedApp, us_socket_local_port, type WebSocketBehavior } from 'uWebSockets.js';
+import { CloseCode } from '@colyseus/core';
 import { uWebSocketsTransport } from '@colyseus/uwebsockets-transport';
 
 /**
+ * Close codes the transport reports to rooms for a connection uWebSockets.js closed itself for breaking the
+ * WebSocket protocol. uWS closes such a connection without a close frame and tells its close handler 1006, as it
+ * does for a connection that merely dropped; only the reason it gives beside the code tells them apart, and
+ * upstream's close handler passes Colyseus the code alone. The client sees 1006 either way.
+ */
+export const TransportCloseCode = {
+  /** A frame over `maxPayloadLength` (RFC 6455's code for it). */
+  MessageTooBig: 1009,
+  /** A text frame that is not UTF-8 (RFC 6455's code for it). */
+  InvalidText: 1007,
+} as const;
+
+/** uWS's reasons (the same in both native builds @packetflow/uws loads), by the start of their text. */
+const VIOLATIONS: ReadonlyArray<readonly [string, number]> = [
+  ['Received too big message', TransportCloseCode.MessageTooBig],
+  ['Received invalid UTF-8', TransportCloseCode.InvalidText],
+];
+
+function violationCode(code: number, message: ArrayBuffer): number {
+  if (code !== CloseCode.ABNORMAL_CLOSURE || message.byteLength === 0) return code;
+  const reason = Buffer.from(message).toString('latin1');
+  return VIOLATIONS.find(([prefix]) => reason.startsWith(prefix))?.[1] ?? code;
+}
+
+/** The app with its `ws` registering behaviours whose close handler hears a protocol violation's own code. */
+function reportingViolations(app: TemplatedApp): TemplatedApp {
+  const register = app.ws.bind(app);
+  app.ws = <UserData>(pattern: RecognizedString, behavior: WebSocketBehavior<UserData>): TemplatedApp => {
+    const { close } = behavior;
+    const reporting: WebSocketBehavior<UserData> =
+      close === undefined
+        ? behavior
+        : { ...behavior, close: (ws, code, message) => close(ws, violationCode(code, message), message) };
+    return register(pattern, reporting);
+  };
+  return app;
+}
+
+/**
  * The Colyseus uWebSockets.js transport, listening on one interface: upstream's `listen` drops the hostname and
- * binds every interface, where a service must stay on loopback unless configured otherwise.
+ * binds every interface, where a service must stay on loopback unless configured otherwise. It also reports
+ * protocol violations to rooms with their own close codes (`TransportCloseCode`).
  */
 export class BoundTransport extends uWebSocketsTransport {
+  static {
+    // Upstream's constructor makes its uWS app, assigns it to `this.app` and registers its WebSocket behaviour on it
+    // at once; an accessor is the one place to wrap `ws` before that registration.
+    const apps = new WeakMap<object, TemplatedApp>();
+    Object.defineProperty(BoundTransport.prototype, 'app', {
+      get(this: object) {
+        return apps.get(this);
+      },
+      set(this: object, app: TemplatedApp) {
+        apps.set(this, reportingViolations(app));
+      },
+    });
+  }
+
   private listening: unknown;
 
   constructor(

@@ -97,6 +97,14 @@ export class RawBot {
     (this.room.connection as unknown as { transport: { send(data: Uint8Array): void } }).transport.send(bytes);
   }
 
+  /** Sends bytes straight onto the WebSocket as a text frame, which a Colyseus client never sends. */
+  rawText(bytes: Uint8Array): void {
+    const { transport } = this.room.connection as unknown as {
+      transport: { ws: { send(data: Uint8Array, options: { binary: boolean }): void } };
+    };
+    transport.ws.send(bytes, { binary: false });
+  }
+
   /** Drops the connection without a close handshake, as a lost network does. */
   drop(): void {
     (this.room.connection as unknown as { transport: { ws: { terminate(): void } } }).transport.ws.terminate();
