@@ -5,21 +5,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Backend, startBackend } from '@packetflow/launcher';
-import type { Bot } from './support/bots.js';
-import { fourBotsPlayOneMatch, hostileClientsCutOff } from './support/scenarios.js';
+import { NetworkProxy } from '@packetflow/testing';
+import { Bot } from './support/bots.js';
+import {
+  droppedBotsReconnect,
+  forgedTokenRefused,
+  fourBotsPlayOneMatch,
+  hostileClientsCutOff,
+} from './support/scenarios.js';
 
 describe('one machine, the three services in one process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'e2e-together-'));
   let backend: Backend;
+  let proxy: NetworkProxy;
   let bots: Bot[] = [];
 
   before(async () => {
     backend = await startBackend({ gatewayPort: 0, dataDir, layout: 'together' });
+    proxy = await NetworkProxy.start(() => backend.gateways[0]!.port);
   });
 
   after(async () => {
     await Promise.allSettled(bots.map((bot) => bot.match.leave()));
-    await backend.stop();
+    await proxy?.close();
+    await backend?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -27,5 +36,14 @@ describe('one machine, the three services in one process', () => {
     bots = await fourBotsPlayOneMatch([backend.url]);
   });
 
+  it('refuses a client with a forged token', () => forgedTokenRefused(backend.url));
+
   it('cuts off hostile clients while the others get every snapshot', () => hostileClientsCutOff(backend.url, bots));
+
+  it('a client whose connection drops reconnects into its match', async () => {
+    const viaProxy = await Bot.join(proxy.url, { matchId: bots[0]!.match.matchId });
+    bots.push(viaProxy);
+    await viaProxy.drive(1, 0, 3);
+    await droppedBotsReconnect([viaProxy], () => proxy.cut());
+  });
 });

@@ -1,6 +1,9 @@
-import assert from 'node:assert/strict';
 // Two gateways and two hosts of each service on a real redis-server: Redis membership, Redis stores, and Colyseus
 // matchmaking shared through RedisPresence and RedisDriver, so a client matched by one gateway plays on the other.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Backend, startBackend } from '@packetflow/launcher';
 import { RendezvousRouter } from '@packetflow/protocol';
@@ -14,6 +17,7 @@ import {
 } from './support/scenarios.js';
 
 describe('two gateways and two hosts of each service on Redis', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'e2e-two-of-everything-'));
   let redis: RedisServer;
   let backend: Backend;
   const proxies: NetworkProxy[] = [];
@@ -25,6 +29,7 @@ describe('two gateways and two hosts of each service on Redis', () => {
     for (const i of [0, 1]) proxies.push(await NetworkProxy.start(() => backend.gateways[i]!.port));
     backend = await startBackend({
       gatewayPort: 0,
+      dataDir,
       instances: { physics: 2, 'player-store': 2, 'game-logic': 2, gateway: 2 },
       env: { REDIS_URL: redis.url },
       nodes: Object.fromEntries(
@@ -41,6 +46,7 @@ describe('two gateways and two hosts of each service on Redis', () => {
     await backend?.stop();
     await Promise.all(proxies.map((proxy) => proxy.close()));
     await redis?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('four bots matched through both gateways play one match and see their bodies move', async () => {

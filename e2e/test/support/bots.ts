@@ -88,12 +88,21 @@ const registry = createProtocolRegistry();
 export class HostileClient {
   readonly errors: number[] = [];
   leftWith: number | undefined;
+  /** Its body in the match, from the gateway's `joined`. */
+  entity: number | undefined;
 
-  private constructor(readonly room: Room) {
+  private constructor(
+    private readonly client: ColyseusClient,
+    readonly room: Room,
+  ) {
     room.reconnection.enabled = false;
     room.onError((code) => this.errors.push(code));
     room.onLeave((code) => {
       this.leftWith = code;
+    });
+    room.onMessage(ClientMessage.Joined, (bytes: Uint8Array) => {
+      const decoded = registry.decode('JoinAccepted', bytes);
+      if (decoded.ok) this.entity = (decoded.value.body as Game.JoinAcceptedT).entity;
     });
     room.onMessage('*', () => {});
   }
@@ -103,7 +112,23 @@ export class HostileClient {
     const { token } = (await response.json()) as { token: string };
     const client = new ColyseusClient(url.replace(/^http/, 'ws'));
     client.auth.token = token;
-    return new HostileClient(await client.joinById(matchId));
+    return new HostileClient(client, await client.joinById(matchId));
+  }
+
+  /** Asks for its seat back with its reconnection token, as the SDK does after a drop. */
+  reconnect(): Promise<Room> {
+    return this.client.reconnect(this.room.reconnectionToken);
+  }
+
+  /** Keeps calling `send` until the gateway closes the connection. */
+  async sendUntilClosed(send: (round: number) => void, what: string, timeoutMs = 10_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (let round = 0; this.leftWith === undefined; round++) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      send(round);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return this.leftWith;
   }
 
   /** Colyseus byte messages of the input type. */
