@@ -1,11 +1,13 @@
-// The scenarios as real k6 gets them: they type-check against @types/k6 without Node's types, and each bundle is
-// one file importing nothing but k6 modules, with its own UTF-8 codec in place of TextEncoder/TextDecoder.
+// The scenarios as real k6 gets them: they type-check against @types/k6 without Node's types, and each bundle is a
+// small script importing the library module beside it, which imports nothing but k6 modules and brings its own
+// UTF-8 codec in place of TextEncoder/TextDecoder.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { bundleScenario, packageRoot, scenarioNames } from '../src/build/bundle.js';
+import { pathToFileURL } from 'node:url';
+import { bundleScenario, LIBRARY_IMPORT, libraryPath, packageRoot, scenarioNames } from '../src/build/bundle.js';
 
 describe('k6 bundles', () => {
   it('type-check the scenarios under k6’s types alone', () => {
@@ -14,15 +16,27 @@ describe('k6 bundles', () => {
     assert.equal(result.status, 0, result.stdout + result.stderr);
   });
 
-  it('bundle every scenario into a script that imports only k6 modules and needs no Node built-in', async () => {
+  it('bundle every scenario into a script that imports the library beside it, which imports only k6 modules', async () => {
     assert.deepEqual(scenarioNames(), ['ramp-up', 'smoke', 'soak', 'spike']);
+    const importsOf = (source: string) => [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
     for (const name of scenarioNames()) {
-      const source = readFileSync(await bundleScenario(name), 'utf8');
-      const imports = [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
-      assert.deepEqual([...new Set(imports)].sort(), ['k6', 'k6/http', 'k6/metrics', 'k6/timers', 'k6/websockets']);
+      const path = await bundleScenario(name);
+      const source = readFileSync(path, 'utf8');
+      assert.deepEqual(importsOf(source), [LIBRARY_IMPORT]);
+      assert.equal(new URL(LIBRARY_IMPORT, pathToFileURL(path)).pathname, libraryPath());
       assert.doesNotMatch(source, /require\(|from "node:|\bprocess\.|\bBuffer\./);
-      assert.match(source, /var TextDecoder = class/);
       assert.match(source, /export \{[^}]*options[^}]*\}/s);
     }
+    const library = readFileSync(libraryPath(), 'utf8');
+    assert.deepEqual([...new Set(importsOf(library))].sort(), [
+      'k6',
+      'k6/http',
+      'k6/metrics',
+      'k6/timers',
+      'k6/websockets',
+    ]);
+    assert.doesNotMatch(library, /require\(|from "node:|\bprocess\.|\bBuffer\./);
+    assert.match(library, /var TextDecoder = class/);
+    assert.match(library, /export \{[^}]*playMatch[^}]*\}/s);
   });
 });

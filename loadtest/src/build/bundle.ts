@@ -1,9 +1,11 @@
-// Bundles a scenario (src/scenarios/<name>.ts) into one k6 script, dist/<name>.js: the FlatBuffers runtime, the
-// generated tables and the protocol package inside, a UTF-8 codec in place of the TextEncoder/TextDecoder globals
-// k6 lacks, and the k6 modules left as imports. Real k6 runs that file; so does this package's runner.
+// Bundles a scenario (src/scenarios/<name>.ts) into a k6 script, dist/<name>.js, and what every scenario imports
+// (src/k6/packetflow.ts) into one library module beside it, dist/lib/packetflow.js: the match session, the
+// FlatBuffers runtime, the generated tables and the protocol package, with a UTF-8 codec in place of the
+// TextEncoder/TextDecoder globals k6 lacks. Both leave the k6 modules as imports. Real k6 runs the script; so does
+// this package's runner.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 /** The package's root folder, from dist/src/build. */
 export const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -23,25 +25,56 @@ export function bundlePath(name: string): string {
   return `${packageRoot}dist/${name}.js`;
 }
 
-/** Bundles one scenario and resolves with the path of its k6 script. */
+/** Where the library module goes, and how a scenario bundle imports it (relative to itself). */
+export const libraryPath = () => `${packageRoot}dist/lib/packetflow.js`;
+export const LIBRARY_IMPORT = './lib/packetflow.js';
+
+/** Settings both bundles share: ES modules for k6, with k6's own modules left as imports. */
+const common: BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  // k6's JavaScript engine runs async functions but not every later syntax.
+  target: 'es2017',
+  external: ['k6', 'k6/*'],
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+/** Leaves the scenario's import of the library as an import of the library's bundle. */
+const libraryAsImport: Plugin = {
+  name: 'packetflow-library',
+  setup(build) {
+    build.onResolve({ filter: /\/k6\/packetflow\.js$/ }, () => ({ path: LIBRARY_IMPORT, external: true }));
+  },
+};
+
+/** Bundles the library module every scenario imports. */
+export async function bundleLibrary(): Promise<string> {
+  const outfile = libraryPath();
+  await build({
+    ...common,
+    entryPoints: [`${packageRoot}src/k6/packetflow.ts`],
+    outfile,
+    inject: [`${packageRoot}src/k6/text-codec-globals.ts`],
+    banner: { js: '// k6 module bundled from src/k6/packetflow.ts by @packetflow/loadtest; do not edit.' },
+  });
+  return outfile;
+}
+
+/** Bundles one scenario, and the library it imports, and resolves with the path of its k6 script. */
 export async function bundleScenario(name: string): Promise<string> {
   if (!scenarioNames().includes(name)) {
     throw new Error(`no scenario ${name}: expected one of ${scenarioNames().join(', ')}`);
   }
+  await bundleLibrary();
   const outfile = bundlePath(name);
   await build({
+    ...common,
     entryPoints: [`${scenariosDir}${name}.ts`],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    // k6's JavaScript engine runs async functions but not every later syntax.
-    target: 'es2017',
-    external: ['k6', 'k6/*'],
-    inject: [`${packageRoot}src/k6/text-codec-globals.ts`],
-    legalComments: 'none',
-    logLevel: 'warning',
+    plugins: [libraryAsImport],
     banner: { js: `// k6 script bundled from src/scenarios/${name}.ts by @packetflow/loadtest; do not edit.` },
   });
   return outfile;

@@ -1,8 +1,6 @@
 // Players arriving steadily up to VUS (500), held for a while, then leaving: where does latency start to climb?
 import type { Options } from 'k6/options';
-import { playMatch } from '../k6/match-session.js';
-import { countFromEnv, durationFromEnv, sessionSettings } from '../k6/settings.js';
-import { baseThresholds } from '../k6/thresholds.js';
+import { baseThresholds, countFromEnv, durationFromEnv, playMatch, sessionSettings } from '../k6/packetflow.js';
 
 const vus = countFromEnv('VUS', 500);
 

@@ -1,9 +1,7 @@
 // Many players for a long time (VUS, 2000, for DURATION, 5m, after a 2-minute ramp), each staying SESSION_SECONDS
 // (120) in a match and sending INPUT_RATE (3) inputs a second: memory, latency and errors must hold still.
 import type { Options } from 'k6/options';
-import { playMatch } from '../k6/match-session.js';
-import { countFromEnv, durationFromEnv, sessionSettings } from '../k6/settings.js';
-import { baseThresholds } from '../k6/thresholds.js';
+import { baseThresholds, countFromEnv, durationFromEnv, playMatch, sessionSettings } from '../k6/packetflow.js';
 
 const vus = countFromEnv('VUS', 2000);
 

@@ -1,9 +1,7 @@
 // A quiet BASE_VUS (100), then a sudden crowd of VUS (1000) within ten seconds, then quiet again: do joins and
 // latency recover once the crowd has gone?
 import type { Options } from 'k6/options';
-import { playMatch } from '../k6/match-session.js';
-import { countFromEnv, sessionSettings } from '../k6/settings.js';
-import { baseThresholds } from '../k6/thresholds.js';
+import { baseThresholds, countFromEnv, playMatch, sessionSettings } from '../k6/packetflow.js';
 
 const base = countFromEnv('BASE_VUS', 100);
 const peak = countFromEnv('VUS', 1000);
