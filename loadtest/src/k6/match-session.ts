@@ -199,12 +199,24 @@ function playRoom(url: string, askedAt: number, settings: SessionSettings): Prom
   });
 }
 
-/** One iteration of a virtual user: join a match, play it for a session, leave, pause. */
+/**
+ * A pause of about `seconds`: anywhere from half of it to half as much again, so that players who started together
+ * drift apart, as real ones do between matches.
+ */
+function think(seconds: number): void {
+  sleep(seconds * (0.5 + Math.random()));
+}
+
+/**
+ * One iteration of a virtual user: join a match, play it for a session, leave, pause. A VU's first iteration starts
+ * after a random part of START_SPREAD_SECONDS, so that VUs that arrive together do not all play and pause in step.
+ */
 export async function playMatch(settings: SessionSettings): Promise<void> {
+  if (__ITER === 0 && settings.startSpreadSeconds > 0) sleep(Math.random() * settings.startSpreadSeconds);
   const gateway = parseGateway(settings.gateway);
   const token = await guestToken(gateway);
   const askedAt = Date.now();
   const seat = token === undefined ? undefined : await reserveSeat(gateway, token, `bot ${__VU}`);
   if (seat !== undefined) await playRoom(roomUrl(gateway, seat, token), askedAt, settings);
-  sleep(settings.thinkSeconds);
+  think(settings.thinkSeconds);
 }

@@ -7,10 +7,16 @@ export interface SessionSettings {
   readonly inputRate: number;
   /** How long a player stays in its match before leaving it (SESSION_SECONDS). */
   readonly sessionSeconds: number;
-  /** The pause between leaving a match and asking for the next (THINK_SECONDS). */
+  /** The mean pause between leaving a match and asking for the next (THINK_SECONDS); each is 0.5–1.5 times it. */
   readonly thinkSeconds: number;
   /** How long to wait for the gateway's `joined` after the room opened (JOIN_TIMEOUT_SECONDS). */
   readonly joinTimeoutSeconds: number;
+  /**
+   * A VU's first iteration waits a random part of this before it starts (START_SPREAD_SECONDS, 0 unless set). With
+   * long pauses (a population of players, some in a match, most in the menus), a spread of a session and a pause
+   * keeps the share in matches steady from the start instead of everyone playing their first match at once.
+   */
+  readonly startSpreadSeconds: number;
 }
 
 export const DEFAULT_GATEWAY = 'http://127.0.0.1:2567';
@@ -20,6 +26,14 @@ function positive(name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${name}=${raw}: expected a positive number`);
+  return value;
+}
+
+function nonNegative(name: string, fallback: number): number {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value >= 0) || !Number.isFinite(value)) throw new Error(`${name}=${raw}: expected a number of 0 or more`);
   return value;
 }
 
@@ -43,5 +57,6 @@ export function sessionSettings(defaults: Partial<SessionSettings> = {}): Sessio
     sessionSeconds: positive('SESSION_SECONDS', defaults.sessionSeconds ?? 60),
     thinkSeconds: positive('THINK_SECONDS', defaults.thinkSeconds ?? 1),
     joinTimeoutSeconds: positive('JOIN_TIMEOUT_SECONDS', defaults.joinTimeoutSeconds ?? 15),
+    startSpreadSeconds: nonNegative('START_SPREAD_SECONDS', defaults.startSpreadSeconds ?? 0),
   };
 }

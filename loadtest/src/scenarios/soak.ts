@@ -1,5 +1,6 @@
 // Many players for a long time (VUS, 2000, for DURATION, 5m, after a 2-minute ramp), each staying SESSION_SECONDS
-// (120) in a match and sending INPUT_RATE (3) inputs a second: memory, latency and errors must hold still.
+// (120) in a match and sending INPUT_RATE (3) inputs a second, then pausing about THINK_SECONDS (1) as a player in
+// the menus would: memory, latency and errors must hold still.
 import type { Options } from 'k6/options';
 import { baseThresholds, countFromEnv, durationFromEnv, playMatch, sessionSettings } from '../k6/packetflow.js';
 
