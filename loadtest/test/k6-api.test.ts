@@ -2,15 +2,24 @@
 // check and the checks rate, custom metrics and sub-metric thresholds, sleep suspending one VU only, timers,
 // http.asyncRequest, the end-of-test summary and k6's exit codes.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, writeScript } from './run-cli.js';
 
 describe('k6 API under the runner', () => {
   let url = '';
+  /** Requests to /started, from scripts that tell the test where they are. */
+  let started = 0;
+  let onStarted: () => void = () => {};
   const server = createServer((req, res) => {
-    if (req.url === '/json') {
+    if (req.url === '/started') {
+      started++;
+      onStarted();
+      res.end('ok');
+    } else if (req.url === '/json') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ method: req.method, auth: req.headers.authorization ?? null }));
     } else {
@@ -116,6 +125,36 @@ describe('k6 API under the runner', () => {
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /http_req_duration\.+: avg=/);
     assert.match(result.stdout, /\{ expected_response:true \}/);
+  });
+
+  it('stops at Ctrl-C with 105, interrupting VUs asleep in an iteration and after one', async () => {
+    // VU 1 sleeps inside its iteration, VU 2 in the sleep that ends its iteration; both far longer than the test.
+    const script = writeScript(`
+      import { sleep } from 'k6';
+      import http from 'k6/http';
+      export const options = { vus: 2, duration: '10m' };
+      export default async function () {
+        await http.asyncRequest('GET', '${url}/started');
+        if (__VU === 1) {
+          sleep(600);
+          await http.asyncRequest('GET', '${url}/never');
+        } else {
+          sleep(600);
+        }
+      }
+    `);
+    started = 0;
+    const bothStarted = new Promise<void>((resolve) => {
+      onStarted = () => {
+        if (started === 2) setTimeout(resolve, 200);
+      };
+    });
+    const result = await runCli(script, [], 30_000, bothStarted);
+    assert.equal(result.code, 105, result.stdout + result.stderr);
+    assert.equal(started, 2, 'no VU began another iteration');
+    const json = readdirSync(result.reportDir).find((file) => file.endsWith('.json'))!;
+    const report = JSON.parse(readFileSync(join(result.reportDir, json), 'utf8')) as { aborted?: string };
+    assert.equal(report.aborted, 'signal');
   });
 
   it('exits with 107 for a script that adds to a metric in its init context', async () => {

@@ -21,7 +21,16 @@ export function writeScript(source: string): string {
   return path;
 }
 
-export function runCli(target: string, args: readonly string[] = [], timeoutMs = 60_000): Promise<CliResult> {
+/**
+ * Runs the CLI on `target` to its end. `interrupt`, when given, is a promise after which the runner gets a SIGINT,
+ * as from Ctrl-C.
+ */
+export function runCli(
+  target: string,
+  args: readonly string[] = [],
+  timeoutMs = 60_000,
+  interrupt?: Promise<void>,
+): Promise<CliResult> {
   const reportDir = mkdtempSync(join(tmpdir(), 'k6-report-'));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, target, '--report-dir', reportDir, ...args], {
@@ -35,6 +44,7 @@ export function runCli(target: string, args: readonly string[] = [], timeoutMs =
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk;
     });
+    void interrupt?.then(() => child.kill('SIGINT'));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`the runner did not finish within ${timeoutMs} ms:\n${stdout}\n${stderr}`));

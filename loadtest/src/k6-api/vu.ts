@@ -39,6 +39,8 @@ export class Vu {
   private blockedUntil = 0;
   private readonly deferred: (() => void)[] = [];
   private wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Settles the wait for the end of an iteration's last sleep (`awake`). */
+  private sleeper: ((awake: boolean) => void) | undefined;
 
   constructor(
     readonly id: number,
@@ -72,9 +74,18 @@ export class Vu {
     this.scheduleWake();
   }
 
-  /** Resolves once the VU is awake. */
-  awake(): Promise<void> {
-    return new Promise((resolve) => this.whenAwake(resolve));
+  /**
+   * Resolves with true once the VU is awake from the sleep its iteration ended with (part of the iteration, as in
+   * k6), or with false if the VU is interrupted first.
+   */
+  awake(): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.sleeper = resolve;
+      this.whenAwake(() => {
+        this.sleeper = undefined;
+        resolve(true);
+      });
+    });
   }
 
   private scheduleWake(): void {
@@ -144,9 +155,19 @@ export class Vu {
     this.settleIfIdle(iteration);
   }
 
-  /** Cuts the current iteration short: everything it has open is closed and its callbacks never run. */
+  /**
+   * Cuts the current iteration short: everything it has open is closed, its callbacks never run, and a sleep it is in
+   * (its last, after its function settled, too) ends now.
+   */
   interrupt(): void {
     if (this.current !== undefined) this.end(this.current, 'interrupted');
+    this.blockedUntil = 0;
+    this.deferred.length = 0;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    const sleeper = this.sleeper;
+    this.sleeper = undefined;
+    sleeper?.(false);
   }
 
   private settleIfIdle(iteration: Iteration): void {

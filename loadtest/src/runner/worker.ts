@@ -50,8 +50,11 @@ async function runLoop(slot: Slot, exec: string, iterations: number | undefined)
       interrupted++;
       continue;
     }
-    // A sleep at the end of the iteration is part of it.
-    await vu.awake();
+    // A sleep at the end of the iteration is part of it, and an interruption cuts it short.
+    if (!(await vu.awake())) {
+      interrupted++;
+      continue;
+    }
     sink.add('iterations', 1, vu.tags, vu.tagKey);
     sink.add('iteration_duration', performance.now() - started, vu.tags, vu.tagKey);
     completed++;
