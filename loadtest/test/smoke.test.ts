@@ -35,6 +35,8 @@ describe('smoke scenario against the whole backend', () => {
     assert.ok(report.timeline.some((p) => p.vus === 50 && (p.counters.snapshots ?? 0) > 0));
     const page = readFileSync(join(result.reportDir, html), 'utf8');
     assert.equal((page.match(/<svg /g) ?? []).length, 6);
+    // A rate's passes and fails are counts, not percentages.
+    assert.match(page, /<td>checks<\/td><td>rate<\/td><td>rate=100\.00% {2}passes=[1-9]\d* {2}fails=0<\/td>/);
     assert.doesNotMatch(page, /<script|https?:\/\/(?!www\.w3\.org)/);
   });
 });

@@ -1,6 +1,7 @@
 // The gateway suite. This half measures the baseline, a plain Colyseus room (ws transport, msgpack input, schema
 // state) driven by its official SDK, the comparison point of the design (§8); the PacketFlow half measures the
 // gateway with the same procedure, calling the functions re-exported here with its own driver and server.
+import { availableParallelism } from 'node:os';
 import { startBaselineProcess } from '../baseline/process.js';
 import type { BaselineKind } from '../baseline/server.js';
 import { ARENA_HALF_SIZE, PROP_COUNT, TICK_RATE } from '../baseline/simulation.js';
@@ -230,6 +231,9 @@ export async function gatewaySuite(report: (figure: Figure) => void): Promise<vo
   const pfCapacity = { capacity: capacities[best] };
 
   const ratio = pfCapacity.capacity / Math.max(1, capacity.capacity);
+  const pfBotCpu = pfLatency.botCpuPercent.reduce((a, b) => a + b, 0) / pfLatency.bots;
+  const targetBots = 3 * capacity.capacity;
+  const machineCpu = 100 * availableParallelism();
   report({
     group: GROUP,
     name: 'headline: bots held by PacketFlow ÷ by the plain Colyseus room doing the same work',
@@ -245,8 +249,14 @@ export async function gatewaySuite(report: (figure: Figure) => void): Promise<vo
       `CPU per client at ${LATENCY_LOAD.bots} bots: PacketFlow's four processes ` +
       `${(pfLatency.serverCpuPercent / pfLatency.bots).toFixed(3)} % of a core, the baseline's one ` +
       `${(latency.serverCpuPercent / latency.bots).toFixed(3)} %; bots ` +
-      `${(pfLatency.botCpuPercent.reduce((a, b) => a + b, 0) / pfLatency.bots).toFixed(3)} % and ` +
-      `${(latency.botCpuPercent.reduce((a, b) => a + b, 0) / latency.bots).toFixed(3)} % each`,
+      `${pfBotCpu.toFixed(3)} % and ` +
+      `${(latency.botCpuPercent.reduce((a, b) => a + b, 0) / latency.bots).toFixed(3)} % each. ` +
+      `The ${targetBots} bots the target asks for would themselves take ${(pfBotCpu * targetBots).toFixed(0)} % of ` +
+      `a core at that cost, against the machine's ${machineCpu} %${
+        pfBotCpu * targetBots >= machineCpu
+          ? ': on this machine the target cannot be shown, whatever the server does'
+          : ''
+      }`,
   });
 
   const pfMemory = await withPacketflowBackend(

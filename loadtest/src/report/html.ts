@@ -49,10 +49,12 @@ function metricTable(report: Report): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, metric]) => {
       const values = Object.entries(metric.values)
-        .map(
-          ([k, v]) =>
-            `${k}=${humanizeValue(v, k === 'rate' && metric.type === 'counter' ? 'counter' : metric.type, k === 'count' || k === 'passes' || k === 'fails' ? 'default' : metric.contains)}`,
-        )
+        .map(([k, v]) => {
+          // Counts (a counter's, a rate's passes and fails) are plain numbers; a counter's rate is per second.
+          const count = k === 'count' || k === 'passes' || k === 'fails';
+          const type = count || (k === 'rate' && metric.type === 'counter') ? 'counter' : metric.type;
+          return `${k}=${humanizeValue(v, type, count ? 'default' : metric.contains)}`;
+        })
         .join('  ');
       return `<tr><td>${escapeXml(name)}</td><td>${metric.type}</td><td>${escapeXml(values)}</td></tr>`;
     });
