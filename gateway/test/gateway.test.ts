@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { CloseCode } from '@colyseus/core';
-import { ClientCloseCode, ClientErrorCode } from '@packetflow/protocol';
+import { ClientCloseCode, ClientErrorCode, MAX_SEQUENCE_GAP } from '@packetflow/protocol';
 import { issueGuestToken, nativeBuild } from '../src/index.js';
 import { type InProcessBackend, inProcessBackend, TEST_SECRET } from './support/in-process-backend.js';
 import { eventually, guestToken, inputBytes, RawBot, until } from './support/raw-bot.js';
@@ -235,18 +235,42 @@ describe('gateway', () => {
     // Its sequence numbers go on from where they were: the gateway remembers them with the seat.
     const sequence = bot.input(0, -1);
     await until(() => bot.ackedSequence() === sequence, 'inputs after the reconnection acknowledged');
+    // A client away for long at a high rate numbered more inputs than the gap limit allows: its first input back
+    // may jump that far, once.
+    bot.drop();
+    await until(() => bot.reconnects === 2, 'reconnected again', 10_000);
+    await until(() => bot.joinedCount === 3, 'JoinAccepted after the second reconnection');
+    bot.sequence += 3 * MAX_SEQUENCE_GAP;
+    const far = bot.input(0, 1);
+    await until(() => bot.ackedSequence() === far, 'the input past the gap acknowledged');
+    assert.equal(bot.errors.length, 0, `no error: ${JSON.stringify(bot.errors)}`);
+    bot.sequence += 3 * MAX_SEQUENCE_GAP;
+    bot.input(0, 1);
+    await until(() => bot.errors.length === 1, 'a second jump refused');
+    assert.equal(bot.errors[0]!.code, ClientErrorCode.BadSequence);
   });
 
   it('a player who joins again from another connection takes the seat over', async () => {
     const token = (await guestToken(backend.url)).token;
     const first = await join({ token });
     first.room.reconnection.enabled = false;
+    let sent = 0;
+    for (let i = 0; i < 5; i++) sent = first.input(1, 0);
+    await until(() => first.ackedSequence() === sent, 'the first connection’s inputs applied');
     const second = await join({ token, roomId: first.room.roomId });
     await until(() => first.leftWith !== undefined, 'the older connection closed');
     assert.equal(first.leftWith, ClientCloseCode.Replaced);
     assert.equal(second.entity, first.entity, 'the same body');
-    const sequence = second.input(1, 1);
-    await until(() => second.ackedSequence() >= sequence, 'the new connection drives it');
+    // The new client numbers its inputs from 1, below what the first one reached: the match counts afresh.
+    const sequence = second.input(-1, 0);
+    assert.equal(sequence, 1);
+    await until(() => second.ackedSequence() === 1, 'the new connection’s first input acknowledged as 1');
+    const x = () => second.snapshots.findLast((s) => s.entities.some((e) => e.entity === second.entity))!;
+    const before = x().entities.find((e) => e.entity === second.entity)!.position!.x;
+    for (let i = 0; i < 10; i++) second.input(-1, 0);
+    await until(() => second.ackedSequence() === 11, 'and the ones after it');
+    const after = x().entities.find((e) => e.entity === second.entity)!.position!.x;
+    assert.ok(after < before, `the new connection drives the body: x ${before} → ${after}`);
   });
 
   it('a player who leaves is out of the match and has the match counted in the player store', async () => {

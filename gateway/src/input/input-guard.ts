@@ -14,6 +14,11 @@ export interface InputLimits {
  */
 export class InputStream {
   lastSequence = 0;
+  /**
+   * Set when the client comes back from a dropped connection: it went on numbering the inputs it made while away,
+   * however many, so its first input after that may jump past the gap limit once.
+   */
+  mayJump = false;
   /** Inputs dropped because they were at or below `lastSequence`: resends after a reconnection, or replays. */
   resends = 0;
   private tokens: number;
@@ -104,11 +109,12 @@ export class InputGuard {
       stream.resends++;
       return { kind: 'resend' };
     }
-    if (input.sequence > stream.lastSequence + MAX_SEQUENCE_GAP) {
+    if (input.sequence > stream.lastSequence + MAX_SEQUENCE_GAP && !stream.mayJump) {
       const message = `sequence ${input.sequence} jumps more than ${MAX_SEQUENCE_GAP} past ${stream.lastSequence}`;
       return refuse(stream, now, ClientErrorCode.BadSequence, message);
     }
     stream.lastSequence = input.sequence;
+    stream.mayJump = false;
     return { kind: 'accept', input };
   }
 

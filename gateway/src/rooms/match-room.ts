@@ -125,7 +125,8 @@ export class MatchRoom extends Room {
     this.onMessageBytes(ClientMessage.Input, (client: Client, bytes: Uint8Array) => this.onInput(client, bytes));
     this.onMessage('*', (client: Client, type: unknown) => {
       const seat = this.seatOf(client);
-      if (seat !== undefined) this.enforce(client, seat, this.guard.unexpected(seat.stream, type, performance.now()));
+      if (seat !== undefined && seat.client === client)
+        this.enforce(client, seat, this.guard.unexpected(seat.stream, type, performance.now()));
     });
   }
 
@@ -144,17 +145,36 @@ export class MatchRoom extends Room {
     } catch (error) {
       throw new ServerError(ErrorCode.APPLICATION_ERROR, `player store unavailable: ${describeError(error)}`);
     }
-    const accepted = await this.ask<JoinAcceptedMessage>({ type: 'RoomJoin', playerId, name: name ?? null }).catch(
-      (error: unknown) => {
-        throw new ServerError(ErrorCode.APPLICATION_ERROR, `match unavailable: ${describeError(error)}`);
-      },
-    );
+    // A seated player joining again is a new client (another tab, a restarted game; a reconnection comes through
+    // onReconnect). It numbers its inputs from 1: from now on only its inputs count, and the match and the seat's
+    // input stream start their count again.
+    const seated = this.seats.get(playerId);
+    const previous = seated === undefined ? undefined : { client: seated.client, sequence: seated.stream.lastSequence };
+    if (seated !== undefined) {
+      seated.client = client;
+      seated.stream.lastSequence = 0;
+    }
+    let accepted: JoinAcceptedMessage;
+    try {
+      accepted = await this.ask<JoinAcceptedMessage>({
+        type: 'RoomJoin',
+        playerId,
+        name: name ?? null,
+        restartInputs: seated !== undefined,
+      });
+    } catch (error) {
+      if (seated !== undefined && previous !== undefined && seated.client === client) {
+        seated.client = previous.client;
+        seated.stream.lastSequence = previous.sequence;
+      }
+      throw new ServerError(ErrorCode.APPLICATION_ERROR, `match unavailable: ${describeError(error)}`);
+    }
     let seat = this.seats.get(playerId);
     if (seat === undefined) {
       seat = new Seat(playerId, new InputStream(this.deps.config, performance.now()), client);
       this.seats.set(playerId, seat);
     } else {
-      this.takeOver(seat, client);
+      this.takeOver(seat, client, previous?.client);
     }
     seat.joined = this.deps.registry.encode(accepted);
     this.stallMs = Math.max(SNAPSHOT_STALL_MS, (SNAPSHOT_STALL_TICKS * 1000) / Math.max(1, accepted.body.tickRate));
@@ -163,12 +183,11 @@ export class MatchRoom extends Room {
   }
 
   /** The same player joined again (another tab, a restarted client): the new connection takes the seat. */
-  private takeOver(seat: Seat, client: Client): void {
-    const previous = seat.client;
+  private takeOver(seat: Seat, client: Client, previous: Client | undefined): void {
     seat.reconnection?.reject(new Error('replaced by a new connection'));
     seat.reconnection = undefined;
     seat.client = client;
-    if (previous !== client && this.clients.includes(previous)) {
+    if (previous !== undefined && previous !== client && this.clients.includes(previous)) {
       (previous.userData as unknown) = undefined;
       previous.leave(ClientCloseCode.Replaced, 'the player joined again from another connection');
     }
@@ -176,7 +195,8 @@ export class MatchRoom extends Room {
 
   override onDrop(client: Client, code?: number): void {
     const seat = this.seatOf(client);
-    if (seat === undefined) return;
+    // A connection whose seat another took over (or is taking over) holds no place of its own.
+    if (seat === undefined || seat.client !== client) return;
     const violation = code === undefined ? undefined : PROTOCOL_VIOLATIONS.get(code);
     if (violation !== undefined) this.cutOff(seat, violation);
     if (seat.cutOff || code === CloseCode.WITH_ERROR || code === CloseCode.SERVER_SHUTDOWN) return;
@@ -196,15 +216,18 @@ export class MatchRoom extends Room {
     const seat = this.seatOf(client);
     if (seat === undefined) return;
     seat.client = client;
+    seat.stream.mayJump = true;
     client.sendBytes(ClientMessage.Joined, seat.joined);
     // Joining again changes nothing in the match but makes its next snapshot full: the client missed the
     // movements sent while it was away.
-    this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null }).catch((error: unknown) => {
-      this.deps.logger.warn('no full snapshot after a reconnection', {
-        player: seat.playerId,
-        error: describeError(error),
-      });
-    });
+    this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null, restartInputs: false }).catch(
+      (error: unknown) => {
+        this.deps.logger.warn('no full snapshot after a reconnection', {
+          player: seat.playerId,
+          error: describeError(error),
+        });
+      },
+    );
   }
 
   override async onLeave(client: Client, code?: number): Promise<void> {
@@ -241,7 +264,7 @@ export class MatchRoom extends Room {
 
   private onInput(client: Client, bytes: Uint8Array): void {
     const seat = this.seatOf(client);
-    if (seat === undefined) return;
+    if (seat === undefined || seat.client !== client) return;
     const verdict = this.guard.check(seat.stream, bytes, performance.now());
     if (verdict.kind === 'accept') {
       const input: PlayerInputMessage = {
@@ -296,7 +319,9 @@ export class MatchRoom extends Room {
     this.rejoining = true;
     this.deps.logger.warn('no snapshot from the match; joining its players again', { match: this.roomId });
     Promise.allSettled(
-      [...this.seats.values()].map((seat) => this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null })),
+      [...this.seats.values()].map((seat) =>
+        this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null, restartInputs: false }),
+      ),
     ).then(() => {
       this.rejoining = false;
       this.lastSnapshotAt = performance.now();

@@ -48,7 +48,8 @@ export class RawBot {
   readonly errors: { code: number; message: string | undefined }[] = [];
   leftWith: number | undefined;
   reconnects = 0;
-  private sequence = 0;
+  /** The last sequence number sent; a test may move it on to send a jump. */
+  sequence = 0;
 
   private constructor(readonly room: Room) {
     room.onMessage(ClientMessage.Joined, (bytes: Uint8Array) => {

@@ -15,7 +15,7 @@ import {
 } from '@packetflow/protocol';
 import { MATCH_KIND, matchHost, TOUCH_DISTANCE } from '../src/index.js';
 
-type RoomMessage = SnapshotMessage | { type: 'join'; playerId: string } | { type: 'close' };
+type RoomMessage = SnapshotMessage | { type: 'join'; playerId: string; restartInputs?: boolean } | { type: 'close' };
 
 let dir: string;
 let store: LmdbStore;
@@ -48,7 +48,7 @@ async function host(matchId: string) {
             match as ActorRef,
             {
               type: 'JoinMatch',
-              body: new Game.JoinMatchT(matchId, msg.playerId, msg.playerId),
+              body: new Game.JoinMatchT(matchId, msg.playerId, msg.playerId, msg.restartInputs ?? false),
             } as Message,
           ),
         Snapshot: (msg) => {
@@ -139,6 +139,38 @@ describe('a match', () => {
     await assert.rejects(send('stranger', 1), /not in match m-inputs/);
     const snapshot = await nextSnapshot();
     assert.equal(snapshot.acks[0]!.sequence, 5, 'the newest input applied is acknowledged; older ones are not');
+    await system.shutdown();
+  });
+
+  test('a player joined again by a new client counts inputs from 1 again; a plain join again does not', async () => {
+    const { system, match, room, join, nextSnapshot } = await host('m-restart');
+    const entity = await join('r1');
+    const send = (sequence: number) =>
+      system.send(match, {
+        type: 'PlayerInput',
+        body: new Game.PlayerInputT('r1', new Game.ClientInputT(sequence, 0, new Game.Vec2T(1, 0), null, 0)),
+      } as Message);
+    const acked = async () => {
+      const snapshot = await nextSnapshot();
+      return snapshot.acks.find((a) => a.entity === entity)!.sequence;
+    };
+    const untilAcked = async (sequence: number) => {
+      for (let i = 0; i < 100; i++) if ((await acked()) === sequence) return;
+      assert.fail(`sequence ${sequence} never acknowledged`);
+    };
+    await send(40);
+    await untilAcked(40);
+    // Joining again without a restart (a room joining its players anew) keeps the count: 3 is late.
+    await join('r1');
+    await send(3);
+    await send(41);
+    await untilAcked(41);
+    const rejoin = (restartInputs: boolean) =>
+      system.send(room, { type: 'join', playerId: 'r1', restartInputs }) as Promise<JoinAcceptedMessage>;
+    const again = await rejoin(true);
+    assert.equal(again.body.entity, entity, 'the same body');
+    await send(1);
+    await untilAcked(1);
     await system.shutdown();
   });
 

@@ -45,6 +45,12 @@ export class InputQueue {
     this.queue.splice(at, 0, input);
   }
 
+  /** Forgets every sequence number seen: the player's inputs come from a new client, numbered from 1 again. */
+  restart(): void {
+    this.lastApplied = 0;
+    this.queue.length = 0;
+  }
+
   /** The next input in sequence order, marked applied; undefined when none is waiting. */
   take(): Game.ClientInputT | undefined {
     const input = this.queue.shift();

@@ -219,6 +219,8 @@ export function matchBehavior(options: MatchOptions) {
           player = new PlayerState(playerId, entity, state.inputStats);
           state.players.set(playerId, player);
           await checkpoint(ctx, true);
+        } else if (msg.body.restartInputs) {
+          player.queue.restart();
         }
         player.room = roomKey;
         startTicking(ctx);

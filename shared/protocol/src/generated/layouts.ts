@@ -216,6 +216,14 @@ export const tableLayouts = {
         "slot": 2,
         "required": false,
         "kind": "string"
+      },
+      {
+        "name": "restart_inputs",
+        "slot": 3,
+        "required": false,
+        "kind": "scalar",
+        "size": 1,
+        "align": 1
       }
     ]
   },

@@ -40,22 +40,29 @@ public struct JoinMatch : IFlatbufferObject
   public ArraySegment<byte>? GetDisplayNameBytes() { return __p.__vector_as_arraysegment(8); }
 #endif
   public byte[] GetDisplayNameArray() { return __p.__vector_as_array<byte>(8); }
+  /// The player is already in the match and a new client took their seat (another tab, a restarted game): it numbers
+  /// its inputs from 1 again, so the match forgets the sequence numbers it has seen from the player. A reconnection
+  /// of the same client continues its numbering and leaves this false.
+  public bool RestartInputs { get { int o = __p.__offset(10); return o != 0 ? 0!=__p.bb.Get(o + __p.bb_pos) : (bool)false; } }
 
   public static Offset<PacketFlow.Game.JoinMatch> CreateJoinMatch(FlatBufferBuilder builder,
       StringOffset match_idOffset = default(StringOffset),
       StringOffset player_idOffset = default(StringOffset),
-      StringOffset display_nameOffset = default(StringOffset)) {
-    builder.StartTable(3);
+      StringOffset display_nameOffset = default(StringOffset),
+      bool restart_inputs = false) {
+    builder.StartTable(4);
     JoinMatch.AddDisplayName(builder, display_nameOffset);
     JoinMatch.AddPlayerId(builder, player_idOffset);
     JoinMatch.AddMatchId(builder, match_idOffset);
+    JoinMatch.AddRestartInputs(builder, restart_inputs);
     return JoinMatch.EndJoinMatch(builder);
   }
 
-  public static void StartJoinMatch(FlatBufferBuilder builder) { builder.StartTable(3); }
+  public static void StartJoinMatch(FlatBufferBuilder builder) { builder.StartTable(4); }
   public static void AddMatchId(FlatBufferBuilder builder, StringOffset matchIdOffset) { builder.AddOffset(0, matchIdOffset.Value, 0); }
   public static void AddPlayerId(FlatBufferBuilder builder, StringOffset playerIdOffset) { builder.AddOffset(1, playerIdOffset.Value, 0); }
   public static void AddDisplayName(FlatBufferBuilder builder, StringOffset displayNameOffset) { builder.AddOffset(2, displayNameOffset.Value, 0); }
+  public static void AddRestartInputs(FlatBufferBuilder builder, bool restartInputs) { builder.AddBool(3, restartInputs, false); }
   public static Offset<PacketFlow.Game.JoinMatch> EndJoinMatch(FlatBufferBuilder builder) {
     int o = builder.EndTable();
     builder.Required(o, 4);  // match_id

@@ -43,8 +43,18 @@ displayName(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+/**
+ * The player is already in the match and a new client took their seat (another tab, a restarted game): it numbers
+ * its inputs from 1 again, so the match forgets the sequence numbers it has seen from the player. A reconnection
+ * of the same client continues its numbering and leaves this false.
+ */
+restartInputs():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
 static startJoinMatch(builder:flatbuffers.Builder) {
-  builder.startObject(3);
+  builder.startObject(4);
 }
 
 static addMatchId(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset) {
@@ -59,6 +69,10 @@ static addDisplayName(builder:flatbuffers.Builder, displayNameOffset:flatbuffers
   builder.addFieldOffset(2, displayNameOffset, 0);
 }
 
+static addRestartInputs(builder:flatbuffers.Builder, restartInputs:boolean) {
+  builder.addFieldInt8(3, +restartInputs, +false);
+}
+
 static endJoinMatch(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // match_id
@@ -66,11 +80,12 @@ static endJoinMatch(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createJoinMatch(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset, playerIdOffset:flatbuffers.Offset, displayNameOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createJoinMatch(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset, playerIdOffset:flatbuffers.Offset, displayNameOffset:flatbuffers.Offset, restartInputs:boolean):flatbuffers.Offset {
   JoinMatch.startJoinMatch(builder);
   JoinMatch.addMatchId(builder, matchIdOffset);
   JoinMatch.addPlayerId(builder, playerIdOffset);
   JoinMatch.addDisplayName(builder, displayNameOffset);
+  JoinMatch.addRestartInputs(builder, restartInputs);
   return JoinMatch.endJoinMatch(builder);
 }
 
@@ -78,7 +93,8 @@ unpack(): JoinMatchT {
   return new JoinMatchT(
     this.matchId(),
     this.playerId(),
-    this.displayName()
+    this.displayName(),
+    this.restartInputs()
   );
 }
 
@@ -87,6 +103,7 @@ unpackTo(_o: JoinMatchT): void {
   _o.matchId = this.matchId();
   _o.playerId = this.playerId();
   _o.displayName = this.displayName();
+  _o.restartInputs = this.restartInputs();
 }
 }
 
@@ -94,7 +111,8 @@ export class JoinMatchT {
 constructor(
   public matchId: string|Uint8Array|null = null,
   public playerId: string|Uint8Array|null = null,
-  public displayName: string|Uint8Array|null = null
+  public displayName: string|Uint8Array|null = null,
+  public restartInputs: boolean = false
 ){}
 
 
@@ -106,7 +124,8 @@ pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   return JoinMatch.createJoinMatch(builder,
     matchId,
     playerId,
-    displayName
+    displayName,
+    this.restartInputs
   );
 }
 }
