@@ -119,20 +119,25 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function twoFreePorts(): Promise<[number, number]> {
-  const gateway = await freePort();
-  let web = await freePort();
-  while (web === gateway) web = await freePort();
-  return [gateway, web];
+/** main.js on a gateway port and a web port of its own, so that tests and a developer's npm start do not collide. */
+async function launchOnFreePorts(): Promise<{ launcher: Launcher; gatewayPort: number; webPort: number }> {
+  const gatewayPort = await freePort();
+  let webPort = await freePort();
+  while (webPort === gatewayPort) webPort = await freePort();
+  const launcher = new Launcher({
+    PACKETFLOW_GATEWAY_PORT: String(gatewayPort),
+    PACKETFLOW_WEB_PORT: String(webPort),
+  });
+  return { launcher, gatewayPort, webPort };
+}
+
+function assertNoneAlive(pids: Iterable<number>, message: string): void {
+  assert.deepEqual([...pids].filter(isAlive), [], message);
 }
 
 describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () => {
   it('prints where clients connect, serves guest tokens there, and stops every service on Ctrl-C', async () => {
-    const [gatewayPort, webPort] = await twoFreePorts();
-    const launcher = new Launcher({
-      PACKETFLOW_GATEWAY_PORT: String(gatewayPort),
-      PACKETFLOW_WEB_PORT: String(webPort),
-    });
+    const { launcher, gatewayPort, webPort } = await launchOnFreePorts();
     let pids = new Map<string, number>();
     try {
       pids = await launcher.servicePids();
@@ -166,19 +171,11 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
     }
     assert.ok(launcher.stdout.includes('stopping PacketFlow…'));
     assert.ok(launcher.stdout.some((line) => /^gateway\s+gateway stopping/.test(line)));
-    assert.deepEqual(
-      [...pids].filter(([, pid]) => isAlive(pid)),
-      [],
-      'no service outlives main',
-    );
+    assertNoneAlive(pids.values(), 'no service outlives main');
   });
 
   it('stops the rest and exits 1 with the reason when one service dies', async () => {
-    const [gatewayPort, webPort] = await twoFreePorts();
-    const launcher = new Launcher({
-      PACKETFLOW_GATEWAY_PORT: String(gatewayPort),
-      PACKETFLOW_WEB_PORT: String(webPort),
-    });
+    const { launcher } = await launchOnFreePorts();
     let pids = new Map<string, number>();
     try {
       pids = await launcher.servicePids();
@@ -194,19 +191,11 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
     } finally {
       launcher.kill(pids.values());
     }
-    assert.deepEqual(
-      [...pids].filter(([, pid]) => isAlive(pid)),
-      [],
-      'every other service was stopped',
-    );
+    assertNoneAlive(pids.values(), 'every other service was stopped');
   });
 
   it('stops the services it has started when Ctrl-C comes while they start', async () => {
-    const [gatewayPort, webPort] = await twoFreePorts();
-    const launcher = new Launcher({
-      PACKETFLOW_GATEWAY_PORT: String(gatewayPort),
-      PACKETFLOW_WEB_PORT: String(webPort),
-    });
+    const { launcher } = await launchOnFreePorts();
     const started = () =>
       launcher.stdout
         .map((line) => line.match(/^[\w-]+\s+node started (\{.*\})$/)?.[1])
@@ -220,7 +209,7 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
       launcher.kill(started());
     }
     assert.equal(started().length, 4, 'the start ran to its end, then stopped in order');
-    assert.deepEqual(started().filter(isAlive), [], 'no service outlives main');
+    assertNoneAlive(started(), 'no service outlives main');
   });
 
   it('refuses a bad port variable with one line naming it, and starts nothing', async () => {

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { bundleScenario, LIBRARY_IMPORT, libraryPath, packageRoot, scenarioNames } from '../src/build/bundle.js';
+import { bundleScenarios, LIBRARY_IMPORT, libraryPath, packageRoot, scenarioNames } from '../src/build/bundle.js';
+import { runCli } from './run-cli.js';
 
 describe('k6 bundles', () => {
   it('type-check the scenarios under k6’s types alone', () => {
@@ -19,8 +20,9 @@ describe('k6 bundles', () => {
   it('bundle every scenario into a script that imports the library beside it, which imports only k6 modules', async () => {
     assert.deepEqual(scenarioNames(), ['ramp-up', 'smoke', 'soak', 'spike']);
     const importsOf = (source: string) => [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
-    for (const name of scenarioNames()) {
-      const path = await bundleScenario(name);
+    const paths = await bundleScenarios();
+    assert.equal(paths.length, 4);
+    for (const path of paths) {
       const source = readFileSync(path, 'utf8');
       assert.deepEqual(importsOf(source), [LIBRARY_IMPORT]);
       assert.equal(new URL(LIBRARY_IMPORT, pathToFileURL(path)).pathname, libraryPath());
@@ -38,5 +40,16 @@ describe('k6 bundles', () => {
     assert.doesNotMatch(library, /require\(|from "node:|\bprocess\.|\bBuffer\./);
     assert.match(library, /var TextDecoder = class/);
     assert.match(library, /export \{[^}]*playMatch[^}]*\}/s);
+  });
+
+  it('refuse a bad variable at init, naming it, with k6’s exit code for a script error', async () => {
+    for (const [variable, value, expected] of [
+      ['START_SPREAD_SECONDS', '-1', 'a number of 0 or more'],
+      ['THINK_SECONDS', '0', 'a positive number'],
+    ] as const) {
+      const result = await runCli('smoke', ['-e', `${variable}=${value}`]);
+      assert.equal(result.code, 107, result.stdout + result.stderr);
+      assert.match(result.stderr, new RegExp(`${variable}=${value}: expected ${expected}`));
+    }
   });
 });

@@ -231,7 +231,8 @@ export async function gatewaySuite(report: (figure: Figure) => void): Promise<vo
   const pfCapacity = { capacity: capacities[best] };
 
   const ratio = pfCapacity.capacity / Math.max(1, capacity.capacity);
-  const pfBotCpu = pfLatency.botCpuPercent.reduce((a, b) => a + b, 0) / pfLatency.bots;
+  const botCpuPerBot = (load: typeof latency) => load.botCpuPercent.reduce((a, b) => a + b, 0) / load.bots;
+  const pfBotCpu = botCpuPerBot(pfLatency);
   const targetBots = 3 * capacity.capacity;
   const machineCpu = 100 * availableParallelism();
   report({
@@ -250,7 +251,7 @@ export async function gatewaySuite(report: (figure: Figure) => void): Promise<vo
       `${(pfLatency.serverCpuPercent / pfLatency.bots).toFixed(3)} % of a core, the baseline's one ` +
       `${(latency.serverCpuPercent / latency.bots).toFixed(3)} %; bots ` +
       `${pfBotCpu.toFixed(3)} % and ` +
-      `${(latency.botCpuPercent.reduce((a, b) => a + b, 0) / latency.bots).toFixed(3)} % each. ` +
+      `${botCpuPerBot(latency).toFixed(3)} % each. ` +
       `The ${targetBots} bots the target asks for would themselves take ${(pfBotCpu * targetBots).toFixed(0)} % of ` +
       `a core at that cost, against the machine's ${machineCpu} %${
         pfBotCpu * targetBots >= machineCpu

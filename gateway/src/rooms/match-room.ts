@@ -149,10 +149,10 @@ export class MatchRoom extends Room {
     // onReconnect). It numbers its inputs from 1: from now on only its inputs count, and the match and the seat's
     // input stream start their count again.
     const seated = this.seats.get(playerId);
-    const previous = seated === undefined ? undefined : { client: seated.client, sequence: seated.stream.lastSequence };
-    if (seated !== undefined) {
-      seated.client = client;
-      seated.stream.lastSequence = 0;
+    const replaced = seated && { seat: seated, client: seated.client, lastSequence: seated.stream.lastSequence };
+    if (replaced) {
+      replaced.seat.client = client;
+      replaced.seat.stream.lastSequence = 0;
     }
     let accepted: JoinAcceptedMessage;
     try {
@@ -160,12 +160,13 @@ export class MatchRoom extends Room {
         type: 'RoomJoin',
         playerId,
         name: name ?? null,
-        restartInputs: seated !== undefined,
+        restartInputs: replaced !== undefined,
       });
     } catch (error) {
-      if (seated !== undefined && previous !== undefined && seated.client === client) {
-        seated.client = previous.client;
-        seated.stream.lastSequence = previous.sequence;
+      // The older connection plays on as it was, unless yet another one took the seat meanwhile.
+      if (replaced && replaced.seat.client === client) {
+        replaced.seat.client = replaced.client;
+        replaced.seat.stream.lastSequence = replaced.lastSequence;
       }
       throw new ServerError(ErrorCode.APPLICATION_ERROR, `match unavailable: ${describeError(error)}`);
     }
@@ -174,7 +175,7 @@ export class MatchRoom extends Room {
       seat = new Seat(playerId, new InputStream(this.deps.config, performance.now()), client);
       this.seats.set(playerId, seat);
     } else {
-      this.takeOver(seat, client, previous?.client);
+      this.takeOver(seat, client, replaced?.client);
     }
     seat.joined = this.deps.registry.encode(accepted);
     this.stallMs = Math.max(SNAPSHOT_STALL_MS, (SNAPSHOT_STALL_TICKS * 1000) / Math.max(1, accepted.body.tickRate));
@@ -220,14 +221,12 @@ export class MatchRoom extends Room {
     client.sendBytes(ClientMessage.Joined, seat.joined);
     // Joining again changes nothing in the match but makes its next snapshot full: the client missed the
     // movements sent while it was away.
-    this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null, restartInputs: false }).catch(
-      (error: unknown) => {
-        this.deps.logger.warn('no full snapshot after a reconnection', {
-          player: seat.playerId,
-          error: describeError(error),
-        });
-      },
-    );
+    this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null }).catch((error: unknown) => {
+      this.deps.logger.warn('no full snapshot after a reconnection', {
+        player: seat.playerId,
+        error: describeError(error),
+      });
+    });
   }
 
   override async onLeave(client: Client, code?: number): Promise<void> {
@@ -319,9 +318,7 @@ export class MatchRoom extends Room {
     this.rejoining = true;
     this.deps.logger.warn('no snapshot from the match; joining its players again', { match: this.roomId });
     Promise.allSettled(
-      [...this.seats.values()].map((seat) =>
-        this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null, restartInputs: false }),
-      ),
+      [...this.seats.values()].map((seat) => this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null })),
     ).then(() => {
       this.rejoining = false;
       this.lastSnapshotAt = performance.now();

@@ -31,7 +31,7 @@ export interface RoomJoin extends Message {
   readonly playerId: string;
   readonly name: string | null;
   /** A new client takes over the player's seat and numbers its inputs from 1 (JoinMatch.restart_inputs). */
-  readonly restartInputs: boolean;
+  readonly restartInputs?: boolean;
 }
 
 export interface RoomLeave extends Message {
@@ -74,7 +74,7 @@ export function roomActorBehavior(options: { serviceTimeoutMs: number }) {
         const matchId = ctx.state.matchId;
         const join: JoinMatchMessage = {
           type: 'JoinMatch',
-          body: new Game.JoinMatchT(matchId, msg.playerId, msg.name, msg.restartInputs),
+          body: new Game.JoinMatchT(matchId, msg.playerId, msg.name, msg.restartInputs ?? false),
         };
         return pending(ctx.send<JoinAcceptedMessage>(ctx.system.ref<Message>(MATCH_KIND, matchId), join, deadline));
       },

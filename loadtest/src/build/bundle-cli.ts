@@ -1,4 +1,4 @@
 // `npm run build`'s last step: every scenario bundled for k6 under dist/, with the library they share.
-import { bundleScenario, scenarioNames } from './bundle.js';
+import { bundleScenarios } from './bundle.js';
 
-for (const name of scenarioNames()) console.log(`bundled ${await bundleScenario(name)}`);
+for (const path of await bundleScenarios()) console.log(`bundled ${path}`);

@@ -51,31 +51,29 @@ const libraryAsImport: Plugin = {
 };
 
 /** Bundles the library module every scenario imports. */
-export async function bundleLibrary(): Promise<string> {
-  const outfile = libraryPath();
+async function bundleLibrary(): Promise<void> {
   await build({
     ...common,
     entryPoints: [`${packageRoot}src/k6/packetflow.ts`],
-    outfile,
+    outfile: libraryPath(),
     inject: [`${packageRoot}src/k6/text-codec-globals.ts`],
     banner: { js: '// k6 module bundled from src/k6/packetflow.ts by @packetflow/loadtest; do not edit.' },
   });
-  return outfile;
 }
 
-/** Bundles one scenario, and the library it imports, and resolves with the path of its k6 script. */
-export async function bundleScenario(name: string): Promise<string> {
-  if (!scenarioNames().includes(name)) {
-    throw new Error(`no scenario ${name}: expected one of ${scenarioNames().join(', ')}`);
+/** Bundles scenarios (all unless named), and once the library they import; resolves with their k6 scripts' paths. */
+export async function bundleScenarios(names: readonly string[] = scenarioNames()): Promise<string[]> {
+  const unknown = names.filter((name) => !scenarioNames().includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`no scenario ${unknown.join(', ')}: expected one of ${scenarioNames().join(', ')}`);
   }
   await bundleLibrary();
-  const outfile = bundlePath(name);
   await build({
     ...common,
-    entryPoints: [`${scenariosDir}${name}.ts`],
-    outfile,
+    entryPoints: Object.fromEntries(names.map((name) => [name, `${scenariosDir}${name}.ts`])),
+    outdir: `${packageRoot}dist`,
     plugins: [libraryAsImport],
-    banner: { js: `// k6 script bundled from src/scenarios/${name}.ts by @packetflow/loadtest; do not edit.` },
+    banner: { js: '// k6 script bundled from src/scenarios by @packetflow/loadtest; do not edit.' },
   });
-  return outfile;
+  return names.map(bundlePath);
 }

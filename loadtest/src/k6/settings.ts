@@ -21,25 +21,20 @@ export interface SessionSettings {
 
 export const DEFAULT_GATEWAY = 'http://127.0.0.1:2567';
 
-function positive(name: string, fallback: number): number {
+/** A number from the environment above zero, or (`allowZero`) zero too. */
+function numberFromEnv(name: string, fallback: number, { allowZero = false } = {}): number {
   const raw = __ENV[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${name}=${raw}: expected a positive number`);
-  return value;
-}
-
-function nonNegative(name: string, fallback: number): number {
-  const raw = __ENV[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!(value >= 0) || !Number.isFinite(value)) throw new Error(`${name}=${raw}: expected a number of 0 or more`);
+  if (!(value > 0 || (allowZero && value === 0)) || !Number.isFinite(value)) {
+    throw new Error(`${name}=${raw}: expected a ${allowZero ? 'number of 0 or more' : 'positive number'}`);
+  }
   return value;
 }
 
 /** A count from the environment (VUS and the like), for options computed at init. */
 export function countFromEnv(name: string, fallback: number): number {
-  return Math.round(positive(name, fallback));
+  return Math.round(numberFromEnv(name, fallback));
 }
 
 /** A k6 duration string from the environment (DURATION and the like). */
@@ -53,10 +48,10 @@ export function durationFromEnv(name: string, fallback: string): string {
 export function sessionSettings(defaults: Partial<SessionSettings> = {}): SessionSettings {
   return {
     gateway: __ENV.GATEWAY || defaults.gateway || DEFAULT_GATEWAY,
-    inputRate: positive('INPUT_RATE', defaults.inputRate ?? 10),
-    sessionSeconds: positive('SESSION_SECONDS', defaults.sessionSeconds ?? 60),
-    thinkSeconds: positive('THINK_SECONDS', defaults.thinkSeconds ?? 1),
-    joinTimeoutSeconds: positive('JOIN_TIMEOUT_SECONDS', defaults.joinTimeoutSeconds ?? 15),
-    startSpreadSeconds: nonNegative('START_SPREAD_SECONDS', defaults.startSpreadSeconds ?? 0),
+    inputRate: numberFromEnv('INPUT_RATE', defaults.inputRate ?? 10),
+    sessionSeconds: numberFromEnv('SESSION_SECONDS', defaults.sessionSeconds ?? 60),
+    thinkSeconds: numberFromEnv('THINK_SECONDS', defaults.thinkSeconds ?? 1),
+    joinTimeoutSeconds: numberFromEnv('JOIN_TIMEOUT_SECONDS', defaults.joinTimeoutSeconds ?? 15),
+    startSpreadSeconds: numberFromEnv('START_SPREAD_SECONDS', defaults.startSpreadSeconds ?? 0, { allowZero: true }),
   };
 }

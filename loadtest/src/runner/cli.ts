@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleScenario, packageRoot, scenarioNames } from '../build/bundle.js';
+import { bundleScenarios, packageRoot, scenarioNames } from '../build/bundle.js';
 import { renderHtmlReport } from '../report/html.js';
 import { reportJson } from '../report/json.js';
 import { progressLine } from './progress.js';
@@ -42,7 +42,7 @@ for (const pair of values.env ?? []) {
   env[pair.slice(0, eq)] = pair.slice(eq + 1);
 }
 
-const scriptPath = scenarioNames().includes(target) ? await bundleScenario(target) : resolve(target);
+const scriptPath = scenarioNames().includes(target) ? (await bundleScenarios([target]))[0]! : resolve(target);
 const name = basename(scriptPath, '.js');
 let errors = 0;
 const run = new TestRun({

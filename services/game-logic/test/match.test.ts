@@ -163,6 +163,7 @@ describe('a match', () => {
     // Joining again without a restart (a room joining its players anew) keeps the count: 3 is late.
     await join('r1');
     await send(3);
+    for (let i = 0; i < 3; i++) assert.equal(await acked(), 40, 'the late input is not applied');
     await send(41);
     await untilAcked(41);
     const rejoin = (restartInputs: boolean) =>
