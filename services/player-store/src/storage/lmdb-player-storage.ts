@@ -31,7 +31,8 @@ export class LmdbPlayerStorage implements PlayerStorage {
 
   constructor(options: { path?: string } = {}) {
     this.path = resolve(options.path ?? './data/players');
-    this.root = open({ path: this.path, noSync: false, overlappingSync: false, maxDbs: 4 });
+    // lmdb-js takes a path with an extension for a file unless told otherwise, and mktemp -d names have a dot.
+    this.root = open({ path: this.path, noSubdir: false, noSync: false, overlappingSync: false, maxDbs: 4 });
     this.db = this.root.openDB<StoredPlayer, string>({ name: 'players' });
   }
 
