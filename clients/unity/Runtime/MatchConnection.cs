@@ -46,20 +46,28 @@ namespace PacketFlow.Client
         public event Action<MatchSnapshot> SnapshotReceived;
 
         /// <summary>
-        /// Errors that leave the connection up: the gateway's <see cref="ClientErrorCode"/>s (the message was dropped)
-        /// and <see cref="SdkErrorCode.UnreadableMessage"/> for bytes from the gateway that did not decode.
+        /// Errors once joined: the gateway's <see cref="ClientErrorCode"/>s (the message was dropped, the connection
+        /// stays up), <see cref="SdkErrorCode.UnreadableMessage"/> for bytes from the gateway that did not decode, and
+        /// what the Colyseus SDK reports: 0 with the WebSocket's message (for one, every failed reconnection attempt)
+        /// and the server's refusal of a reconnection (524), which <see cref="Left"/> with 4003 follows.
         /// </summary>
         public event Action<int, string> ErrorReceived;
 
-        /// <summary>The connection dropped and Colyseus is reconnecting; inputs are recorded meanwhile.</summary>
+        /// <summary>
+        /// The connection dropped (Colyseus' <c>OnDrop</c>: close code 1001, 1005, 1006 or 4010) and Colyseus is
+        /// reconnecting; inputs are recorded meanwhile. Raised again for every attempt that fails to connect (1006).
+        /// With reconnection off, or a drop within <see cref="ReconnectionSettings.MinUptimeMs"/> of the join,
+        /// <see cref="Left"/> follows at once. Not raised after <see cref="Leave"/>.
+        /// </summary>
         public event Action<int> Dropped;
 
         /// <summary>The match was rejoined after a drop and the newest pending inputs went out again.</summary>
         public event Action Reconnected;
 
         /// <summary>
-        /// The connection is gone for good, with the close code: 4000 after <see cref="Leave"/>, a
-        /// <see cref="ClientCloseCode"/> from the gateway, or Colyseus' codes (4003 when reconnection gave up).
+        /// The connection is gone for good, with the close code: 4000 after <see cref="Leave"/> (4003 when the
+        /// connection was lost while leaving), a <see cref="ClientCloseCode"/> from the gateway, or Colyseus' codes
+        /// (4003 when reconnection gave up or was off, 1006 for a drop within the minimum uptime).
         /// </summary>
         public event Action<int> Left;
 
@@ -112,9 +120,11 @@ namespace PacketFlow.Client
             {
                 leaving = true;
                 session.BeginLeave();
-                // Colyseus takes a connection lost while leaving for a drop and would rejoin; a reconnection already
-                // under way leaves on arrival (OnRoomReconnect).
-                room.Reconnection.Enabled = false;
+                // Colyseus takes a connection lost while leaving for a drop and would reconnect; with no attempts left
+                // it leaves at once (4003). An attempt already scheduled cannot be called off (0.17.2 checks the
+                // count only before waiting): if it gets back in, OnRoomReconnect leaves before the gateway sends
+                // anything, and if it fails the room leaves with 4003.
+                room.Reconnection.MaxRetries = 0;
                 if (room.Connection.IsOpen) _ = room.Leave(true);
             }
             return left.Task;
@@ -122,13 +132,15 @@ namespace PacketFlow.Client
 
         private void ApplyReconnection(ReconnectionSettings wanted)
         {
+            if (wanted == null) return;
             ReconnectionOptions options = room.Reconnection;
-            if (wanted.Enabled.HasValue) options.Enabled = wanted.Enabled.Value;
-            if (wanted.MaxRetries.HasValue) options.MaxRetries = wanted.MaxRetries.Value;
-            if (wanted.InitialDelayMs.HasValue) options.Delay = wanted.InitialDelayMs.Value;
-            if (wanted.MinDelayMs.HasValue) options.MinDelay = wanted.MinDelayMs.Value;
-            if (wanted.MaxDelayMs.HasValue) options.MaxDelay = wanted.MaxDelayMs.Value;
-            if (wanted.MinUptimeMs.HasValue) options.MinUptime = wanted.MinUptimeMs.Value;
+            ReconnectionValues values = wanted.ApplyTo(
+                new ReconnectionValues(options.MaxRetries, options.Delay, options.MinDelay, options.MaxDelay, options.MinUptime));
+            options.MaxRetries = values.MaxRetries;
+            options.Delay = values.Delay;
+            options.MinDelay = values.MinDelay;
+            options.MaxDelay = values.MaxDelay;
+            options.MinUptime = values.MinUptime;
         }
 
 #if !UNITY_WEBGL || UNITY_EDITOR
@@ -212,7 +224,8 @@ namespace PacketFlow.Client
         private void OnRoomDrop(int code)
         {
             session.HandleDrop();
-            Dropped?.Invoke(code);
+            // While leaving no reconnection follows (Leave set no attempts), so the drop is no news to the game.
+            if (!leaving) Dropped?.Invoke(code);
         }
 
         private void OnRoomReconnect()

@@ -78,6 +78,9 @@ namespace PacketFlow.Client
         /// </summary>
         private async Task<MatchConnection> Open(Func<ColyseusClient, Task<Room<NoState>>> join, ConnectionSettings settings)
         {
+            settings = settings ?? new ConnectionSettings();
+            // Refused before joining: a room joined with settings that then fail would hold a seat nobody uses.
+            settings.Reconnection?.Validate();
             // A Colyseus client per join, as the TypeScript SDK does: the token belongs to the client, and the SDK
             // would otherwise present one it cached in PlayerPrefs.
             var client = new ColyseusClient(Endpoint.Ws);
@@ -99,7 +102,7 @@ namespace PacketFlow.Client
             // join, which the SDK does after completing the join task; its continuations, this one included, run
             // inline on the main thread, so the handlers are attached before `joined` can arrive. The join timeout
             // reports it should an SDK version ever deliver it sooner.
-            var connection = new MatchConnection(room, settings ?? new ConnectionSettings());
+            var connection = new MatchConnection(room, settings);
             return await connection.Joined;
         }
 
