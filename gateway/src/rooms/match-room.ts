@@ -86,10 +86,28 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Whether a token and join options may have a seat; throws the Colyseus error the client sees when not. */
+function admit(config: GatewayConfig, token: unknown, options: unknown): TokenClaims {
+  const check = verifyToken(config.tokenSecret, token);
+  if (!check.ok) throw new ServerError(ErrorCode.AUTH_FAILED, `token refused: ${check.reason}`);
+  displayName(options);
+  return check.claims;
+}
+
 /** The room class for one gateway: Colyseus constructs rooms itself, so the gateway's parts come in by closure. */
 export function matchRoomType(deps: MatchRoomDeps): typeof MatchRoom {
   return class BoundMatchRoom extends MatchRoom {
     protected override readonly deps = deps;
+
+    /**
+     * Colyseus calls the static onAuth when a seat is reserved (POST /matchmake/*), before any seat is taken; the
+     * instance one only at the WebSocket join, when the reservation already holds a seat. Answering `true` rather
+     * than the claims keeps the instance check: Colyseus skips it for a reservation that carries auth data.
+     */
+    static override async onAuth(token: string, options: unknown): Promise<true> {
+      admit(deps.config, token, options);
+      return true;
+    }
   };
 }
 
@@ -131,10 +149,7 @@ export class MatchRoom extends Room {
   }
 
   override onAuth(_client: Client, options: unknown, context: AuthContext): TokenClaims {
-    const check = verifyToken(this.deps.config.tokenSecret, context.token);
-    if (!check.ok) throw new ServerError(ErrorCode.AUTH_FAILED, `token refused: ${check.reason}`);
-    displayName(options);
-    return check.claims;
+    return admit(this.deps.config, context.token, options);
   }
 
   override async onJoin(client: Client, options: unknown, claims: TokenClaims): Promise<void> {
