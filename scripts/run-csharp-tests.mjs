@@ -3,15 +3,19 @@
 // and its tests (Tests/Core) with Mono's mcs, runs them with NUnit 2.6's console runner, and writes NUnit's result
 // as the JUnit file with Node's counter comments that scripts/test.mjs adds up. It also checks that every asset of
 // the package has its Unity .meta file, which Unity needs to import a package from a git URL.
+// It also writes the Colyseus frames of the gateway's server (@colyseus/core) and of the TypeScript SDK
+// (@colyseus/sdk) for the tests of the Unity SDK's wire compatibility (Tests/Core/ColyseusWireTests.cs).
 // `--write-meta` writes the missing .meta files instead of failing on them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { isImported, listAssets, metaFor } from '../shared/protocol/scripts/unity-meta.mjs';
 
 const packageRoot = process.cwd();
-const protocolDir = join(import.meta.dirname, '..', 'shared', 'protocol');
+const repoRoot = join(import.meta.dirname, '..');
+const protocolDir = join(repoRoot, 'shared', 'protocol');
 const resultsDir = join(packageRoot, 'test-results');
 const NUNIT_FRAMEWORK = '/usr/lib/cli/nunit.framework-2.6.3/nunit.framework.dll';
 // C# 7.2 is what Mono's mcs reads; Unity 2021.3 reads C# 9, so code that compiles here compiles there.
@@ -202,6 +206,56 @@ function typeCheckUnityCode(buildDir, core) {
   ];
 }
 
+/**
+ * Frames as the Colyseus 0.18 the gateway runs writes them, for the Unity SDK 0.17.2 to read, and as the 0.18
+ * TypeScript SDK sends them, which that server reads: one `name value` a line, values in hex unless text. Each
+ * package is loaded from the workspace that depends on it, so the frames follow the versions the repository runs.
+ */
+function writeColyseusFrames(file) {
+  const core = createRequire(join(repoRoot, 'gateway', 'package.json'));
+  const sdk = createRequire(join(repoRoot, 'clients', 'typescript', 'package.json'));
+  const { getMessageBytes } = core('@colyseus/core/Protocol');
+  const { Protocol } = core('@colyseus/shared-types');
+  const { Room } = sdk('@colyseus/sdk');
+  const hex = (bytes) => Buffer.from(bytes).toString('hex');
+  const body = (length) => Uint8Array.from({ length }, (_, i) => (i * 37 + 11) % 256);
+  // A token as the server makes them (nine characters of generateId) and the match room's serializer: it has no
+  // state, so the server's NoneSerializer.
+  const token = 'q5Zr_k-2a';
+  const joinRoom = getMessageBytes[Protocol.JOIN_ROOM](token, 'none');
+  const joined = body(40);
+  const snap = body(700);
+  const input = body(30);
+  const sent = [];
+  const room = new Room('match');
+  room.connection = { isOpen: true, send: (bytes) => sent.push(hex(bytes)) };
+  const lines = [
+    `version.core ${core('@colyseus/core/package.json').version}`,
+    `version.sdk ${sdk('@colyseus/sdk/package.json').version}`,
+    `server.join.token ${token}`,
+    `server.join ${hex(joinRoom)}`,
+    `server.error ${hex(getMessageBytes[Protocol.ERROR](4217, 'input refused'))}`,
+    `server.error.expired ${hex(getMessageBytes[Protocol.ERROR](524, 'seat reservation expired.'))}`,
+    `server.joined ${hex(getMessageBytes.raw(Protocol.ROOM_DATA_BYTES, 'joined', undefined, joined))}`,
+    `body.joined ${hex(joined)}`,
+    `server.snap ${hex(getMessageBytes.raw(Protocol.ROOM_DATA_BYTES, 'snap', undefined, snap))}`,
+    `body.snap ${hex(snap)}`,
+    `server.ping ${hex(getMessageBytes[Protocol.PING]())}`,
+    `body.in ${hex(input)}`,
+  ];
+  room.sendBytes('in', input);
+  lines.push(`client.in ${sent.pop()}`);
+  room.ping(() => {});
+  lines.push(`client.ping ${sent.pop()}`);
+  room.onMessageCallback({
+    data: joinRoom.buffer.slice(joinRoom.byteOffset, joinRoom.byteOffset + joinRoom.byteLength),
+  });
+  lines.push(`client.join ${sent.pop()}`);
+  void room.leave(true);
+  lines.push(`client.leave ${sent.pop()}`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
 /** Compiles and runs the tests; returns the test cases, or a failure that kept them from running. */
 function compileAndRun(buildDir) {
   const core = join(buildDir, 'PacketFlow.Client.Core.dll');
@@ -216,9 +270,19 @@ function compileAndRun(buildDir) {
   if (testBuild.outcome === 'fail') return { cases: [], failures: [testBuild] };
   mkdirSync(join(buildDir, 'webgl'));
   const typeChecks = typeCheckUnityCode(buildDir, core);
+  const framesFile = join(buildDir, 'colyseus-frames.txt');
+  try {
+    writeColyseusFrames(framesFile);
+  } catch (error) {
+    const message = `${error.stack}\n(npm install in the repository installs @colyseus/core and @colyseus/sdk)`;
+    return {
+      cases: typeChecks,
+      failures: [{ name: 'Colyseus frames for the wire tests', outcome: 'fail', seconds: 0, message, stack: '' }],
+    };
+  }
   const resultFile = join(resultsDir, 'TestResult.xml');
   const nunit = run('nunit-console', ['-nologo', '-noshadow', `-xml=${resultFile}`, tests], {
-    env: { ...process.env, PACKETFLOW_PROTOCOL_DIR: protocolDir },
+    env: { ...process.env, PACKETFLOW_PROTOCOL_DIR: protocolDir, PACKETFLOW_COLYSEUS_FRAMES: framesFile },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const failure = (message) => ({ name: 'nunit-console', outcome: 'fail', seconds: 0, message, stack: '' });
