@@ -22,7 +22,7 @@ let store: LmdbStore;
 
 before(async () => {
   await initPhysics();
-  dir = mkdtempSync(joinPath(tmpdir(), 'game-logic-'));
+  dir = mkdtempSync(joinPath(tmpdir(), 'game-logic.'));
   store = LmdbStore.open({ path: dir });
 });
 

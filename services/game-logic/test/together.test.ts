@@ -13,7 +13,7 @@ import { MATCH_KIND, matchHost } from '../src/index.js';
 
 test('physics, game-logic and player-store share one process and one actor system', async () => {
   await initPhysics();
-  const dir = mkdtempSync(join(tmpdir(), 'together-'));
+  const dir = mkdtempSync(join(tmpdir(), 'together.'));
   const store = LmdbStore.open({ path: join(dir, 'matches') });
   const players = new LmdbPlayerStorage({ path: join(dir, 'players') });
   const system = await ActorSystem.start({ nodeId: 'all-in-one' });

@@ -41,6 +41,8 @@ interface PeerState {
   link: OutboundLink;
   attempts: number;
   retry: NodeJS.Timeout | null;
+  /** The last handshake refusal logged for this peer, so that a peer refused again for the same reason is quiet. */
+  refusal: string | undefined;
 }
 
 /**
@@ -94,6 +96,7 @@ export class Cluster implements RemoteRouting {
       highWaterBytes: options.highWaterBytes ?? 8 * 1024 * 1024,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
       maxFrameBytes: limits.maxFrameBytes,
+      refusalOf: (peerId) => this.refusalOf(peerId),
     };
     this.reconnectBaseMs = options.reconnect?.baseMs ?? 100;
     this.reconnectMaxMs = options.reconnect?.maxMs ?? 5000;
@@ -316,19 +319,24 @@ export class Cluster implements RemoteRouting {
     this.reroute();
   }
 
-  private dial(info: MemberInfo, attempts: number): void {
-    const peer: PeerState = { info, attempts, retry: null, link: null as unknown as OutboundLink };
+  private dial(info: MemberInfo, attempts: number, refusal?: string): void {
+    const peer: PeerState = { info, attempts, retry: null, refusal, link: null as unknown as OutboundLink };
     peer.link = new OutboundLink(info, this.ctx, {
       onOpen: () => {
         peer.attempts = 0;
+        peer.refusal = undefined;
         if (attempts > 0) this.stats.reconnects++;
         this.reroute();
       },
-      onDown: (_link, reason, unsent, wasOpen) => {
+      onDown: (_link, reason, unsent, { wasOpen, refused }) => {
         // One line per outage, not one per reconnect attempt, and none for links this node closed itself. A peer
-        // that is not up yet (members starting together) is reported only once it keeps failing.
+        // that is not up yet (members starting together) is reported only once it keeps failing; a refused
+        // handshake at once, since waiting will not mend a wrong secret or id.
         const current = !this.stopping && this.peers.get(info.id) === peer;
-        if (current && wasOpen) this.logger.warn(`link to ${info.id} at ${info.address} down: ${reason}`);
+        if (current && refused && reason !== peer.refusal) {
+          peer.refusal = reason;
+          this.logger.warn(`link to ${info.id} at ${info.address} refused: ${reason}`);
+        } else if (current && wasOpen) this.logger.warn(`link to ${info.id} at ${info.address} down: ${reason}`);
         else if (current && attempts === REPORT_AFTER_ATTEMPTS) {
           this.logger.warn(
             `link to ${info.id} at ${info.address} still not up after ${attempts + 1} attempts: ${reason}`,
@@ -338,6 +346,15 @@ export class Cluster implements RemoteRouting {
       },
     });
     this.peers.set(info.id, peer);
+  }
+
+  private refusalOf(peerId: string): string | undefined {
+    if (peerId === this.nodeId) return `${peerId} claims this node's own id`;
+    if (!this.options.membership.admits(peerId)) return `${peerId} is not a listed member`;
+    for (const link of this.inbound) {
+      if (link.peerId === peerId) return `${peerId} is already connected`;
+    }
+    return undefined;
   }
 
   /**
@@ -351,7 +368,7 @@ export class Cluster implements RemoteRouting {
     peer.retry = null;
     const info = this.registered.find((m) => m.id === id);
     if (info === undefined) this.peers.delete(id);
-    else this.dial(info, peer.attempts + 1);
+    else this.dial(info, peer.attempts + 1, peer.refusal);
   }
 
   private linkDown(peer: PeerState, reason: string, unsent: Packet[]): void {
@@ -375,7 +392,7 @@ export class Cluster implements RemoteRouting {
         this.peers.delete(peer.info.id);
         return;
       }
-      this.dial(info, peer.attempts + 1);
+      this.dial(info, peer.attempts + 1, peer.refusal);
     }, delay);
     peer.retry.unref();
   }

@@ -20,6 +20,11 @@ export interface Membership {
   /** The current view: registered, live members, self included, sorted by id. Empty before `start`. */
   members(): readonly MemberInfo[];
   /**
+   * Whether a node of this id may link to this one at all, once it has proved the cluster secret. Static membership
+   * admits the ids it lists and no other; Redis membership admits any id, since registering is what makes a member.
+   */
+  admits(nodeId: string): boolean;
+  /**
    * Called with the new full view after every change (join, leave, expiry, a member restarting with a newer
    * startedAt). Returns an unsubscribe function.
    */

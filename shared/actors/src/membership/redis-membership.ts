@@ -86,6 +86,10 @@ export class RedisMembership implements Membership {
     return this.view;
   }
 
+  admits(_nodeId: string): boolean {
+    return true;
+  }
+
   onChange(listener: (members: readonly MemberInfo[]) => void): () => void {
     return this.listeners.add(listener);
   }

@@ -43,6 +43,10 @@ export class StaticMembership implements Membership {
     return this.view;
   }
 
+  admits(nodeId: string): boolean {
+    return this.configured.some((member) => member.id === nodeId);
+  }
+
   onChange(listener: (members: readonly MemberInfo[]) => void): () => void {
     return this.listeners.add(listener);
   }

@@ -34,6 +34,8 @@ export class LmdbStore implements DurableStore {
     const root = open<Uint8Array, string>({
       path,
       encoding: 'binary',
+      // lmdb-js otherwise takes a path with a dot in its last part (`/tmp/tmp.AbC123`) for a data file's name.
+      noSubdir: false,
       noSync: false,
       overlappingSync: false,
       maxDbs: 64,

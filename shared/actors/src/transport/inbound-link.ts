@@ -1,7 +1,16 @@
 import type { Socket } from 'node:net';
 import { FrameReader, type Packet } from '@packetflow/protocol';
-import { handshakePacket, newNonce, proofHolds, proofOf, readHandshake } from './handshake.js';
-import { HANDSHAKE_MAX_FRAME_BYTES, type TransportContext } from './transport-context.js';
+import {
+  handshakePacket,
+  isFailure,
+  newNonce,
+  proofHolds,
+  proofOf,
+  readHandshake,
+  refusalPacket,
+  type Transcript,
+} from './handshake.js';
+import { HANDSHAKE_MAX_FRAME_BYTES, REFUSAL_LINGER_MS, type TransportContext } from './transport-context.js';
 
 /**
  * A connection a peer dialed to this node, used only to receive. The peer must prove the cluster secret before any
@@ -22,40 +31,59 @@ export class InboundLink {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 1000);
     const nonce = newNonce();
-    const timer = setTimeout(() => this.drop('handshake timed out'), ctx.handshakeTimeoutMs);
+    const timer = setTimeout(() => this.refuse('handshake timed out'), ctx.handshakeTimeoutMs);
     let reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
     socket.on('data', (chunk: Buffer) => {
       const error = reader.push(chunk, (payload) => {
         if (this.closed) return;
         const decoded = ctx.codec.decodePayload(payload);
         if (!decoded.ok) {
-          this.drop(`malformed frame: ${decoded.error.message}`);
+          this.refuse(`malformed frame: ${decoded.error.message}`);
           return;
         }
         if (this.peerId !== undefined) {
+          const first = decoded.value[0];
+          // The dialer's only way to say it refused frame 3 is an Error on the link it would have sent on.
+          if (first !== undefined && first.target.kind === '$system' && first.target.id === 'handshake') {
+            const refusal = readHandshake(ctx.registry, decoded.value);
+            this.drop(isFailure(refusal) ? refusal.reason : 'handshake frame after the handshake');
+            return;
+          }
           this.deliver(decoded.value, this.peerId);
           return;
         }
         const hello = readHandshake(ctx.registry, decoded.value);
-        if (typeof hello === 'string') {
-          this.drop(hello);
+        if (isFailure(hello)) {
+          if (hello.byPeer) this.drop(hello.reason);
+          else this.refuse(hello.reason);
           return;
         }
-        if (!proofHolds(ctx.secret, nonce, hello.nodeId, hello.proof)) {
-          this.drop(`${hello.nodeId} could not prove the cluster secret`);
+        const transcript: Transcript = {
+          acceptorId: ctx.self.nodeId,
+          acceptorNonce: nonce,
+          dialerId: hello.nodeId,
+          dialerNonce: hello.nonce,
+        };
+        if (!proofHolds(ctx.secret, 'dialer', transcript, hello.proof)) {
+          this.refuse(`${hello.nodeId} could not prove the cluster secret`);
+          return;
+        }
+        const refusal = ctx.refusalOf(hello.nodeId);
+        if (refusal !== undefined) {
+          this.refuse(refusal);
           return;
         }
         clearTimeout(timer);
         this.peerId = hello.nodeId;
         socket.write(
           ctx.codec.encodeFrame([
-            handshakePacket(ctx.registry, ctx.self, nonce, proofOf(ctx.secret, hello.nonce, ctx.self.nodeId)),
+            handshakePacket(ctx.registry, ctx.self, nonce, proofOf(ctx.secret, 'acceptor', transcript)),
           ]),
         );
         reader = new FrameReader(ctx.maxFrameBytes);
         this.onAuthenticated(hello.nodeId);
       });
-      if (error) this.drop(`unreadable stream: ${error.message}`);
+      if (error) this.refuse(`unreadable stream: ${error.message}`);
     });
     socket.on('error', () => this.drop('connection error'));
     socket.on('close', () => {
@@ -65,12 +93,29 @@ export class InboundLink {
     socket.write(ctx.codec.encodeFrame([handshakePacket(ctx.registry, ctx.self, nonce, undefined)]));
   }
 
-  /** Closes with a log line saying why: the peer misbehaved. */
+  /**
+   * Tells the peer why its handshake or stream is refused, so that its own log says so too, then drops it. The
+   * socket is ended rather than destroyed so the refusal reaches the peer, and destroyed later if it never reads.
+   */
+  private refuse(reason: string): void {
+    if (this.closed) return;
+    this.logDrop(reason);
+    this.closed = true;
+    this.socket.end(this.ctx.codec.encodeFrame([refusalPacket(this.ctx.registry, reason)]));
+    setTimeout(() => this.socket.destroy(), REFUSAL_LINGER_MS).unref();
+    this.onClose(this);
+  }
+
+  /** Closes with a log line saying why: the peer misbehaved or refused this node. */
   drop(reason: string): void {
     if (this.closed) return;
+    this.logDrop(reason);
+    this.close();
+  }
+
+  private logDrop(reason: string): void {
     const who = this.peerId ?? `unauthenticated peer ${this.socket.remoteAddress}:${this.socket.remotePort}`;
     this.ctx.logger.warn(`dropped connection from ${who}: ${reason}`);
-    this.close();
   }
 
   close(): void {

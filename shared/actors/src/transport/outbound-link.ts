@@ -1,8 +1,18 @@
 import { connect, type Socket } from 'node:net';
 import { FrameReader, type Packet } from '@packetflow/protocol';
 import type { MemberInfo } from '../membership/membership.js';
-import { handshakePacket, newNonce, proofHolds, proofOf, readHandshake } from './handshake.js';
-import { HANDSHAKE_MAX_FRAME_BYTES, type TransportContext } from './transport-context.js';
+import {
+  handshakePacket,
+  isFailure,
+  newNonce,
+  type PeerHandshake,
+  proofHolds,
+  proofOf,
+  readHandshake,
+  refusalPacket,
+  type Transcript,
+} from './handshake.js';
+import { HANDSHAKE_MAX_FRAME_BYTES, REFUSAL_LINGER_MS, type TransportContext } from './transport-context.js';
 
 /** Most packets, and roughly most bytes, put in one frame; a flush writes as many frames as the queue needs. */
 const PACKETS_PER_FRAME = 4096;
@@ -12,9 +22,9 @@ export interface OutboundLinkEvents {
   onOpen(link: OutboundLink): void;
   /**
    * The link is down for good: it could not connect, its connection dropped, or it was closed. `unsent` never
-   * reached the socket.
+   * reached the socket. `refused`: one side refused the handshake (the reason says which and why).
    */
-  onDown(link: OutboundLink, reason: string, unsent: Packet[], wasOpen: boolean): void;
+  onDown(link: OutboundLink, reason: string, unsent: Packet[], how: { wasOpen: boolean; refused: boolean }): void;
 }
 
 /**
@@ -69,39 +79,48 @@ export class OutboundLink {
   }
 
   close(reason: string): void {
-    this.down(reason);
+    this.down(reason, false);
   }
 
   private handshake(): void {
     const { ctx, peer, socket } = this;
     const nonce = newNonce();
-    let step: 'hello' | 'proof' = 'hello';
-    const timer = setTimeout(() => this.down('handshake timed out'), ctx.handshakeTimeoutMs);
+    let acceptorHello: PeerHandshake | undefined;
+    const timer = setTimeout(() => this.refuse('handshake timed out'), ctx.handshakeTimeoutMs);
     let reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
     socket.on('data', (chunk: Buffer) => {
       const error = reader.push(chunk, (payload) => {
-        if (this.state !== 'connecting') {
-          this.down('peer sent data on a send-only link');
+        if (this.state === 'down') return;
+        const decoded = ctx.codec.decodePayload(payload);
+        const hello = decoded.ok
+          ? readHandshake(ctx.registry, decoded.value)
+          : { reason: `malformed frame: ${decoded.error.message}`, byPeer: false };
+        if (this.state === 'open') {
+          // The acceptor sends nothing after frame 3 but the reason it drops this link.
+          this.down(isFailure(hello) && hello.byPeer ? hello.reason : 'peer sent data on a send-only link', true);
           return;
         }
-        const decoded = ctx.codec.decodePayload(payload);
-        const hello = decoded.ok ? readHandshake(ctx.registry, decoded.value) : decoded.error.message;
-        if (typeof hello === 'string') {
-          this.down(hello);
+        if (isFailure(hello)) {
+          if (hello.byPeer) this.down(hello.reason, true);
+          else this.refuse(hello.reason);
           return;
         }
         if (hello.nodeId !== peer.id) {
-          this.down(`expected node ${peer.id} at ${peer.address}, found ${hello.nodeId}`);
+          this.refuse(`expected node ${peer.id} at ${peer.address}, found ${hello.nodeId}`);
           return;
         }
-        if (step === 'hello') {
-          step = 'proof';
-          const proof = proofOf(ctx.secret, hello.nonce, ctx.self.nodeId);
+        if (acceptorHello === undefined) {
+          acceptorHello = hello;
+          const proof = proofOf(ctx.secret, 'dialer', this.transcript(acceptorHello, nonce));
           socket.write(ctx.codec.encodeFrame([handshakePacket(ctx.registry, ctx.self, nonce, proof)]));
           return;
         }
-        if (!proofHolds(ctx.secret, nonce, peer.id, hello.proof)) {
-          this.down('peer could not prove the cluster secret');
+        if (Buffer.compare(hello.nonce, acceptorHello.nonce) !== 0) {
+          this.refuse('the nonce of frame 3 is not the one of frame 1');
+          return;
+        }
+        if (!proofHolds(ctx.secret, 'acceptor', this.transcript(acceptorHello, nonce), hello.proof)) {
+          this.refuse('peer could not prove the cluster secret');
           return;
         }
         clearTimeout(timer);
@@ -110,17 +129,29 @@ export class OutboundLink {
         this.events.onOpen(this);
         this.flush();
       });
-      if (error) this.down(`unreadable stream: ${error.message}`);
+      if (error) this.down(`unreadable stream: ${error.message}`, false);
     });
     socket.on('drain', () => {
       this.blocked = false;
       this.flush();
     });
-    socket.on('error', (error) => this.down(error.message));
+    socket.on('error', (error) => this.down(error.message, false));
     socket.on('close', () => {
       clearTimeout(timer);
-      this.down('connection closed');
+      this.down('connection closed', false);
     });
+  }
+
+  private transcript(acceptor: PeerHandshake, dialerNonce: Uint8Array): Transcript {
+    return { acceptorId: acceptor.nodeId, acceptorNonce: acceptor.nonce, dialerId: this.ctx.self.nodeId, dialerNonce };
+  }
+
+  /** Tells the acceptor why this node refuses its handshake, so that its log says so too, then goes down. */
+  private refuse(reason: string): void {
+    if (this.state !== 'connecting') return;
+    const frame = this.ctx.codec.encodeFrame([refusalPacket(this.ctx.registry, reason)]);
+    this.socket.write(frame);
+    this.down(reason, true);
   }
 
   private flush(): void {
@@ -148,14 +179,20 @@ export class OutboundLink {
     }
   }
 
-  private down(reason: string): void {
+  /** `refused`: the handshake was refused by either side, not merely cut short by the network. */
+  private down(reason: string, refused: boolean): void {
     if (this.state === 'down') return;
     const wasOpen = this.state === 'open';
     this.state = 'down';
-    this.socket.destroy();
+    if (refused) {
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), REFUSAL_LINGER_MS).unref();
+    } else {
+      this.socket.destroy();
+    }
     const unsent = this.queue;
     this.queue = [];
-    this.events.onDown(this, reason, unsent, wasOpen);
+    this.events.onDown(this, reason, unsent, { wasOpen, refused });
   }
 }
 

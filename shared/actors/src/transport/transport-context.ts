@@ -15,7 +15,15 @@ export interface TransportContext {
   readonly highWaterBytes: number;
   readonly handshakeTimeoutMs: number;
   readonly maxFrameBytes: number;
+  /**
+   * Asked once a dialing peer has proved the secret: why this node will not take a link from `peerId` (its own id,
+   * an id membership does not list, an id already connected), or undefined to take it.
+   */
+  readonly refusalOf: (peerId: string) => string | undefined;
 }
 
 /** Handshake frames are small; a peer may not make a node buffer more than this before it has proved itself. */
 export const HANDSHAKE_MAX_FRAME_BYTES = 4096;
+
+/** How long the other side of a refused handshake has to read why before the socket is destroyed. */
+export const REFUSAL_LINGER_MS = 1000;

@@ -5,7 +5,14 @@ import { after, before, describe, test } from 'node:test';
 import { BatchCodec, createProtocolRegistry, FrameReader, type Packet } from '@packetflow/protocol';
 import { RedisServer } from '@packetflow/testing';
 import { ActorError, ActorSystem, AskTimeoutError, Cluster, RedisMembership } from '../../src/index.js';
-import { handshakePacket, newNonce, proofOf, readHandshake } from '../../src/transport/handshake.js';
+import {
+  handshakePacket,
+  isFailure,
+  newNonce,
+  PROTOCOL_VERSION,
+  proofOf,
+  readHandshake,
+} from '../../src/transport/handshake.js';
 import { type Bumped, bump, bumpRegistry } from '../fixtures/bump.js';
 import { recordingLogger, waitFor } from '../helpers.js';
 import { HostProcess } from './host-process.js';
@@ -225,18 +232,24 @@ describe('a cluster of real processes on a real redis-server', () => {
       )!;
       for (const [identity, secret, expected] of [
         [{ nodeId: 'mallory', roles: [] }, 'not-the-secret', /mallory could not prove the cluster secret/],
-        [{ nodeId: 'mallory-2', roles: [] }, SECRET, /speaks protocol version 2/],
+        [{ nodeId: 'mallory-2', roles: [] }, SECRET, new RegExp(`speaks protocol version ${PROTOCOL_VERSION + 1}`)],
       ] as const) {
         await session(async (socket, frames) => {
           await waitFor(() => frames.length === 1, 'the hello');
           const hello = readHandshake(registry, frames[0]!);
-          assert.ok(typeof hello !== 'string');
-          const proof = proofOf(new TextEncoder().encode(secret), hello.nonce, identity.nodeId);
-          const packet = handshakePacket(registry, identity, newNonce(), proof);
+          assert.ok(!isFailure(hello));
+          const nonce = newNonce();
+          const proof = proofOf(new TextEncoder().encode(secret), 'dialer', {
+            acceptorId: hello.nodeId,
+            acceptorNonce: hello.nonce,
+            dialerId: identity.nodeId,
+            dialerNonce: nonce,
+          });
+          const packet = handshakePacket(registry, identity, nonce, proof);
           if (expected.source.includes('version')) {
             const body = registry.decode('Handshake', packet.body);
             assert.ok(body.ok);
-            (body.value.body as { protocolVersion: number }).protocolVersion = 2;
+            (body.value.body as { protocolVersion: number }).protocolVersion = PROTOCOL_VERSION + 1;
             packet.body = registry.encode(body.value);
           }
           socket.write(codec.encodeFrame([packet]));

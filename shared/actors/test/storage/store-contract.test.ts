@@ -2,6 +2,7 @@
 // redis-server of the test's own. What a service may rely on whichever store it is given.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +160,18 @@ describe('storeFromEnv', () => {
       assert.equal(store.backend, 'lmdb');
       assert.ok(store instanceof LmdbStore);
       assert.equal(store.path, path);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('opens a PACKETFLOW_DATA_DIR whose name has a dot as a directory (mktemp -d gives /tmp/tmp.AbC123)', async () => {
+    const path = await mkdtemp(join(tempRoot, 'tmp.'));
+    const store = storeFromEnv({ env: { PACKETFLOW_DATA_DIR: path }, namespace: 'matches' });
+    try {
+      await store.put('m-1', bytes('checkpoint'));
+      assert.deepEqual(await store.get('m-1'), bytes('checkpoint'));
+      assert.ok(existsSync(join(path, 'data.mdb')), 'the database lives inside the directory');
     } finally {
       await store.close();
     }

@@ -9,8 +9,9 @@ using global::System;
 using global::System.Collections.Generic;
 using global::FlatBuffers;
 
-/// First frame on a connection, in both directions. `proof` is HMAC-SHA256(cluster secret, the other side's
-/// nonce || this node's id); a peer that cannot prove the secret is dropped before any packet is read.
+/// The three frames that open a connection (PROTOCOL.md §7). `proof` is HMAC-SHA256 under the cluster secret over
+/// both nonces, both node ids and the direction; a peer that cannot prove the secret is dropped before any packet
+/// is read.
 public struct Handshake : IFlatbufferObject
 {
   private Table __p;
