@@ -14,6 +14,7 @@ import {
   playerStorageFromEnv,
   RedisPlayerStorage,
 } from '../src/index.js';
+import { storedInLmdb } from './support.js';
 
 let redis: RedisServer;
 let tempRoot: string;
@@ -27,19 +28,33 @@ after(async () => {
   await rm(tempRoot, { recursive: true, force: true });
 });
 
-const backends: { name: string; place(): () => PlayerStorage }[] = [
+/** Guest TTL of the expiry test: long enough that a record used every few polls never reaches it on a busy machine. */
+const SHORT_GUEST_TTL_MS = 1500;
+
+const backends: {
+  name: string;
+  place(options?: { guestTtlMs: number }): () => PlayerStorage;
+  /** Whether the record is still stored, without using it (a load would push its expiry back). */
+  isStored(storage: PlayerStorage, playerId: string): Promise<boolean>;
+}[] = [
   {
     name: 'LmdbPlayerStorage',
-    place: () => {
+    place: (options) => {
       const path = join(tempRoot, `lmdb-${++counter}`);
-      return () => new LmdbPlayerStorage({ path });
+      return () => new LmdbPlayerStorage({ path, ...options, guestSweepIntervalMs: 20 });
     },
+    isStored: async (storage, playerId) =>
+      (await storedInLmdb((storage as LmdbPlayerStorage).path, [playerId])).length === 1,
   },
   {
     name: 'RedisPlayerStorage',
-    place: () => {
+    place: (options) => {
       const prefix = `t${++counter}:player:`;
-      return () => new RedisPlayerStorage({ url: redis.url, prefix });
+      return () => new RedisPlayerStorage({ url: redis.url, prefix, ...options });
+    },
+    isStored: async (storage, playerId) => {
+      const redisStorage = storage as RedisPlayerStorage;
+      return (await redisStorage.client.exists(redisStorage.keyOf(playerId))) === 1;
     },
   },
 ];
@@ -205,6 +220,35 @@ for (const backend of backends) {
         await second.close();
       }
     });
+
+    it('forgets a guest record unused for longer than the guest TTL, keeps a guest in use and any other player', async () => {
+      const storage = backend.place({ guestTtlMs: SHORT_GUEST_TTL_MS })();
+      try {
+        await Promise.all(['guest-idle', 'guest-busy', 'hero'].map((id) => storage.create(newPlayer(id, id, 0))));
+        // guest-busy was created with guest-idle, so once guest-idle is gone it has outlived its first expiry
+        const deadline = Date.now() + 30_000;
+        let version = 1;
+        for (let use = 0; await backend.isStored(storage, 'guest-idle'); use++) {
+          if (Date.now() > deadline) assert.fail('guest-idle is still stored long after its TTL');
+          if (use % 2 === 0) assert.ok(await storage.load('guest-busy'), 'guest-busy, loaded, is stored');
+          else {
+            await storage.apply('guest-busy', version, { stats: { matches: 0, score: 1, xp: 0 } }, `use-${use}`);
+            version++;
+          }
+          await new Promise((resolve) => setTimeout(resolve, SHORT_GUEST_TTL_MS / 15));
+        }
+        assert.equal(await storage.load('guest-idle'), undefined);
+        assert.equal((await storage.load('guest-busy'))?.stats.score, version - 1);
+        assert.equal((await storage.load('hero'))?.name, 'hero');
+        // gone for good: the id starts afresh
+        assert.deepEqual(
+          await storage.create(newPlayer('guest-idle', 'Again', 7)),
+          newPlayer('guest-idle', 'Again', 7),
+        );
+      } finally {
+        await storage.close();
+      }
+    });
   });
 }
 
@@ -230,6 +274,36 @@ describe('playerStorageFromEnv', () => {
       assert.equal(hash.v, '1');
     } finally {
       await storage.close();
+    }
+  });
+
+  it('keeps unused guest records for PACKETFLOW_GUEST_RECORD_TTL_MS, 7 days unless set, on either backend', async () => {
+    const dir = join(tempRoot, `env-${++counter}`);
+    const environments = [
+      [{ PACKETFLOW_DATA_DIR: dir }, 7 * 24 * 60 * 60 * 1000],
+      [{ PACKETFLOW_DATA_DIR: dir, PACKETFLOW_GUEST_RECORD_TTL_MS: '' }, 7 * 24 * 60 * 60 * 1000],
+      [{ PACKETFLOW_DATA_DIR: dir, PACKETFLOW_GUEST_RECORD_TTL_MS: '90000' }, 90_000],
+      [{ REDIS_URL: redis.url, PACKETFLOW_GUEST_RECORD_TTL_MS: '90000' }, 90_000],
+    ] as const;
+    for (const [env, ttl] of environments) {
+      const storage = playerStorageFromEnv(env);
+      try {
+        assert.equal(storage.guestTtlMs, ttl);
+      } finally {
+        await storage.close();
+      }
+    }
+  });
+
+  it('refuses a PACKETFLOW_GUEST_RECORD_TTL_MS that is not a positive whole number of milliseconds', () => {
+    for (const value of ['0', '-5', '1.5', '7d', ' 1000', '1e6', '99999999999999999']) {
+      assert.throws(
+        () =>
+          playerStorageFromEnv({ PACKETFLOW_DATA_DIR: join(tempRoot, 'never'), PACKETFLOW_GUEST_RECORD_TTL_MS: value }),
+        (error: Error) =>
+          error.message.startsWith('PACKETFLOW_GUEST_RECORD_TTL_MS: ') && error.message.includes(JSON.stringify(value)),
+        value,
+      );
     }
   });
 

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { open } from 'lmdb';
 
 export { RedisServer } from '@packetflow/testing';
 
@@ -57,3 +58,26 @@ export class ServiceProcess {
 export const quietLogger = { info() {}, warn() {}, error() {} };
 
 export { freePort } from '@packetflow/testing';
+
+/**
+ * Which of `playerIds` the LMDB database under `path` holds, read through a read-only handle of the test's own: a
+ * load through the storage would count as a use of a guest record and push its expiry back.
+ */
+export async function storedInLmdb(path: string, playerIds: readonly string[]): Promise<string[]> {
+  const root = open({ path, noSubdir: false, maxDbs: 4, readOnly: true });
+  try {
+    const db = root.openDB({ name: 'players' });
+    return playerIds.filter((id) => db.doesExist(id));
+  } finally {
+    await root.close();
+  }
+}
+
+/** Polls `condition` until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

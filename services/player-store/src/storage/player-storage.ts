@@ -6,6 +6,8 @@ import type { PlayerChange, PlayerRecord } from '../player-data.js';
  */
 export interface PlayerStorage {
   readonly backend: 'lmdb' | 'redis';
+  /** A guest record (id `guest-…`) neither loaded nor written for this long is gone; other players stay for good. */
+  readonly guestTtlMs: number;
   load(playerId: string): Promise<PlayerRecord | undefined>;
   /** Stores `record` (version 1) unless the player exists; resolves with what is stored either way. */
   create(record: PlayerRecord): Promise<PlayerRecord>;

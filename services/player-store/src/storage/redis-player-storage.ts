@@ -1,24 +1,39 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { PlayerChange, PlayerRecord } from '../player-data.js';
 import { PlayerRefusedError } from '../player-data.js';
+import { DEFAULT_GUEST_TTL_MS, isGuest } from './guest-expiry.js';
 import type { PlayerStorage } from './player-storage.js';
 
 /**
  * One hash per player, `<prefix><player id>`: `name`, `created`, `matches`, `score`, `xp`, `v` (version), `op` (the
  * change that made it) and `i:<item>` per item held. Creation and every change are one Lua script each, so they
  * are atomic; a change checks the version and every item count before it writes anything.
+ *
+ * A guest's key expires after the guest TTL, which every script that finds the key sets again (ttl > 0 in its
+ * arguments; 0 for other players, whose keys never get one). The TTL is pushed back in the same script run as the
+ * read or write, so no write can land on a key in its last moment and be expired with it.
  */
 const CREATE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'name', ARGV[1], 'created', ARGV[2], 'matches', 0, 'score', 0, 'xp', 0, 'v', 1, 'op', 'create')
-return 1`;
+local created = redis.call('EXISTS', KEYS[1]) == 0
+if created then
+  redis.call('HSET', KEYS[1], 'name', ARGV[1], 'created', ARGV[2], 'matches', 0, 'score', 0, 'xp', 0, 'v', 1, 'op', 'create')
+end
+if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return created and 1 or 0`;
+
+/** A guest's load: HGETALL that pushes the key's expiry back (ARGV[1], the TTL) when the player is there. */
+const LOAD_GUEST = `
+local hash = redis.call('HGETALL', KEYS[1])
+if #hash > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return hash`;
 
 /**
  * A batch of changes, one per key, each checked and applied on its own (one refused leaves the others alone), all in
  * one script run: one command to parse, one reply, one MULTI/EXEC in the AOF and one fsync for the lot. Per change,
- * ARGV holds: expected version, op id, name ('' = unchanged), matches, score, xp, number of items, then item, delta
- * pairs. Per change the reply holds 'OK', 'DUP' (already applied by this op id), 'NOPLAYER', 'CONFLICT <version>'
- * or 'NEGATIVE <item>'. Every check of a change comes before its one HSET (and HDEL of items gone to zero).
+ * ARGV holds: expected version, op id, guest TTL (0 = none), name ('' = unchanged), matches, score, xp, number of
+ * items, then item, delta pairs. Per change the reply holds 'OK', 'DUP' (already applied by this op id), 'NOPLAYER',
+ * 'CONFLICT <version>' or 'NEGATIVE <item>'. Every check of a change comes before its one HSET (and HDEL of items
+ * gone to zero).
  */
 const APPLY_BATCH = `
 local results = {}
@@ -27,10 +42,11 @@ for k = 1, #KEYS do
   local key = KEYS[k]
   local expected = tonumber(ARGV[a])
   local op = ARGV[a + 1]
-  local name = ARGV[a + 2]
-  local dm, ds, dx = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5])
-  local n = tonumber(ARGV[a + 6])
-  local first = a + 7
+  local ttl = tonumber(ARGV[a + 2])
+  local name = ARGV[a + 3]
+  local dm, ds, dx = tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6])
+  local n = tonumber(ARGV[a + 7])
+  local first = a + 8
   a = first + 2 * n
   local fields = {'v', 'op', 'matches', 'score', 'xp'}
   for i = 0, n - 1 do fields[6 + i] = 'i:' .. ARGV[first + 2 * i] end
@@ -64,6 +80,7 @@ for k = 1, #KEYS do
         redis.call('HSET', key, unpack(set))
       end
     end
+    if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
   end
   results[k] = result
 end
@@ -82,7 +99,8 @@ interface PendingChange {
 }
 
 interface PlayerCommands {
-  createPlayer(key: string, name: string, created: string): Promise<number>;
+  createPlayer(key: string, name: string, created: string, ttl: string): Promise<number>;
+  loadGuest(key: string, ttl: string): Promise<string[]>;
   applyPlayers(keyCount: number, ...keysAndArgs: string[]): Promise<string[]>;
 }
 
@@ -104,16 +122,27 @@ export const DEFAULT_REDIS_CONNECTIONS = 4;
  * order on one connection. More than one because Redis reads at most 16 KB from a client per event-loop iteration
  * and fsyncs the AOF once per iteration that wrote: with several connections, one iteration reads and runs the
  * batches of several, and they share one fsync.
+ *
+ * Guest records expire by their key's TTL (see the scripts above): Redis deletes them itself.
  */
 export class RedisPlayerStorage implements PlayerStorage {
   readonly backend = 'redis';
+  readonly guestTtlMs: number;
   /** The first connection (players hashed to slot 0 use it; tests read through it). */
   readonly client: Redis;
   readonly clients: readonly Redis[];
   private readonly commands: readonly PlayerCommands[];
   private closed = false;
 
-  constructor(options: { url: string; prefix?: string; connections?: number; redis?: RedisOptions }) {
+  constructor(options: {
+    url: string;
+    prefix?: string;
+    connections?: number;
+    /** See `PlayerStorage.guestTtlMs`; `DEFAULT_GUEST_TTL_MS` unless set. */
+    guestTtlMs?: number;
+    redis?: RedisOptions;
+  }) {
+    this.guestTtlMs = options.guestTtlMs ?? DEFAULT_GUEST_TTL_MS;
     this.prefix = options.prefix ?? 'packetflow:player:';
     const count = options.connections ?? DEFAULT_REDIS_CONNECTIONS;
     if (!Number.isInteger(count) || count < 1)
@@ -124,6 +153,7 @@ export class RedisPlayerStorage implements PlayerStorage {
       const client = new Redis(options.url, { enableAutoPipelining: true, ...options.redis });
       client.on('error', () => {}); // ioredis reconnects by itself; an unheard 'error' would end the process
       client.defineCommand('createPlayer', { numberOfKeys: 1, lua: CREATE });
+      client.defineCommand('loadGuest', { numberOfKeys: 1, lua: LOAD_GUEST });
       client.defineCommand('applyPlayers', { lua: APPLY_BATCH });
       clients.push(client);
     }
@@ -151,8 +181,17 @@ export class RedisPlayerStorage implements PlayerStorage {
   }
 
   async load(playerId: string): Promise<PlayerRecord | undefined> {
-    const hash = await this.clients[this.slotOf(playerId)]!.hgetall(this.keyOf(playerId));
+    const slot = this.slotOf(playerId);
+    const key = this.keyOf(playerId);
+    const hash = isGuest(playerId)
+      ? hashOf(await this.commands[slot]!.loadGuest(key, String(this.guestTtlMs)))
+      : await this.clients[slot]!.hgetall(key);
     return hash.v === undefined ? undefined : toRecord(playerId, hash);
+  }
+
+  /** The TTL argument of the scripts: the guest TTL for a guest, 0 (none) for anyone else. */
+  private ttlOf(playerId: string): string {
+    return isGuest(playerId) ? String(this.guestTtlMs) : '0';
   }
 
   async create(record: PlayerRecord): Promise<PlayerRecord> {
@@ -160,6 +199,7 @@ export class RedisPlayerStorage implements PlayerStorage {
       this.keyOf(record.playerId),
       record.name,
       String(record.createdAtMs),
+      this.ttlOf(record.playerId),
     );
     const stored = await this.load(record.playerId);
     if (!stored) throw new Error(`player ${record.playerId} vanished right after its creation`);
@@ -172,7 +212,7 @@ export class RedisPlayerStorage implements PlayerStorage {
    */
   apply(playerId: string, expectedVersion: number, change: PlayerChange, opId: string): Promise<void> {
     const stats = change.stats;
-    const args = [String(expectedVersion), opId, change.name ?? ''];
+    const args = [String(expectedVersion), opId, this.ttlOf(playerId), change.name ?? ''];
     if (stats) args.push(String(stats.matches), String(stats.score), String(stats.xp));
     else args.push('0', '0', '0');
     const items = change.items ? Object.entries(change.items) : [];
@@ -250,6 +290,13 @@ function refusalOf(change: PendingChange, result: string): Error {
   if (code === 'NEGATIVE')
     return new PlayerRefusedError('not_enough_items', `the store holds too few ${detail} to take them`);
   return new Error(`player ${playerId}: unexpected answer from the apply script: ${result}`);
+}
+
+/** A hash as HGETALL answers it from a script: field, value, field, value… */
+function hashOf(fieldsAndValues: readonly string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < fieldsAndValues.length; i += 2) hash[fieldsAndValues[i]!] = fieldsAndValues[i + 1]!;
+  return hash;
 }
 
 function toRecord(playerId: string, hash: Record<string, string>): PlayerRecord {
