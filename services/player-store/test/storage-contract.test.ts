@@ -277,11 +277,11 @@ describe('playerStorageFromEnv', () => {
     }
   });
 
-  it('keeps unused guest records for PACKETFLOW_GUEST_RECORD_TTL_MS, 7 days unless set, on either backend', async () => {
+  it('keeps unused guest records for PACKETFLOW_GUEST_RECORD_TTL_MS, 31 days unless set, on either backend', async () => {
     const dir = join(tempRoot, `env-${++counter}`);
     const environments = [
-      [{ PACKETFLOW_DATA_DIR: dir }, 7 * 24 * 60 * 60 * 1000],
-      [{ PACKETFLOW_DATA_DIR: dir, PACKETFLOW_GUEST_RECORD_TTL_MS: '' }, 7 * 24 * 60 * 60 * 1000],
+      [{ PACKETFLOW_DATA_DIR: dir }, 31 * 24 * 60 * 60 * 1000],
+      [{ PACKETFLOW_DATA_DIR: dir, PACKETFLOW_GUEST_RECORD_TTL_MS: '' }, 31 * 24 * 60 * 60 * 1000],
       [{ PACKETFLOW_DATA_DIR: dir, PACKETFLOW_GUEST_RECORD_TTL_MS: '90000' }, 90_000],
       [{ REDIS_URL: redis.url, PACKETFLOW_GUEST_RECORD_TTL_MS: '90000' }, 90_000],
     ] as const;
