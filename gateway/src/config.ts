@@ -1,4 +1,6 @@
 // Gateway configuration from environment variables, checked at start with one clear error per bad value.
+import { isIP } from 'node:net';
+import { z } from 'zod';
 
 export interface GatewayConfig {
   /** Interface to listen on: loopback unless configured (0.0.0.0 to take players from the network). */
@@ -32,6 +34,18 @@ export interface GatewayConfig {
    * gateway connects here; needed with several gateways.
    */
   readonly publicAddress: string | undefined;
+  /** Largest HTTP request body on any route; a bigger one is answered 413 without being read. */
+  readonly maxHttpBodyBytes: number;
+  /** The time in which an address's allowance of HTTP requests refills in full. */
+  readonly httpRateWindowMs: number;
+  /** `POST /auth/guest` requests one address may make per window (and in a burst). */
+  readonly guestRateLimit: number;
+  /** `POST /matchmake/*` requests one address may make per window (and in a burst). */
+  readonly matchmakeRateLimit: number;
+  /** Addresses and subnets (`10.0.0.0/8`, `::1`) the HTTP rate limits do not apply to: load generators. */
+  readonly rateLimitExempt: readonly string[];
+  /** How long a client cut off for misbehaving is kept out of that match; 0: not at all. */
+  readonly cutOffBanMs: number;
 }
 
 export const DEFAULTS = {
@@ -46,6 +60,11 @@ export const DEFAULTS = {
   matchSize: 8,
   reconnectWindowMs: 20_000,
   serviceTimeoutMs: 5000,
+  maxHttpBodyBytes: 8192,
+  httpRateWindowMs: 60_000,
+  guestRateLimit: 30,
+  matchmakeRateLimit: 120,
+  cutOffBanMs: 60_000,
 } as const;
 
 export class GatewayConfigError extends Error {
@@ -60,12 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      errors.push(`${name}=${raw}: expected an integer from ${min} to ${max}`);
-      return fallback;
-    }
-    return value;
+    const parsed = integerSchema(min, max).safeParse(raw);
+    if (parsed.success) return parsed.data;
+    errors.push(`${name}=${raw}: expected an integer from ${min} to ${max}`);
+    return fallback;
   };
   const port = int('PACKETFLOW_GATEWAY_PORT', DEFAULTS.port, 0, 65535);
   const guestTokenTtlMs = int('PACKETFLOW_GUEST_TOKEN_TTL_MS', DEFAULTS.guestTokenTtlMs, 1000, 30 * 24 * 3600 * 1000);
@@ -77,6 +94,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const matchSize = int('PACKETFLOW_MATCH_SIZE', DEFAULTS.matchSize, 1, 256);
   const reconnectWindowMs = int('PACKETFLOW_RECONNECT_WINDOW_MS', DEFAULTS.reconnectWindowMs, 0, 3600_000);
   const serviceTimeoutMs = int('PACKETFLOW_SERVICE_TIMEOUT_MS', DEFAULTS.serviceTimeoutMs, 10, 120_000);
+  const maxHttpBodyBytes = int('PACKETFLOW_MAX_HTTP_BODY_BYTES', DEFAULTS.maxHttpBodyBytes, 256, 1 << 20);
+  const httpRateWindowMs = int('PACKETFLOW_HTTP_RATE_WINDOW_MS', DEFAULTS.httpRateWindowMs, 100, 3600_000);
+  const guestRateLimit = int('PACKETFLOW_GUEST_RATE_LIMIT', DEFAULTS.guestRateLimit, 1, 1_000_000);
+  const matchmakeRateLimit = int('PACKETFLOW_MATCHMAKE_RATE_LIMIT', DEFAULTS.matchmakeRateLimit, 1, 1_000_000);
+  const cutOffBanMs = int('PACKETFLOW_CUT_OFF_BAN_MS', DEFAULTS.cutOffBanMs, 0, 24 * 3600_000);
+  const exempt = subnetListSchema.safeParse(env.PACKETFLOW_RATE_LIMIT_EXEMPT ?? '');
+  if (!exempt.success) {
+    const bad = exempt.error.issues.map((issue) => issue.message).join(', ');
+    errors.push(`PACKETFLOW_RATE_LIMIT_EXEMPT=${env.PACKETFLOW_RATE_LIMIT_EXEMPT}: ${bad}`);
+  }
   const host = env.PACKETFLOW_GATEWAY_HOST || DEFAULTS.host;
   if (!/^[\w.:-]+$/.test(host)) errors.push(`PACKETFLOW_GATEWAY_HOST=${host}: expected an interface address or name`);
   const tokenSecret = env.PACKETFLOW_TOKEN_SECRET ?? '';
@@ -121,5 +148,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     serviceTimeoutMs,
     redisUrl,
     publicAddress,
+    maxHttpBodyBytes,
+    httpRateWindowMs,
+    guestRateLimit,
+    matchmakeRateLimit,
+    rateLimitExempt: exempt.success ? exempt.data : [],
+    cutOffBanMs,
   };
 }
+
+function integerSchema(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+/** An IPv4 or IPv6 address, or a subnet of either (`address/prefix`). */
+const subnetSchema = z.string().refine(
+  (entry) => {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  },
+  { error: (issue) => `${JSON.stringify(issue.input)} is not an IP address or address/prefix` },
+);
+
+/** A comma-separated list of addresses and subnets; empty for none. */
+const subnetListSchema = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
+  .pipe(z.array(subnetSchema));

@@ -9,10 +9,12 @@ import { type ActorSystem, jsonLogger, type NodeLogger } from '@packetflow/actor
 import { playerRegistry } from '@packetflow/player-store';
 import { createProtocolRegistry, MATCH_ROOM, type MessageRegistry } from '@packetflow/protocol';
 import type { GatewayConfig } from './config.js';
+import { RequestGuard } from './http/request-guard.js';
 import { matchRoomType } from './rooms/match-room.js';
 import { ROOM_KIND, roomActorBehavior } from './rooms/room-actor.js';
 import { issueGuestToken } from './token.js';
 import { BoundTransport } from './transport/bound-transport.js';
+import { acceptEndedExpressResponses } from './transport/express-abort.js';
 import { ensureGlobalWebSocket } from './transport/global-websocket.js';
 
 export { backend, nativeBuild };
@@ -50,10 +52,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   }
   if (nativeBuild.fallback) logger.warn('uWebSockets.js is the pure-JS fallback: many times slower', { backend });
   ensureGlobalWebSocket();
+  acceptEndedExpressResponses();
   const registry = options.registry ?? gatewayRegistry();
   options.system.register(ROOM_KIND, roomActorBehavior({ serviceTimeoutMs: config.serviceTimeoutMs }));
 
-  const transport = new BoundTransport({ maxPayloadLength: config.maxPayloadBytes }, config.host);
+  const transport = new BoundTransport(
+    { maxPayloadLength: config.maxPayloadBytes },
+    config.host,
+    new RequestGuard(config),
+  );
   const shared =
     config.redisUrl === undefined
       ? {}

@@ -23,6 +23,15 @@ describe('gateway configuration', () => {
     assert.equal(config.matchSize, 8);
     assert.equal(config.redisUrl, undefined);
     assert.equal(config.publicAddress, undefined);
+    assert.equal(config.guestRateLimit, 30);
+    assert.equal(config.matchmakeRateLimit, 120);
+    assert.deepEqual(config.rateLimitExempt, []);
+    assert.equal(config.cutOffBanMs, 60_000);
+  });
+
+  it('reads the addresses the HTTP rate limits spare', () => {
+    const config = loadConfig({ ...secret, PACKETFLOW_RATE_LIMIT_EXEMPT: ' 127.0.0.1 , ::1,10.0.0.0/8,' });
+    assert.deepEqual(config.rateLimitExempt, ['127.0.0.1', '::1', '10.0.0.0/8']);
   });
 
   it('names every bad variable at once', () => {
@@ -35,6 +44,11 @@ describe('gateway configuration', () => {
       PACKETFLOW_MAX_INPUT_BYTES: '8192',
       PACKETFLOW_MAX_PAYLOAD_BYTES: '4096',
       REDIS_URL: 'http://nope',
+      PACKETFLOW_GUEST_RATE_LIMIT: '0',
+      PACKETFLOW_HTTP_RATE_WINDOW_MS: '1.5',
+      PACKETFLOW_MAX_HTTP_BODY_BYTES: '10',
+      PACKETFLOW_RATE_LIMIT_EXEMPT: '127.0.0.1, 10.0.0.0/33, localhost',
+      PACKETFLOW_CUT_OFF_BAN_MS: 'a minute',
     });
     for (const name of [
       'PACKETFLOW_TOKEN_SECRET',
@@ -44,6 +58,11 @@ describe('gateway configuration', () => {
       'PACKETFLOW_GATEWAY_HOST=bad host!',
       'PACKETFLOW_MAX_INPUT_BYTES=8192',
       'REDIS_URL=http://nope',
+      'PACKETFLOW_GUEST_RATE_LIMIT=0',
+      'PACKETFLOW_HTTP_RATE_WINDOW_MS=1.5',
+      'PACKETFLOW_MAX_HTTP_BODY_BYTES=10',
+      'PACKETFLOW_RATE_LIMIT_EXEMPT=127.0.0.1, 10.0.0.0/33, localhost: "10.0.0.0/33" is not an IP address',
+      'PACKETFLOW_CUT_OFF_BAN_MS=a minute',
     ]) {
       assert.ok(
         found.some((p) => p.startsWith(name)),

@@ -73,7 +73,10 @@ const NAME = /^[\p{L}\p{N}\p{P}\p{S} ]{1,32}$/u;
 
 /** A name the player store accepts, or undefined for none; anything else is refused at join. */
 function displayName(options: unknown): string | undefined {
-  if (typeof options !== 'object' || options === null) return undefined;
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'join options: expected a JSON object');
+  }
   const name = (options as JoinOptions).name;
   if (name === undefined) return undefined;
   if (typeof name !== 'string' || !NAME.test(name)) {

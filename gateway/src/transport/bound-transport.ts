@@ -1,6 +1,7 @@
 import { type RecognizedString, type TemplatedApp, us_socket_local_port, type WebSocketBehavior } from 'uWebSockets.js';
 import { CloseCode } from '@colyseus/core';
 import { uWebSocketsTransport } from '@colyseus/uwebsockets-transport';
+import type { RequestGuard, RequestHandler } from '../http/request-guard.js';
 
 /**
  * Close codes the transport reports to rooms for a connection uWebSockets.js closed itself for breaking the
@@ -42,9 +43,23 @@ function reportingViolations(app: TemplatedApp): TemplatedApp {
 }
 
 /**
+ * The app with every HTTP handler registered through `any` (upstream serves all of HTTP, the matchmaking routes and
+ * the express app, from one) behind the guard the transport holds when a request comes.
+ */
+function guardingRequests(app: TemplatedApp, guard: () => RequestGuard): TemplatedApp {
+  const register = app.any.bind(app);
+  app.any = (pattern: RecognizedString, handler: RequestHandler): TemplatedApp =>
+    register(pattern, (res, req) => {
+      guard().pass(res, req, handler);
+    });
+  return app;
+}
+
+/**
  * The Colyseus uWebSockets.js transport, listening on one interface: upstream's `listen` drops the hostname and
  * binds every interface, where a service must stay on loopback unless configured otherwise. It also reports
- * protocol violations to rooms with their own close codes (`TransportCloseCode`).
+ * protocol violations to rooms with their own close codes (`TransportCloseCode`), and puts every HTTP request
+ * through a `RequestGuard` (rate and size limits).
  */
 export class BoundTransport extends uWebSocketsTransport {
   static {
@@ -55,8 +70,11 @@ export class BoundTransport extends uWebSocketsTransport {
       get(this: object) {
         return apps.get(this);
       },
-      set(this: object, app: TemplatedApp) {
-        apps.set(this, reportingViolations(app));
+      set(this: BoundTransport, app: TemplatedApp) {
+        apps.set(
+          this,
+          guardingRequests(reportingViolations(app), () => this.guard),
+        );
       },
     });
   }
@@ -66,6 +84,7 @@ export class BoundTransport extends uWebSocketsTransport {
   constructor(
     options: ConstructorParameters<typeof uWebSocketsTransport>[0],
     private readonly host: string,
+    private readonly guard: RequestGuard,
   ) {
     super(options);
   }
