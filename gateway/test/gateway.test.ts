@@ -201,7 +201,7 @@ describe('gateway', () => {
       await until(() => !inMatch(), `the ${what} sender out of the match, its seat not held for the 20 s window`);
       await assert.rejects(
         new Client(backend.url.replace('http', 'ws')).reconnect(bad.room.reconnectionToken),
-        /reconnection token invalid or expired/,
+        /cut off from match \S+ for misbehaving/,
         `the ${what} sender may not reconnect`,
       );
       const cutOff = backend.log.lines.find(

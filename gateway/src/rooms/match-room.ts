@@ -2,7 +2,7 @@
 // byte messages pass the input guard and go to the match as PlayerInput packets; the match's snapshots come back
 // through the room's actor and go out to every client as bytes.
 
-import { type AuthContext, type Client, CloseCode, ErrorCode, Room, ServerError } from '@colyseus/core';
+import { type AuthContext, type Client, CloseCode, ErrorCode, matchMaker, Room, ServerError } from '@colyseus/core';
 import type { ActorRef, ActorSystem, Message, NodeLogger } from '@packetflow/actors';
 import { PlayerClient } from '@packetflow/player-store';
 import {
@@ -11,6 +11,7 @@ import {
   createProtocolRegistry,
   Game,
   type JoinAcceptedMessage,
+  MATCH_ROOM,
   type MessageRegistry,
   type PlayerInputMessage,
   type PlayerStatsMessage,
@@ -19,6 +20,7 @@ import type { GatewayConfig } from '../config.js';
 import { InputGuard, InputStream } from '../input/input-guard.js';
 import { type TokenClaims, verifyToken } from '../token.js';
 import { TransportCloseCode } from '../transport/bound-transport.js';
+import { bannedError, CutOffBans } from './cut-off-bans.js';
 import { MATCH_KIND, type Pending, ROOM_KIND, type RoomActorMessage, type RoomPort } from './room-actor.js';
 
 export interface MatchRoomDeps {
@@ -97,6 +99,19 @@ function admit(config: GatewayConfig, token: unknown, options: unknown): TokenCl
   return check.claims;
 }
 
+/**
+ * The match a seat reservation is about to go to, from its route (`/matchmake/<method>/<room name or id>`): the id
+ * for joinById, the room joinOrCreate and join would pick (the same query they make next), none for create.
+ */
+async function reservationTarget(context: AuthContext, options: unknown): Promise<string | undefined> {
+  const path = context.req?.url === undefined ? '' : new URL(context.req.url).pathname;
+  const [, , method, room] = path.split('/');
+  if (method === 'create') return undefined;
+  if (method === 'joinById') return room;
+  const listing = await matchMaker.findOneRoomAvailable(MATCH_ROOM, options as Record<string, unknown>);
+  return listing?.roomId;
+}
+
 /** The room class for one gateway: Colyseus constructs rooms itself, so the gateway's parts come in by closure. */
 export function matchRoomType(deps: MatchRoomDeps): typeof MatchRoom {
   return class BoundMatchRoom extends MatchRoom {
@@ -107,8 +122,12 @@ export function matchRoomType(deps: MatchRoomDeps): typeof MatchRoom {
      * instance one only at the WebSocket join, when the reservation already holds a seat. Answering `true` rather
      * than the claims keeps the instance check: Colyseus skips it for a reservation that carries auth data.
      */
-    static override async onAuth(token: string, options: unknown): Promise<true> {
-      admit(deps.config, token, options);
+    static override async onAuth(token: string, options: unknown, context: AuthContext): Promise<true> {
+      const { playerId } = admit(deps.config, token, options);
+      const matchId = await reservationTarget(context, options);
+      if (matchId !== undefined) {
+        await new CutOffBans(matchMaker.presence, deps.config.cutOffBanMs).refuseBanned(matchId, playerId);
+      }
       return true;
     }
   };
@@ -128,6 +147,11 @@ export class MatchRoom extends Room {
   /** Whether this room locked itself (see keepLockTrue), so it is the one to unlock. */
   private lockedForFull = false;
   private stallMs = SNAPSHOT_STALL_MS;
+  private bans!: CutOffBans;
+  /** Players this room banned, whose bans go with it. */
+  private readonly banned = new Set<string>();
+  /** The reconnection tokens of clients cut off, and until when their reconnection is refused as a ban. */
+  private readonly cutOffTokens = new Map<string, number>();
 
   override async onCreate(): Promise<void> {
     const { system, config, registry } = this.deps;
@@ -135,6 +159,7 @@ export class MatchRoom extends Room {
     // Colyseus' own cut-off, for whatever slips past the guard (pings count too); the guard acts long before it.
     this.maxMessagesPerSecond = Math.max(4 * config.maxInputsPerSecond, 240);
     this.guard = new InputGuard(config, registry);
+    this.bans = new CutOffBans(this.presence, config.cutOffBanMs);
     this.players = new PlayerClient(system, { timeoutMs: config.serviceTimeoutMs });
     this.match = system.ref<Message>(MATCH_KIND, this.roomId);
     const port: RoomPort = { matchId: this.roomId, snapshot: (snapshot) => this.broadcastSnapshot(snapshot) };
@@ -151,8 +176,18 @@ export class MatchRoom extends Room {
     });
   }
 
-  override onAuth(_client: Client, options: unknown, context: AuthContext): TokenClaims {
-    return admit(this.deps.config, context.token, options);
+  override async onAuth(_client: Client, options: unknown, context: AuthContext): Promise<TokenClaims> {
+    const claims = admit(this.deps.config, context.token, options);
+    await this.bans.refuseBanned(this.roomId, claims.playerId);
+    return claims;
+  }
+
+  /** A cut-off client's reconnection is refused as its ban, rather than as a token Colyseus no longer knows. */
+  override checkReconnectionToken(reconnectionToken: string): string {
+    const sessionId = super.checkReconnectionToken(reconnectionToken);
+    const bannedUntil = this.cutOffTokens.get(reconnectionToken) ?? 0;
+    if (sessionId === undefined && bannedUntil > Date.now()) throw bannedError(this.roomId, bannedUntil - Date.now());
+    return sessionId;
   }
 
   override async onJoin(client: Client, options: unknown, claims: TokenClaims): Promise<void> {
@@ -277,6 +312,11 @@ export class MatchRoom extends Room {
 
   override onDispose(): void {
     if (this.actor !== undefined) this.deps.system.tell(this.actor, { type: 'RoomClose' });
+    for (const playerId of this.banned) {
+      this.bans.lift(this.roomId, playerId).catch((error: unknown) => {
+        this.deps.logger.warn('ban not lifted', { player: playerId, match: this.roomId, error: describeError(error) });
+      });
+    }
   }
 
   private onInput(client: Client, bytes: Uint8Array): void {
@@ -307,6 +347,18 @@ export class MatchRoom extends Room {
   private cutOff(seat: Seat, why: string): void {
     seat.cutOff = true;
     this.deps.logger.warn('client cut off', { player: seat.playerId, match: this.roomId, why });
+    const now = Date.now();
+    const until = now + this.deps.config.cutOffBanMs;
+    for (const [token, expiry] of this.cutOffTokens) if (expiry <= now) this.cutOffTokens.delete(token);
+    this.cutOffTokens.set(seat.client.reconnectionToken, until);
+    this.banned.add(seat.playerId);
+    this.bans.ban(this.roomId, seat.playerId, now).catch((error: unknown) => {
+      this.deps.logger.error('cut-off player not banned', {
+        player: seat.playerId,
+        match: this.roomId,
+        error: describeError(error),
+      });
+    });
   }
 
   /**
