@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startBackend } from '@packetflow/launcher';
-import { packetflowDriver } from '../src/swarm/packetflow-driver.js';
+import { LOOPBACK_BOTS, packetflowDriver } from '../src/swarm/packetflow-driver.js';
 import { Swarm } from '../src/swarm/swarm.js';
 import { until } from './support/until.js';
 
 test('PacketFlow bots on the client SDK join the whole backend and get their inputs acknowledged', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-packetflow-driver-'));
-  const backend = await startBackend({ gatewayPort: 0, dataDir });
+  const backend = await startBackend({ gatewayPort: 0, dataDir, env: LOOPBACK_BOTS });
   const swarm = await Swarm.start({ driver: packetflowDriver, endpoint: backend.url, processes: 1 });
   t.after(async () => {
     await swarm.close();

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Backend, type Layout, startBackend } from '@packetflow/launcher';
-import { packetflowDriver } from '../swarm/packetflow-driver.js';
+import { LOOPBACK_BOTS, packetflowDriver } from '../swarm/packetflow-driver.js';
 import type { SwarmTarget } from '../swarm/procedure.js';
 import { DEFAULT_INPUT_RATE } from '../swarm/swarm.js';
 
@@ -27,7 +27,7 @@ export async function withPacketflowBackend<T>(
   layout: Layout = 'separate',
 ): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-packetflow-'));
-  const backend = await startBackend({ gatewayPort: 0, dataDir, layout });
+  const backend = await startBackend({ gatewayPort: 0, dataDir, layout, env: LOOPBACK_BOTS });
   try {
     const pids =
       memoryOf === 'gateway' ? [backend.process('gateway').pid] : backend.processes.map((child) => child.pid);

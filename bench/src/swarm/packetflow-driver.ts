@@ -3,6 +3,12 @@
 import { type MatchConnection, PacketFlowClient } from '@packetflow/client';
 import type { BotDriver, DriverContext, DriverFactory, DriverSpec, Move } from './driver.js';
 
+/**
+ * What the gateway needs to serve hundreds of bots from this machine: its per-address limits on guest tokens and
+ * seat reservations (a few dozen a minute) are meant for players, and every bot here comes from 127.0.0.1.
+ */
+export const LOOPBACK_BOTS = { PACKETFLOW_RATE_LIMIT_EXEMPT: '127.0.0.1' } as const;
+
 /** How long a consented leave may take before the bot stops waiting for it. */
 const LEAVE_TIMEOUT_MS = 2_000;
 
