@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { freePort } from './free-port.js';
 import { type LogLine, ServiceProcess } from './service-process.js';
 import { LAYOUTS, type Layout, type ServiceName, type ServiceSpec } from './services.js';
+import { type ChildSpec, Supervisor, type SupervisorOptions } from './supervision/supervisor.js';
 
 export interface BackendOptions {
   /** Port of the first gateway; 2567 unless set, 0 for any free port. Further gateways take free ports. */
@@ -25,8 +26,14 @@ export interface BackendOptions {
   readonly nodes?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Every line a service prints; nothing is printed unless set. */
   readonly onLine?: (line: LogLine) => void;
-  /** How long each service may take to start; 30 s unless set. */
+  /** How long each service may take to start (and to start again); 30 s unless set. */
   readonly startTimeoutMs?: number;
+  /**
+   * Restart a service that exits without being asked to, as `npm start` does: only that one, after a backoff, with
+   * the same node id, ports and environment; past the restart budget (5 in 60 s unless set) every service is
+   * stopped. Unset, a service that dies stays down: the end-to-end tests kill hosts to see the cluster fail over.
+   */
+  readonly supervision?: SupervisorOptions;
 }
 
 export interface GatewayAddress {
@@ -40,8 +47,9 @@ export interface Backend {
   /** The first gateway's URL. */
   readonly url: string;
   readonly gateways: readonly GatewayAddress[];
+  /** Every node's process, the one running now after a restart. */
   readonly processes: readonly ServiceProcess[];
-  /** The process of a node: `physics`, or `physics-2` with several instances. */
+  /** The process of a node (`physics`, or `physics-2` with several instances), the one running now after a restart. */
   process(nodeId: string): ServiceProcess;
   /** Stops every service, gateways first; resolves once all have exited. */
   stop(): Promise<void>;
@@ -123,12 +131,18 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   }
   const onLine = options.onLine ?? (() => {});
   const timeoutMs = options.startTimeoutMs ?? 30_000;
-  const started: { node: Node; process: ServiceProcess }[] = [];
-  const stopAll = async () => {
-    // Gateways first (players leave their matches), then game-logic (its last checkpoints), then the rest.
-    for (const name of [...services].reverse().map((s) => s.name)) {
-      await Promise.all(started.filter((s) => s.node.spec.name === name).map((s) => s.process.stop()));
-    }
+  // Groups stop in the reverse of their start: gateways first (players leave their matches), then game-logic (its
+  // last checkpoints), then the rest.
+  const supervisor = new Supervisor<ServiceProcess>(options.supervision);
+  const childOf = (node: Node): ChildSpec<ServiceProcess> => {
+    const env = nodeEnv(node, nodes, shared, options.nodes?.[node.id]);
+    return {
+      id: node.id,
+      group: node.spec.name,
+      restart: options.supervision === undefined ? 'temporary' : 'permanent',
+      spawn: () => new ServiceProcess(node.id, node.spec.entry, env, onLine),
+      ready: (child) => child.waitFor(ready(node.spec), 'its ready line', timeoutMs),
+    };
   };
   try {
     // The services together, then the gateways once every service they call is up.
@@ -136,40 +150,27 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       nodes.filter((n) => n.spec.name !== 'gateway'),
       nodes.filter((n) => n.spec.name === 'gateway'),
     ]) {
-      const processes = stage.map((node) => {
-        const child = new ServiceProcess(
-          node.id,
-          node.spec.entry,
-          nodeEnv(node, nodes, shared, options.nodes?.[node.id]),
-          onLine,
-        );
-        started.push({ node, process: child });
-        return { node, child };
-      });
-      await Promise.all(
-        processes.map(({ node, child }) => child.waitFor(ready(node.spec), 'its ready line', timeoutMs)),
-      );
+      await Promise.all(stage.map((node) => supervisor.start(childOf(node))));
     }
   } catch (error) {
-    await stopAll();
+    await supervisor.stop();
     throw error;
   }
-  const gateways = started
-    .filter((s) => s.node.gatewayPort !== undefined)
-    .map(({ node }) => ({ nodeId: node.id, port: node.gatewayPort!, url: `http://127.0.0.1:${node.gatewayPort}` }));
-  let stopping: Promise<void> | undefined;
+  const gateways = nodes
+    .filter((node) => node.gatewayPort !== undefined)
+    .map((node) => ({ nodeId: node.id, port: node.gatewayPort!, url: `http://127.0.0.1:${node.gatewayPort}` }));
   return {
     url: gateways[0]!.url,
     gateways,
-    processes: started.map((s) => s.process),
+    get processes() {
+      return supervisor.processes;
+    },
     process(nodeId) {
-      const found = started.find((s) => s.node.id === nodeId);
-      if (found === undefined) throw new Error(`no node ${nodeId}; nodes: ${started.map((s) => s.node.id).join(', ')}`);
-      return found.process;
+      if (!nodes.some((node) => node.id === nodeId)) {
+        throw new Error(`no node ${nodeId}; nodes: ${nodes.map((node) => node.id).join(', ')}`);
+      }
+      return supervisor.process(nodeId);
     },
-    stop() {
-      stopping ??= stopAll();
-      return stopping;
-    },
+    stop: () => supervisor.stop(),
   };
 }

@@ -1,8 +1,10 @@
 // `npm start`: the whole backend on this machine on its embedded defaults, and the browser demo beside it, until
-// Ctrl-C.
+// Ctrl-C. A service that dies is restarted (see supervision/supervisor.ts) until the restart budget runs out.
 import { type Backend, startBackend } from './backend.js';
 import { readLauncherPorts } from './port-variables.js';
 import type { LogLine } from './service-process.js';
+import { DEFAULT_RESTART_LIMITS } from './supervision/restart-budget.js';
+import type { SupervisorEvent } from './supervision/supervisor.js';
 import { serveWebDemo, type WebServer } from './web-server.js';
 
 function print(line: LogLine): void {
@@ -16,12 +18,46 @@ function print(line: LogLine): void {
   out.write(`${line.service.padEnd(13)}${level === 'info' ? '' : `${String(level).toUpperCase()} `}${msg}${rest}\n`);
 }
 
+function how({ code, signal, notReady }: { code: number | null; signal: string | null; notReady?: string }): string {
+  const ended = signal === null ? `exit code ${code}` : `killed by ${signal}`;
+  return notReady === undefined ? ended : `${ended}, stopped for not starting: ${notReady}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function report(event: SupervisorEvent): void {
+  switch (event.kind) {
+    case 'died':
+      console.error(
+        `${event.child} (pid ${event.pid}) died (${how(event)}); restarting it in ${event.restartInMs} ms ` +
+          `(restart ${event.restartsInWindow} of ${limits.maxRestarts} allowed in ${seconds(limits.periodMs)})`,
+      );
+      return;
+    case 'restarted':
+      console.error(`${event.child} restarted: pid ${event.pid}`);
+      return;
+    case 'recovered':
+      console.error(`${event.child} (pid ${event.pid}) is up again, ${seconds(event.downMs)} after it died`);
+      return;
+    case 'gave-up':
+      console.error(
+        `${event.child} (pid ${event.pid}) died (${how(event)}) and the restart budget is exhausted ` +
+          `(${limits.maxRestarts} restarts in ${seconds(limits.periodMs)}); stopping the rest of PacketFlow`,
+      );
+      stop(1);
+      return;
+  }
+}
+
 const settings = readLauncherPorts(process.env);
 if (!settings.ok) {
   for (const problem of settings.problems) console.error(`PacketFlow did not start: ${problem}`);
   process.exit(1);
 }
 const { gatewayPort, webPort } = settings.ports;
+const limits = DEFAULT_RESTART_LIMITS;
 
 let running: { readonly backend: Backend; readonly web: WebServer | undefined } | undefined;
 let exitCode: number | undefined;
@@ -58,21 +94,13 @@ process.on('SIGTERM', onSignal);
 const backend = await startBackend({
   ...(gatewayPort === undefined ? {} : { gatewayPort }),
   onLine: print,
+  supervision: { limits, onEvent: report },
 }).catch((error: unknown) => {
   console.error(`PacketFlow did not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
 const web = await serveWebDemo({ port: webPort, gatewayUrl: backend.url });
 running = { backend, web: web.server };
-
-for (const child of backend.processes) {
-  child.exited.then((code) => {
-    if (exitCode !== undefined) return;
-    const how = child.exitSignal === null ? `exit code ${code}` : `killed by ${child.exitSignal}`;
-    console.error(`${child.name} (pid ${child.pid}) exited unexpectedly (${how}); stopping the rest of PacketFlow`);
-    stop(1);
-  });
-}
 
 if (exitCode === undefined) {
   const ws = backend.url.replace(/^http/, 'ws');
@@ -82,6 +110,7 @@ if (exitCode === undefined) {
       `PacketFlow is running: ${backend.processes.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`,
       `  clients connect to  ${ws}   (Colyseus room "match"; guest tokens: POST ${backend.url}/auth/guest)`,
       web.line,
+      `  a service that dies is restarted (at most ${limits.maxRestarts} in ${seconds(limits.periodMs)})`,
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { type MatchConnection, PacketFlowClient } from '@packetflow/client';
 import { freePort } from '../src/free-port.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
@@ -29,7 +30,7 @@ class Launcher {
   readonly dataDir: string;
   readonly cwd: string;
   private readonly child: ChildProcess;
-  private readonly waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+  private readonly waiters: { pattern: RegExp; left: number; resolve: (match: RegExpMatchArray) => void }[] = [];
   private exit: Exit | undefined;
 
   constructor(env: Record<string, string>) {
@@ -44,8 +45,9 @@ class Launcher {
       createInterface({ input: this.child[stream]! }).on('line', (line) => {
         this[stream].push(line);
         for (let i = this.waiters.length - 1; i >= 0; i--) {
-          const match = line.match(this.waiters[i]!.pattern);
-          if (match) this.waiters.splice(i, 1)[0]!.resolve(match);
+          const waiter = this.waiters[i]!;
+          const match = line.match(waiter.pattern);
+          if (match && --waiter.left === 0) this.waiters.splice(i, 1)[0]!.resolve(match);
         }
       });
     }
@@ -57,15 +59,13 @@ class Launcher {
     });
   }
 
-  /** The first line, printed before or after now, on stdout or stderr, that matches. */
-  async line(pattern: RegExp): Promise<RegExpMatchArray> {
-    for (const line of [...this.stdout, ...this.stderr]) {
-      const match = line.match(pattern);
-      if (match) return match;
-    }
+  /** The `nth` line (the first unless set), printed before or after now, on stdout or on stderr, that matches. */
+  async line(pattern: RegExp, nth = 1): Promise<RegExpMatchArray> {
+    const seen = [...this.stdout, ...this.stderr].map((line) => line.match(pattern)).filter((match) => match !== null);
+    if (seen.length >= nth) return seen[nth - 1]!;
     let timer: NodeJS.Timeout | undefined;
     const match = await Promise.race([
-      new Promise<RegExpMatchArray>((resolve) => this.waiters.push({ pattern, resolve })),
+      new Promise<RegExpMatchArray>((resolve) => this.waiters.push({ pattern, left: nth - seen.length, resolve })),
       this.exited.then((exit) => {
         throw new Error(`main exited (${JSON.stringify(exit)}) before printing ${pattern}; ${this.output()}`);
       }),
@@ -135,6 +135,52 @@ function assertNoneAlive(pids: Iterable<number>, message: string): void {
   assert.deepEqual([...pids].filter(isAlive), [], message);
 }
 
+/** A player on the client SDK who keeps moving and notes when each snapshot arrives. */
+class Player {
+  readonly arrivals: { readonly at: number; readonly tick: number }[] = [];
+  leftWith: number | undefined;
+  private readonly moving: NodeJS.Timeout;
+
+  private constructor(readonly match: MatchConnection) {
+    match.onSnapshot((snapshot) => this.arrivals.push({ at: performance.now(), tick: snapshot.serverTick }));
+    match.onLeave((code) => {
+      this.leftWith = code;
+    });
+    this.moving = setInterval(() => match.sendInput({ move: { x: 1, y: 0 } }), 50);
+  }
+
+  static async join(url: string): Promise<Player> {
+    const client = new PacketFlowClient(url);
+    await client.guest();
+    return new Player(await client.create({ reconnection: { minUptimeMs: 0, minDelayMs: 50, initialDelayMs: 50 } }));
+  }
+
+  /** Waits for `count` more snapshots than it has now. */
+  async receives(count: number): Promise<void> {
+    const target = this.arrivals.length + count;
+    const deadline = Date.now() + HANG_MS;
+    while (this.arrivals.length < target) {
+      if (this.leftWith !== undefined) throw new Error(`the player left its match with code ${this.leftWith}`);
+      if (Date.now() > deadline) throw new Error(`${this.arrivals.length} of ${target} snapshots`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** The longest wait between two snapshots from `from` (an index into arrivals) on, in ms. */
+  longestGapFrom(from: number): number {
+    let longest = 0;
+    for (let i = Math.max(from, 1); i < this.arrivals.length; i++) {
+      longest = Math.max(longest, this.arrivals[i]!.at - this.arrivals[i - 1]!.at);
+    }
+    return longest;
+  }
+
+  async leave(): Promise<void> {
+    clearInterval(this.moving);
+    if (this.leftWith === undefined) await this.match.leave();
+  }
+}
+
 describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () => {
   it('prints where clients connect, serves guest tokens there, and stops every service on Ctrl-C', async () => {
     const { launcher, gatewayPort, webPort } = await launchOnFreePorts();
@@ -174,24 +220,84 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
     assertNoneAlive(pids.values(), 'no service outlives main');
   });
 
-  it('stops the rest and exits 1 with the reason when one service dies', async () => {
-    const { launcher } = await launchOnFreePorts();
+  it('restarts game-logic and then physics killed with SIGKILL while a player plays, who keeps getting snapshots', async (t) => {
+    const { launcher, gatewayPort } = await launchOnFreePorts();
     let pids = new Map<string, number>();
+    const restarted: number[] = [];
+    let player: Player | undefined;
     try {
       pids = await launcher.servicePids();
-      const physics = pids.get('physics')!;
-      process.kill(physics, 'SIGKILL');
+      player = await Player.join(`http://127.0.0.1:${gatewayPort}`);
+      const { matchId, entity } = player.match;
+      await player.receives(30);
+      for (const service of ['game-logic', 'physics']) {
+        const victim = pids.get(service)!;
+        const before = player.arrivals.length;
+        const lastTick = player.arrivals.at(-1)!.tick;
+        const killedAt = performance.now();
+        process.kill(victim, 'SIGKILL');
+        await launcher.line(
+          new RegExp(
+            `^${service} \\(pid ${victim}\\) died \\(killed by SIGKILL\\); restarting it in \\d+ ms \\(restart \\d of 5 allowed in 60\\.0 s\\)$`,
+          ),
+        );
+        const pid = Number((await launcher.line(new RegExp(`^${service} restarted: pid (\\d+)$`)))[1]);
+        restarted.push(pid);
+        await launcher.line(new RegExp(`^${service} \\(pid ${pid}\\) is up again, [\\d.]+ s after it died$`));
+        const upAt = performance.now();
+        assert.ok(isAlive(pid), `the new ${service} runs`);
+        for (const [name, other] of pids) if (name !== service) assert.ok(isAlive(other), `${name} was left alone`);
+
+        await player.receives(60);
+        assert.equal(player.match.matchId, matchId, 'the same match');
+        assert.equal(player.match.entity, entity, 'the same body');
+        assert.ok(player.arrivals.at(-1)!.tick > lastTick, 'the match went on from where it was');
+        t.diagnostic(
+          `${service}: up again ${Math.round(upAt - killedAt)} ms after the SIGKILL; the player's longest wait ` +
+            `between snapshots ${Math.round(player.longestGapFrom(before))} ms; server tick ${lastTick} at the ` +
+            `SIGKILL, ${player.arrivals.at(-1)!.tick} now`,
+        );
+        pids.set(service, pid);
+      }
+      await player.leave();
+      launcher.signal('SIGINT');
+      assert.deepEqual(await launcher.exitWithin(), { code: 0, signal: null });
+    } finally {
+      await player?.leave().catch(() => {});
+      launcher.kill([...pids.values(), ...restarted]);
+    }
+    assertNoneAlive([...pids.values(), ...restarted], 'no service outlives main, restarted ones included');
+  });
+
+  it('stops everything and exits 1 once the restart budget is exhausted', async () => {
+    const { launcher } = await launchOnFreePorts();
+    let pids = new Map<string, number>();
+    const killed: number[] = [];
+    try {
+      pids = await launcher.servicePids();
+      let victim = pids.get('physics')!;
+      for (let restart = 1; restart <= 5; restart++) {
+        process.kill(victim, 'SIGKILL');
+        killed.push(victim);
+        await launcher.line(new RegExp(`^physics \\(pid ${victim}\\) died .*\\(restart ${restart} of 5 allowed`));
+        // Killed again as soon as it is spawned: a crash loop, quicker than the budget's window.
+        victim = Number((await launcher.line(/^physics restarted: pid (\d+)$/, restart))[1]);
+      }
+      process.kill(victim, 'SIGKILL');
+      killed.push(victim);
       assert.deepEqual(await launcher.exitWithin(), { code: 1, signal: null });
       assert.ok(
         launcher.stderr.includes(
-          `physics (pid ${physics}) exited unexpectedly (killed by SIGKILL); stopping the rest of PacketFlow`,
+          `physics (pid ${victim}) died (killed by SIGKILL) and the restart budget is exhausted ` +
+            '(5 restarts in 60.0 s); stopping the rest of PacketFlow',
         ),
         launcher.stderr.join('\n'),
       );
+      assert.equal(launcher.stderr.filter((line) => line.startsWith('physics restarted')).length, 5, 'no sixth');
     } finally {
-      launcher.kill(pids.values());
+      launcher.kill([...pids.values(), ...killed]);
     }
-    assertNoneAlive(pids.values(), 'every other service was stopped');
+    assertNoneAlive([...pids.values(), ...killed], 'every service was stopped');
   });
 
   it('stops the services it has started when Ctrl-C comes while they start', async () => {
