@@ -106,6 +106,8 @@ export interface ShutdownOptions {
 }
 
 export interface ActorSystemStats {
+  /** Messages taken from mailboxes: handled, or dropped there (expired ask, no handler). */
+  messages: number;
   /** Tells that could not be delivered: unknown kind or message, stopped actor or system. */
   deadLetters: number;
   /** Replies that arrived after their ask's deadline and were dropped. */

@@ -1,5 +1,6 @@
 export type { Address, Message } from '@packetflow/protocol';
 export { ActorRef } from './actor-ref.js';
+export { AdminServer, type Readiness, type ReadinessCheck } from './admin/admin-server.js';
 export type {
   ActorContext,
   ActorSystemOptions,
@@ -21,6 +22,7 @@ export { Cluster } from './cluster/cluster.js';
 export type { ClusterOptions, ClusterStats } from './cluster/cluster-options.js';
 export { jsonLogger, type NodeLogger } from './config/json-logger.js';
 export {
+  type AdminAddress,
   type ConfigProblem,
   type Env,
   type MembershipConfig,
@@ -51,4 +53,5 @@ export type { DurableStore } from './storage/durable-store.js';
 export { LmdbStore, type LmdbStoreOptions } from './storage/lmdb-store.js';
 export { RedisStore, type RedisStoreOptions } from './storage/redis-store.js';
 export { type StoreFromEnvOptions, storeFromEnv } from './storage/store-from-env.js';
+export { storeReadiness } from './storage/store-readiness.js';
 export { ActorSystem } from './system.js';

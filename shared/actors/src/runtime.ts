@@ -63,6 +63,7 @@ export class Runtime {
   readonly system: ActorSystem;
   readonly nodeId: string;
   readonly stats: ActorSystemStats = {
+    messages: 0,
     deadLetters: 0,
     lateReplies: 0,
     expiredAsks: 0,
@@ -115,6 +116,11 @@ export class Runtime {
   attachRemote(remote: RemoteRouting): void {
     if (this.remote !== null) throw new Error('this actor system already belongs to a cluster');
     this.remote = remote;
+  }
+
+  /** Live activations of each registered kind. */
+  activeActorsByKind(): [kind: string, active: number][] {
+    return [...this.kinds.values()].map((kind) => [kind.name, kind.actors.size]);
   }
 
   /** Kinds with a registered behavior: the roles this node can host. */
@@ -359,6 +365,8 @@ export class Runtime {
       this.deliver(actor, message, mailbox.sender, mailbox.replyId);
       if ((actor.flags & (RUNNING | DEAD)) !== 0) break;
     }
+    // Once per turn rather than per message: the drain loop is the hottest path there is.
+    this.stats.messages += handled;
     const flags = actor.flags;
     if ((flags & DEAD) !== 0) return handled;
     if (mailbox.count === 0) {

@@ -41,4 +41,8 @@ export interface ClusterStats {
   /** Times a member was suspected because its connection dropped. */
   suspicions: number;
   reconnects: number;
+  /** Links to members that opened (the first time or again). */
+  linksUp: number;
+  /** Open links to members that went down, for whatever reason (dial failures while down are not counted). */
+  linksDown: number;
 }

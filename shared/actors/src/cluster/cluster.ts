@@ -54,7 +54,15 @@ interface PeerState {
  */
 export class Cluster implements RemoteRouting {
   readonly nodeId: string;
-  readonly stats: ClusterStats = { undeliverable: 0, rerouted: 0, unencodable: 0, suspicions: 0, reconnects: 0 };
+  readonly stats: ClusterStats = {
+    undeliverable: 0,
+    rerouted: 0,
+    unencodable: 0,
+    suspicions: 0,
+    reconnects: 0,
+    linksUp: 0,
+    linksDown: 0,
+  };
   readonly endpoint: PacketEndpoint;
   readonly registry: MessageRegistry;
   private readonly runtime: Runtime;
@@ -325,10 +333,12 @@ export class Cluster implements RemoteRouting {
       onOpen: () => {
         peer.attempts = 0;
         peer.refusal = undefined;
+        this.stats.linksUp++;
         if (attempts > 0) this.stats.reconnects++;
         this.reroute();
       },
       onDown: (_link, reason, unsent, { wasOpen, refused }) => {
+        if (wasOpen) this.stats.linksDown++;
         // One line per outage, not one per reconnect attempt, and none for links this node closed itself. A peer
         // that is not up yet (members starting together) is reported only once it keeps failing; a refused
         // handshake at once, since waiting will not mend a wrong secret or id.

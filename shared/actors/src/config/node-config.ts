@@ -36,6 +36,14 @@ export interface NodeConfig {
   /** Undefined only for a cluster of one, which nobody else can join. */
   readonly secret: Secret | undefined;
   readonly membership: MembershipConfig;
+  /** Where the admin HTTP endpoint (/healthz, /readyz, /metrics) listens; undefined: no admin endpoint. */
+  readonly admin: AdminAddress | undefined;
+}
+
+export interface AdminAddress {
+  readonly host: string;
+  /** 0 is any free port. */
+  readonly port: number;
 }
 
 export interface ConfigProblem {
@@ -82,6 +90,8 @@ export function readNodeConfig(env: Env = process.env): NodeConfig {
   const cluster = read('PACKETFLOW_CLUSTER', clusterNameSchema) ?? DEFAULT_CLUSTER;
   const redisUrl = read('REDIS_URL', redisUrlSchema);
   const peers = read('PACKETFLOW_PEERS', peersSchema);
+  const adminHost = read('PACKETFLOW_ADMIN_HOST', hostSchema);
+  const adminPort = read('PACKETFLOW_ADMIN_PORT', portSchema);
 
   const usesRedis = isSet('REDIS_URL');
   const usesPeers = isSet('PACKETFLOW_PEERS');
@@ -129,6 +139,9 @@ export function readNodeConfig(env: Env = process.env): NodeConfig {
       `required when PACKETFLOW_HOST is ${host}: the others cannot dial a wildcard address; give the host:port they dial`,
     );
   }
+  if (isSet('PACKETFLOW_ADMIN_HOST') && !isSet('PACKETFLOW_ADMIN_PORT')) {
+    problem('PACKETFLOW_ADMIN_HOST', 'set without PACKETFLOW_ADMIN_PORT, so no admin endpoint would listen there');
+  }
   if (problems.length > 0) throw new NodeConfigError(problems);
 
   return {
@@ -140,6 +153,8 @@ export function readNodeConfig(env: Env = process.env): NodeConfig {
     secret,
     membership:
       redisUrl !== undefined ? { kind: 'redis', url: redisUrl, cluster } : { kind: 'static', peers: peers ?? [] },
+    // Loopback unless configured, whatever PACKETFLOW_HOST says: metrics and health are nobody else's business.
+    admin: adminPort === undefined ? undefined : { host: adminHost ?? DEFAULT_HOST, port: adminPort },
   };
 }
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Limits, MessageRegistry } from '@packetflow/protocol';
+import { AdminServer, type Readiness, type ReadinessCheck } from '../admin/admin-server.js';
+import { nodeMetrics } from '../admin/node-metrics.js';
 import { Cluster } from '../cluster/cluster.js';
 import type { Membership } from '../membership/membership.js';
 import { RedisMembership } from '../membership/redis-membership.js';
@@ -26,12 +28,19 @@ export interface StartNodeOptions {
   limits?: Partial<Limits>;
   /** On SIGTERM or SIGINT, leave the cluster and exit; true unless set (false when several nodes share a process). */
   handleSignals?: boolean;
+  /**
+   * What else this node needs to do its work, e.g. `storeReadiness(store)`: the admin endpoint's /readyz answers 503
+   * with its reason while it is not ready. Asked only once the node has joined the cluster.
+   */
+  readiness?: ReadinessCheck;
 }
 
 export interface RunningNode {
   readonly system: ActorSystem;
   readonly cluster: Cluster;
   readonly config: NodeConfig;
+  /** The admin HTTP endpoint when PACKETFLOW_ADMIN_PORT is set. */
+  readonly admin: AdminServer | undefined;
   /** Leaves the cluster gracefully (deregisters, drains mailboxes, closes connections). Idempotent. */
   stop(): Promise<void>;
 }
@@ -47,6 +56,25 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   if (unregistered.length > 0) {
     await system.shutdown();
     throw new Error(`this node should host ${unregistered.join(', ')}, but no behavior is registered for it`);
+  }
+
+  // The admin endpoint listens before the join so that an orchestrator sees a live process that is not ready yet.
+  let phase: 'joining' | 'joined' | 'leaving' = 'joining';
+  let joined: Cluster | undefined;
+  const readiness = (): Readiness | Promise<Readiness> => {
+    if (phase === 'joining') return { ready: false, reason: 'joining the cluster' };
+    if (phase === 'leaving') return { ready: false, reason: 'leaving the cluster' };
+    return options.readiness?.() ?? { ready: true };
+  };
+  let admin: AdminServer | undefined;
+  if (config.admin !== undefined) {
+    try {
+      const metrics = nodeMetrics(runtimeOf(system), () => joined);
+      admin = await AdminServer.start({ ...config.admin, metrics, readiness });
+    } catch (error) {
+      await system.shutdown();
+      throw error;
+    }
   }
 
   const membership = membershipFor(config, logger);
@@ -65,9 +93,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       logger,
     });
   } catch (error) {
+    await admin?.close();
     await system.shutdown();
     throw error;
   }
+  joined = cluster;
+  phase = 'joined';
   logger.info('node started', {
     nodeId: config.nodeId,
     pid: process.pid,
@@ -77,11 +108,14 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     ...(config.membership.kind === 'redis' ? { cluster: config.membership.cluster } : {}),
     // Registered members, whether or not their links are up yet.
     members: membership.members().map((member) => member.id),
+    ...(admin === undefined ? {} : { admin: admin.address }),
   });
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= cluster.leave().then(() => {
+    phase = 'leaving';
+    stopping ??= cluster.leave().then(async () => {
+      await admin?.close();
       removeSignalHandlers();
       logger.info('node left', { nodeId: config.nodeId });
     });
@@ -109,7 +143,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   }
-  return { system, cluster, config, stop };
+  return { system, cluster, config, admin, stop };
 }
 
 function membershipFor(config: NodeConfig, logger: NodeLogger): Membership {

@@ -29,6 +29,7 @@ describe('readNodeConfig', () => {
       advertise: undefined,
       secret: undefined,
       membership: { kind: 'static', peers: [] },
+      admin: undefined,
     } satisfies NodeConfig);
   });
 
@@ -68,6 +69,23 @@ describe('readNodeConfig', () => {
     assert.deepEqual(config.membership, { kind: 'redis', url: 'redis://127.0.0.1:6379', cluster: 'packetflow' });
   });
 
+  test('the admin endpoint listens on loopback unless PACKETFLOW_ADMIN_HOST says otherwise', () => {
+    assert.deepEqual(readNodeConfig({ PACKETFLOW_ADMIN_PORT: '9464', PACKETFLOW_HOST: '0.0.0.0' }).admin, {
+      host: '127.0.0.1',
+      port: 9464,
+    });
+    assert.deepEqual(readNodeConfig({ PACKETFLOW_ADMIN_PORT: '0', PACKETFLOW_ADMIN_HOST: '0.0.0.0' }).admin, {
+      host: '0.0.0.0',
+      port: 0,
+    });
+    assert.deepEqual(problemsOf({ PACKETFLOW_ADMIN_HOST: '0.0.0.0' }), [
+      'PACKETFLOW_ADMIN_HOST: set without PACKETFLOW_ADMIN_PORT, so no admin endpoint would listen there',
+    ]);
+    assert.deepEqual(problemsOf({ PACKETFLOW_ADMIN_HOST: 'not a host', PACKETFLOW_ADMIN_PORT: '9464' }), [
+      'PACKETFLOW_ADMIN_HOST: expected an IP address or host name to listen on, got "not a host"',
+    ]);
+  });
+
   const badValues: [variable: string, value: string, reason: string][] = [
     ['PACKETFLOW_NODE_ID', 'node 1', 'expected 1–128 letters, digits or _ . : -, got "node 1"'],
     ['PACKETFLOW_NODE_ID', 'a=b', 'expected 1–128 letters, digits or _ . : -, got "a=b"'],
@@ -77,6 +95,7 @@ describe('readNodeConfig', () => {
     ['PACKETFLOW_PORT', '65536', 'expected an integer 0–65535, got "65536"'],
     ['PACKETFLOW_PORT', '-1', 'expected an integer 0–65535, got "-1"'],
     ['PACKETFLOW_PORT', '80.5', 'expected an integer 0–65535, got "80.5"'],
+    ['PACKETFLOW_ADMIN_PORT', 'http', 'expected an integer 0–65535, got "http"'],
     ['PACKETFLOW_ADVERTISE', '10.0.0.5', 'expected host:port that the other members dial, port 1–65535'],
     ['PACKETFLOW_ADVERTISE', '10.0.0.5:0', 'expected host:port that the other members dial, port 1–65535'],
     ['PACKETFLOW_SECRET', 'too-short', 'must be at least 16 characters, got 9 characters'],
