@@ -5,7 +5,7 @@ import { backend, nativeBuild } from 'uWebSockets.js';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
-import { type ActorSystem, jsonLogger, type NodeLogger } from '@packetflow/actors';
+import { type ActorSystem, createLogger, type Logger } from '@packetflow/actors';
 import { playerRegistry } from '@packetflow/player-store';
 import { createProtocolRegistry, MATCH_ROOM, type MessageRegistry } from '@packetflow/protocol';
 import type { GatewayConfig } from './config.js';
@@ -41,11 +41,11 @@ export interface GatewayOptions {
   /** `gatewayRegistry()` unless set. */
   readonly registry?: MessageRegistry;
   /** JSON lines on stdout and stderr unless set. */
-  readonly logger?: NodeLogger;
+  readonly logger?: Logger;
 }
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
-  const logger = options.logger ?? jsonLogger();
+  const logger = options.logger ?? createLogger({ service: 'gateway' });
   // @packetflow/uws throws at import when no native build loads, unless its pure-JS fallback was allowed.
   if (!nativeBuild.fallback && !nativeBuild.file.endsWith('.node')) {
     throw new Error(`uWebSockets.js is not a native build: ${backend}`);

@@ -1,11 +1,11 @@
 // The gateway service: a cluster member that hosts no actor kind of its own, only the pinned actors of its rooms,
 // and the Colyseus server players connect to. Configured from the environment: the node's PACKETFLOW_* variables
 // (see @packetflow/actors' README) and the gateway's own (see this package's README).
-import { jsonLogger, startNode } from '@packetflow/actors';
+import { createLogger, startNode } from '@packetflow/actors';
 import { loadConfig } from './config.js';
 import { gatewayRegistry, startGateway } from './gateway.js';
 
-const logger = jsonLogger();
+const logger = createLogger({ service: 'gateway' });
 const config = loadConfig();
 const registry = gatewayRegistry();
 const node = await startNode({ register: () => {}, roles: [], registry, logger, handleSignals: false });

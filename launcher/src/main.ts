@@ -1,5 +1,6 @@
 // `npm start`: the whole backend on this machine on its embedded defaults, and the browser demo beside it, until
 // Ctrl-C. A service that dies is restarted (see supervision/supervisor.ts) until the restart budget runs out.
+import { prettyFactory } from 'pino-pretty';
 import { type Backend, startBackend } from './backend.js';
 import { readLauncherPorts } from './port-variables.js';
 import type { LogLine } from './service-process.js';
@@ -7,15 +8,25 @@ import { DEFAULT_RESTART_LIMITS } from './supervision/restart-budget.js';
 import type { SupervisorEvent } from './supervision/supervisor.js';
 import { serveWebDemo, type WebServer } from './web-server.js';
 
+// Services write JSON lines; a person at the terminal reads them pretty, each line after the service's name.
+const pretty = prettyFactory({
+  colorize: process.stdout.isTTY === true,
+  translateTime: 'HH:MM:ss.l',
+  ignore: 'pid,hostname,service,node',
+  singleLine: true,
+});
+
 function print(line: LogLine): void {
   const out = line.stream === 'stderr' ? process.stderr : process.stdout;
-  if (line.json === undefined) {
-    out.write(`${line.service.padEnd(13)}${line.text}\n`);
-    return;
-  }
-  const { time: _time, level, msg, ...fields } = line.json;
-  const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
-  out.write(`${line.service.padEnd(13)}${level === 'info' ? '' : `${String(level).toUpperCase()} `}${msg}${rest}\n`);
+  const prefix = line.service.padEnd(13);
+  const text = line.json === undefined ? `${line.text}\n` : pretty(line.json);
+  out.write(
+    text
+      .trimEnd()
+      .split('\n')
+      .map((row) => `${prefix}${row}\n`)
+      .join(''),
+  );
 }
 
 function how({ code, signal, notReady }: { code: number | null; signal: string | null; notReady?: string }): string {

@@ -1,12 +1,12 @@
 // Physics, player-store and game-logic hosted by one process: one node with all three roles. A match then asks its
 // physics world and the players in the same process, with no packets between them; the gateway stays apart. The
 // same code as the three services' own entry points, each of which hosts one role.
-import { jsonLogger, startNode, storeFromEnv } from '@packetflow/actors';
+import { createLogger, startNode, storeFromEnv } from '@packetflow/actors';
 import { matchHost, tickRateFromEnv } from '@packetflow/game-logic';
 import { initPhysics, PHYSICS_KIND, physicsLimits, physicsRegistry, physicsWorldBehavior } from '@packetflow/physics';
 import { playerBehavior, playerRegistry, playerStorageFromEnv } from '@packetflow/player-store';
 
-const logger = jsonLogger();
+const logger = createLogger({ service: 'services' });
 const tickRate = tickRateFromEnv();
 await initPhysics();
 const players = playerStorageFromEnv();

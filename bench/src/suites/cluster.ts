@@ -13,7 +13,7 @@ import { tcpEchoMicros } from '../cluster/tcp-echo.js';
 import { atLeast, atMost, type Figure } from '../report.js';
 
 const GROUP = 'cluster';
-const quietLogger = { warn: () => {}, error: () => {} };
+const quietLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

@@ -3,7 +3,7 @@
 // through the room's actor and go out to every client as bytes.
 
 import { type AuthContext, type Client, CloseCode, ErrorCode, matchMaker, Room, ServerError } from '@colyseus/core';
-import type { ActorRef, ActorSystem, Message, NodeLogger } from '@packetflow/actors';
+import type { ActorRef, ActorSystem, Logger, Message } from '@packetflow/actors';
 import { PlayerClient } from '@packetflow/player-store';
 import {
   ClientCloseCode,
@@ -27,7 +27,7 @@ export interface MatchRoomDeps {
   readonly system: ActorSystem;
   readonly registry: MessageRegistry;
   readonly config: GatewayConfig;
-  readonly logger: NodeLogger;
+  readonly logger: Logger;
 }
 
 export interface JoinOptions {

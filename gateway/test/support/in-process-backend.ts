@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActorSystem, LmdbStore, type NodeLogger } from '@packetflow/actors';
+import { ActorSystem, LmdbStore, type Logger } from '@packetflow/actors';
 import { matchHost } from '@packetflow/game-logic';
 import { initPhysics, PHYSICS_KIND, physicsRegistry, physicsWorldBehavior } from '@packetflow/physics';
 import { LmdbPlayerStorage, PlayerClient, playerBehavior } from '@packetflow/player-store';
@@ -12,7 +12,7 @@ import { type Gateway, type GatewayConfig, loadConfig, startGateway } from '../.
 export const TEST_SECRET = 'test-secret-0123456789abcdef';
 
 /** Collects what the gateway logs, so tests can look at warnings without printing them. */
-export class LogLines implements NodeLogger {
+export class LogLines implements Logger {
   readonly lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
   info(message: string, fields?: Record<string, unknown>): void {
     this.lines.push({ level: 'info', message, ...(fields ? { fields } : {}) });

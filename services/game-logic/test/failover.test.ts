@@ -13,7 +13,7 @@ import { RedisServer } from '@packetflow/testing';
 const SECRET = 'failover-test-secret-0123456789';
 const CLUSTER = `failover-${process.pid}`;
 const services = join(import.meta.dirname, '..', '..', '..');
-const quiet = { warn: () => {}, error: () => {} };
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 let redis: RedisServer;
 const children = new Map<string, ChildProcess>();

@@ -1,12 +1,12 @@
 // The player-store service alone: hosts the `player` actor kind, configured from the environment like any node
 // (see @packetflow/actors' README, Running a node). Players are kept in Redis when REDIS_URL is set, else in LMDB
 // under PACKETFLOW_DATA_DIR (./data unless set); guest records unused for PACKETFLOW_GUEST_RECORD_TTL_MS expire.
-import { jsonLogger, startNode } from '@packetflow/actors';
+import { createLogger, startNode } from '@packetflow/actors';
 import { playerRegistry } from './messages.js';
 import { playerBehavior } from './player.js';
 import { playerStorageFromEnv } from './storage/from-env.js';
 
-const logger = jsonLogger();
+const logger = createLogger({ service: 'player-store' });
 const storage = playerStorageFromEnv(process.env, logger);
 logger.info('player storage open', {
   backend: storage.backend,

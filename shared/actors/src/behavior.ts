@@ -84,7 +84,9 @@ export interface Down extends Message {
   readonly error?: unknown;
 }
 
+/** Where the runtime, the cluster and services write their log lines (`createLogger` makes the usual one). */
 export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }

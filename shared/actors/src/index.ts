@@ -20,7 +20,6 @@ export type {
 export { defineBehavior } from './behavior.js';
 export { Cluster } from './cluster/cluster.js';
 export type { ClusterOptions, ClusterStats } from './cluster/cluster-options.js';
-export { jsonLogger, type NodeLogger } from './config/json-logger.js';
 export {
   type AdminAddress,
   type ConfigProblem,
@@ -47,6 +46,13 @@ export {
   UnknownKindError,
   UnknownMessageError,
 } from './errors.js';
+export {
+  componentLogger,
+  createLogger,
+  type LoggerOptions,
+  type LogLevel,
+  logLevelFromEnv,
+} from './logging/logger.js';
 export * from './membership/index.js';
 export { type OutboundOptions, PacketEndpoint, type PacketEndpointOptions } from './packets/packet-endpoint.js';
 export type { DurableStore } from './storage/durable-store.js';

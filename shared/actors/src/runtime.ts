@@ -11,7 +11,6 @@ import type {
   DownReason,
   Logger,
 } from './behavior.js';
-import { consoleLogger } from './console-logger.js';
 import {
   type ActorError,
   ActorStoppedError,
@@ -23,6 +22,7 @@ import {
   UnknownMessageError,
 } from './errors.js';
 import { IdleSweeper } from './idle-sweeper.js';
+import { componentLogger } from './logging/logger.js';
 import { Mailbox, RingQueue } from './mailbox.js';
 import type { RemoteRouting } from './remote-routing.js';
 import { allowRestart, resolvePolicy } from './supervision.js';
@@ -98,7 +98,7 @@ export class Runtime {
     this.system = system;
     this.nodeId = options.nodeId ?? `node-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.defaultAskTimeoutMs = options.defaultAskTimeoutMs ?? 5000;
-    this.logger = options.logger ?? consoleLogger('actors');
+    this.logger = options.logger ?? componentLogger('actors');
     this.onEscalation = options.onEscalation;
     this.sweeper = new IdleSweeper(options.idleSweepMs ?? 1000, (epoch) => this.sweep(epoch));
   }

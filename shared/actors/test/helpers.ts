@@ -1,12 +1,15 @@
 import type { Logger } from '../src/index.js';
 
 /** A logger that records instead of printing, so tests can assert on what was reported. */
-export function recordingLogger(): Logger & { warnings: string[]; errors: string[] } {
+export function recordingLogger(): Logger & { infos: string[]; warnings: string[]; errors: string[] } {
+  const infos: string[] = [];
   const warnings: string[] = [];
   const errors: string[] = [];
   return {
+    infos,
     warnings,
     errors,
+    info: (message) => infos.push(message),
     warn: (message) => warnings.push(message),
     error: (message) => errors.push(message),
   };

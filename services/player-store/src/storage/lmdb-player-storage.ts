@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { jsonLogger, type Logger } from '@packetflow/actors';
+import { componentLogger, type Logger } from '@packetflow/actors';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { applyChange, type PlayerChange, type PlayerRecord, PlayerRefusedError } from '../player-data.js';
 import { DEFAULT_GUEST_TTL_MS, isGuest } from './guest-expiry.js';
@@ -78,7 +78,7 @@ export class LmdbPlayerStorage implements PlayerStorage {
       expired: (playerId, stored) => this.expired(playerId, stored),
       intervalMs: options.guestSweepIntervalMs ?? DEFAULT_GUEST_SWEEP_INTERVAL_MS,
       batchSize: options.guestSweepBatch ?? DEFAULT_GUEST_SWEEP_BATCH,
-      logger: options.logger ?? jsonLogger(),
+      logger: options.logger ?? componentLogger('player-storage'),
     });
   }
 

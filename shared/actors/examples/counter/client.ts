@@ -3,7 +3,8 @@
 // npm run example:client -w @packetflow/actors -- <counter id> [--every <ms>]
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { jsonLogger, startNode } from '../../src/index.js';
+import { pino } from 'pino';
+import { createLogger, startNode } from '../../src/index.js';
 import { type Count, type CounterMessage, counterRegistry, increment, readCount } from './counter.js';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { every: { type: 'string' } } });
@@ -15,7 +16,11 @@ if (id === undefined || positionals.length > 1 || (everyMs !== undefined && !(ev
 }
 
 // Logs go to stderr, so that stdout holds only the answers.
-const node = await startNode({ register: () => {}, registry: counterRegistry(), logger: jsonLogger(process.stderr) });
+const node = await startNode({
+  register: () => {},
+  registry: counterRegistry(),
+  logger: createLogger({ service: 'counter-client', out: pino.destination({ dest: 2, sync: true }) }),
+});
 const counter = node.system.ref<CounterMessage>('counter', id);
 
 async function incrementOnce(): Promise<boolean> {

@@ -14,8 +14,8 @@ import {
 import type { Actor } from '../actor.js';
 import { ActorRef } from '../actor-ref.js';
 import type { Down, DownReason, Logger } from '../behavior.js';
-import { consoleLogger } from '../console-logger.js';
 import { PeerDownError, PeerOverloadedError } from '../errors.js';
+import { componentLogger } from '../logging/logger.js';
 import type { MemberInfo } from '../membership/membership.js';
 import { PacketEndpoint } from '../packets/packet-endpoint.js';
 import type { RemoteRouting } from '../remote-routing.js';
@@ -29,6 +29,8 @@ import type { ClusterOptions, ClusterStats } from './cluster-options.js';
 const LEFT = 'left the cluster';
 /** The message that asks another node to report an actor's stop (empty body). */
 const WATCH = 'Watch';
+/** What a node leaving gracefully tells each peer before it closes its links (empty body), so none takes it for a crash. */
+const LEAVE = 'Leave';
 /** The protocol's DownReason values, in enum order. */
 const DOWN_REASONS: readonly DownReason[] = ['normal', 'failed', 'node_down', 'no_actor'];
 /** Failed dials of a link before it is reported: members that start together take a moment to listen. */
@@ -80,6 +82,8 @@ export class Cluster implements RemoteRouting {
   private registered: readonly MemberInfo[] = [];
   /** Members that left gracefully: their pending asks wait for the replies their drain sends, then fail. */
   private readonly leaving = new Map<string, NodeJS.Timeout>();
+  /** Members that said they are leaving: their links closing is news, not a failure, until they link again. */
+  private readonly departed = new Set<string>();
   private stopping = false;
   private unsubscribe: () => void = () => {};
 
@@ -90,9 +94,10 @@ export class Cluster implements RemoteRouting {
   ) {
     this.runtime = runtimeOf(system);
     this.nodeId = system.nodeId;
-    this.logger = options.logger ?? consoleLogger('cluster');
+    this.logger = options.logger ?? componentLogger('cluster');
     this.registry = options.registry ?? createProtocolRegistry();
     if (!this.registry.has(WATCH)) this.registry.registerEmpty(WATCH);
+    if (!this.registry.has(LEAVE)) this.registry.registerEmpty(LEAVE);
     const limits = { ...defaultLimits, ...options.limits };
     this.ctx = {
       self: { nodeId: this.nodeId, roles: options.roles ?? this.runtime.kindNames },
@@ -231,6 +236,10 @@ export class Cluster implements RemoteRouting {
 
   /** Packets from a peer: watches and Downs are the cluster's own business; everything else goes to an actor. */
   private receive(packet: Packet, from: string): void {
+    if (packet.type === LEAVE && packet.target.kind === '$system') {
+      this.departed.add(from);
+      return;
+    }
     if (packet.type === WATCH && packet.sender !== undefined) {
       const key = `${packet.target.kind}/${packet.target.id}`;
       let list = this.remoteWatchers.get(key);
@@ -270,6 +279,15 @@ export class Cluster implements RemoteRouting {
     if (this.stopping) return;
     await this.options.membership.leave();
     this.unsubscribe();
+    const notice: Packet = {
+      target: { kind: '$system', id: 'leave' },
+      type: LEAVE,
+      correlationId: 0,
+      flags: 0,
+      ttlMs: 0,
+      body: new Uint8Array(0),
+    };
+    for (const peer of this.peers.values()) peer.link.send(notice);
     await new Promise((resolve) => setTimeout(resolve, options.graceMs ?? 50));
     this.stopping = true;
     await this.runtime.system.shutdown({ drainTimeoutMs: options.drainTimeoutMs ?? 10_000 });
@@ -331,6 +349,7 @@ export class Cluster implements RemoteRouting {
     const peer: PeerState = { info, attempts, retry: null, refusal, link: null as unknown as OutboundLink };
     peer.link = new OutboundLink(info, this.ctx, {
       onOpen: () => {
+        this.departed.delete(info.id);
         peer.attempts = 0;
         peer.refusal = undefined;
         this.stats.linksUp++;
@@ -343,7 +362,9 @@ export class Cluster implements RemoteRouting {
         // that is not up yet (members starting together) is reported only once it keeps failing; a refused
         // handshake at once, since waiting will not mend a wrong secret or id.
         const current = !this.stopping && this.peers.get(info.id) === peer;
-        if (current && refused && reason !== peer.refusal) {
+        if (current && this.departed.has(info.id)) {
+          if (wasOpen) this.logger.info(`${info.id} left the cluster; link to ${info.address} closed`);
+        } else if (current && refused && reason !== peer.refusal) {
           peer.refusal = reason;
           this.logger.warn(`link to ${info.id} at ${info.address} refused: ${reason}`);
         } else if (current && wasOpen) this.logger.warn(`link to ${info.id} at ${info.address} down: ${reason}`);
@@ -422,6 +443,7 @@ export class Cluster implements RemoteRouting {
       this.lost(id, reason);
       return;
     }
+    this.logger.info(`${id} left the cluster`);
     const watches = this.nodeWatches.get(id);
     this.nodeWatches.delete(id);
     for (const { watcher, target } of watches ?? []) {

@@ -1,5 +1,5 @@
-import { hostname } from 'node:os';
 import type { z } from 'zod';
+import { defaultNodeId } from '../logging/logger.js';
 import { isLoopback, isWildcard } from './addresses.js';
 import {
   advertiseSchema,
@@ -81,7 +81,7 @@ export function readNodeConfig(env: Env = process.env): NodeConfig {
   };
 
   const givenNodeId = read('PACKETFLOW_NODE_ID', nodeIdSchema);
-  const nodeId = givenNodeId ?? `${hostname()}-${process.pid}`;
+  const nodeId = givenNodeId ?? defaultNodeId();
   const roles = read('PACKETFLOW_ROLES', rolesSchema);
   const host = read('PACKETFLOW_HOST', hostSchema);
   const port = read('PACKETFLOW_PORT', portSchema);

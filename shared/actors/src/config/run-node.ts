@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Limits, MessageRegistry } from '@packetflow/protocol';
 import { AdminServer, type Readiness, type ReadinessCheck } from '../admin/admin-server.js';
 import { nodeMetrics } from '../admin/node-metrics.js';
+import type { Logger } from '../behavior.js';
 import { Cluster } from '../cluster/cluster.js';
+import { createLogger } from '../logging/logger.js';
 import type { Membership } from '../membership/membership.js';
 import { RedisMembership } from '../membership/redis-membership.js';
 import { StaticMembership } from '../membership/static-membership.js';
 import { ActorSystem, runtimeOf } from '../system.js';
-import { jsonLogger, type NodeLogger } from './json-logger.js';
 import { type Env, type NodeConfig, readNodeConfig } from './node-config.js';
 
 export interface StartNodeOptions {
@@ -20,8 +21,8 @@ export interface StartNodeOptions {
   roles?: readonly string[];
   /** process.env unless set. */
   env?: Env;
-  /** JSON lines on stdout and stderr unless set. */
-  logger?: NodeLogger;
+  /** `createLogger({ service: 'node' })` unless set: JSON lines on stdout and stderr. */
+  logger?: Logger;
   /** Codecs for every message that crosses nodes; the protocol's messages unless set. */
   registry?: MessageRegistry;
   /** Limits on frames between nodes (see ClusterOptions.limits); the protocol's defaults unless set. */
@@ -48,7 +49,7 @@ export interface RunningNode {
 /** One actor host configured from the environment: what every service's entry point is built on. */
 export async function startNode(options: StartNodeOptions): Promise<RunningNode> {
   const config = readNodeConfig(options.env);
-  const logger = options.logger ?? jsonLogger();
+  const logger = options.logger ?? createLogger({ service: 'node', env: options.env });
   const system = await ActorSystem.start({ nodeId: config.nodeId, logger });
   options.register(system);
   const roles = config.roles ?? options.roles ?? runtimeOf(system).kindNames;
@@ -146,7 +147,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   return { system, cluster, config, admin, stop };
 }
 
-function membershipFor(config: NodeConfig, logger: NodeLogger): Membership {
+function membershipFor(config: NodeConfig, logger: Logger): Membership {
   if (config.membership.kind === 'redis') {
     return new RedisMembership({ url: config.membership.url, cluster: config.membership.cluster, logger });
   }

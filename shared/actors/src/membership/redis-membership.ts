@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../behavior.js';
-import { consoleLogger } from '../console-logger.js';
+import { componentLogger } from '../logging/logger.js';
 import { ChangeListeners } from './change-listeners.js';
 import { MembershipStartError } from './errors.js';
 import { checkMemberInfo, parseMemberInfo, sameView, sortById } from './member-info.js';
@@ -70,7 +70,7 @@ export class RedisMembership implements Membership {
   constructor(options: RedisMembershipOptions) {
     this.settings = redisMembershipSettings(options);
     this.keys = membershipKeys(this.settings.cluster);
-    this.logger = options.logger ?? consoleLogger('membership');
+    this.logger = options.logger ?? componentLogger('membership');
     this.listeners = new ChangeListeners(this.logger);
     this.problems = new ProblemLog(this.logger);
   }

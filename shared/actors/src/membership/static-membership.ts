@@ -1,5 +1,5 @@
 import type { Logger } from '../behavior.js';
-import { consoleLogger } from '../console-logger.js';
+import { componentLogger } from '../logging/logger.js';
 import { ChangeListeners } from './change-listeners.js';
 import { MembershipConfigError } from './errors.js';
 import { checkMemberInfo, sortById } from './member-info.js';
@@ -22,7 +22,7 @@ export class StaticMembership implements Membership {
       seen.add(checked.id);
       return checked;
     });
-    this.listeners = new ChangeListeners(options.logger ?? consoleLogger('membership'));
+    this.listeners = new ChangeListeners(options.logger ?? componentLogger('membership'));
   }
 
   async start(self: MemberInfo): Promise<void> {

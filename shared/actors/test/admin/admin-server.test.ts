@@ -9,12 +9,12 @@ import {
   getCount,
   increment,
 } from '../../examples/counter/counter.js';
-import { type Env, type NodeLogger, RedisStore, type RunningNode, startNode, storeReadiness } from '../../src/index.js';
+import { type Env, type Logger, RedisStore, type RunningNode, startNode, storeReadiness } from '../../src/index.js';
 import { freePort } from '../fixtures/bump.js';
 import { delay, waitFor } from '../helpers.js';
 
 const SECRET = 'admin-server-test-secret';
-const quiet: NodeLogger = { info: () => {}, warn: () => {}, error: () => {} };
+const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 function startCounterNode(env: Env, readiness?: Parameters<typeof startNode>[0]['readiness']): Promise<RunningNode> {
   return startNode({

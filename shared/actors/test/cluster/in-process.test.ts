@@ -143,6 +143,29 @@ describe('cluster on one machine', () => {
     }
   });
 
+  test('a member that leaves gracefully is logged at info by the others, a crash as a warning', async () => {
+    const { hosts, client, close } = await staticCluster(3);
+    try {
+      const [leaver, crasher] = [hosts[0]!, hosts[1]!];
+      await leaver.cluster.leave();
+      await waitFor(
+        () => client.logger.infos.includes(`host-0 left the cluster; link to ${leaver.cluster.address} closed`),
+        'the info line for the graceful leave',
+      );
+      await crasher.cluster.close();
+      await waitFor(() => client.logger.warnings.some((w) => w.startsWith('link to host-1 ')), 'the crash warning');
+      for (const node of [client, hosts[2]!]) {
+        assert.deepEqual(
+          node.logger.warnings.filter((w) => w.includes('host-0')),
+          [],
+          `${node.cluster.nodeId} warned of a graceful leave`,
+        );
+      }
+    } finally {
+      await close();
+    }
+  });
+
   test('a watcher on one node gets Down when the actor it watches on another node stops', async () => {
     const { client, close } = await staticCluster(2);
     try {

@@ -12,14 +12,14 @@ import {
   increment,
   readCount,
 } from '../../examples/counter/counter.js';
-import { type Env, NodeConfigError, type NodeLogger, startNode } from '../../src/index.js';
+import { type Env, type Logger, NodeConfigError, startNode } from '../../src/index.js';
 import { freePort } from '../fixtures/bump.js';
 import { waitFor } from '../helpers.js';
 
 const SECRET = 'run-node-test-secret';
 const exampleNode = join(import.meta.dirname, '..', '..', 'examples', 'counter', 'node.js');
 
-function quietLogger(): NodeLogger & { lines: string[] } {
+function quietLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const record = (message: string) => {
     lines.push(message);

@@ -35,7 +35,7 @@ export function linesLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const record = (message: string, fields?: Record<string, unknown>) =>
     lines.push(fields ? `${message} ${JSON.stringify(fields)}` : message);
-  return { lines, warn: record, error: record };
+  return { lines, info: record, warn: record, error: record };
 }
 
 export async function startRedisMember(
