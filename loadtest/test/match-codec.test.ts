@@ -6,7 +6,13 @@ import { MatchCodec } from '../src/game/match-codec.js';
 
 const registry = createProtocolRegistry();
 
-function snapshot(tick: number, full: boolean, entities: [number, number][], acks: [number, number][]): Uint8Array {
+function snapshot(
+  tick: number,
+  full: boolean,
+  entities: [number, number][],
+  acks: [number, number][],
+  scores: [number, number][] = [],
+): Uint8Array {
   const body = new Game.SnapshotT(
     tick,
     acks.map(([entity, sequence]) => new Game.InputAckT(entity, sequence)),
@@ -14,7 +20,7 @@ function snapshot(tick: number, full: boolean, entities: [number, number][], ack
       ([entity, x]) => new Game.EntityTransformT(entity, new Game.Vec3T(x, 0, -x), new Game.QuatT(0, 0, 0, 1)),
     ),
     full,
-    [],
+    scores.map(([entity, score]) => new Game.PlayerScoreT(entity, score)),
   );
   return registry.encode({ type: 'Snapshot', body });
 }
@@ -40,7 +46,7 @@ describe('MatchCodec', () => {
     assert.deepEqual([input.move?.x, input.move?.y, input.aim?.x, input.aim?.y], [0.5, -1, 2, 0]);
   });
 
-  it('reads JoinAccepted and then its own entity’s acks from snapshots', () => {
+  it('reads JoinAccepted and then its own entity’s acks and score from snapshots', () => {
     const codec = new MatchCodec();
     const info = codec.decodeJoined(joined(7));
     assert.ok(info.ok);
@@ -57,12 +63,16 @@ describe('MatchCodec', () => {
           [8, 3],
           [7, 12],
         ],
+        [
+          [7, 4],
+          [8, 9],
+        ],
       ),
     );
     assert.ok(read.ok);
-    assert.deepEqual(read.value, { serverTick: 11, full: true, entities: 2, ownAck: 12 });
+    assert.deepEqual(read.value, { serverTick: 11, full: true, entities: 2, ownAck: 12, ownScore: 4 });
     const other = codec.readSnapshot(snapshot(12, false, [], [[8, 4]]));
-    assert.ok(other.ok && other.value.ownAck === undefined);
+    assert.ok(other.ok && other.value.ownAck === undefined && other.value.ownScore === undefined);
   });
 
   it('keeps the match as last seen: a full snapshot replaces it, a partial one updates what moved', () => {

@@ -77,3 +77,19 @@ export async function bundleScenarios(names: readonly string[] = scenarioNames()
   });
   return names.map(bundlePath);
 }
+
+/**
+ * Bundles the chaos run's bots (src/k6/chaos-bots.ts) as a scenario is bundled, to dist/chaos-bots.js beside the
+ * library they share; resolves with its path. Not a scenario: it runs on this package's runner only.
+ */
+export async function bundleChaosBots(): Promise<string> {
+  await bundleLibrary();
+  await build({
+    ...common,
+    entryPoints: { 'chaos-bots': `${packageRoot}src/k6/chaos-bots.ts` },
+    outdir: `${packageRoot}dist`,
+    plugins: [libraryAsImport],
+    banner: { js: '// runner script bundled from src/k6/chaos-bots.ts by @packetflow/loadtest; do not edit.' },
+  });
+  return bundlePath('chaos-bots');
+}

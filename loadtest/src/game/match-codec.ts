@@ -37,6 +37,8 @@ export interface SnapshotReading {
   readonly entities: number;
   /** The last input sequence the match applied for the reader's entity; undefined when the snapshot has no ack for it. */
   readonly ownAck: number | undefined;
+  /** The reader's score in the match; undefined when the snapshot lists none for its entity. */
+  readonly ownScore: number | undefined;
 }
 
 /** An entity's last seen position. */
@@ -65,6 +67,7 @@ export class MatchCodec {
   private readonly transform = new Game.EntityTransform();
   private readonly position = new Game.Vec3();
   private readonly ack = new Game.InputAck();
+  private readonly score = new Game.PlayerScore();
 
   constructor() {
     this.registry = createProtocolRegistry().register<SnapshotReading>({
@@ -134,12 +137,17 @@ export class MatchCodec {
       }
     }
     let ownAck: number | undefined;
+    let ownScore: number | undefined;
     if (this.entity !== undefined) {
       for (let i = 0, n = table.acksLength(); i < n; i++) {
         const ack = table.acks(i, this.ack)!;
         if (ack.entity() === this.entity) ownAck = ack.sequence();
       }
+      for (let i = 0, n = table.scoresLength(); i < n; i++) {
+        const score = table.scores(i, this.score)!;
+        if (score.entity() === this.entity) ownScore = score.score();
+      }
     }
-    return { serverTick: table.serverTick(), full, entities, ownAck };
+    return { serverTick: table.serverTick(), full, entities, ownAck, ownScore };
   }
 }

@@ -23,9 +23,22 @@ import {
   joinAcknowledgement,
   leaveRequest,
 } from '../colyseus/framing.js';
-import { type InputSample, MatchCodec } from '../game/match-codec.js';
+import { type InputSample, type JoinInfo, MatchCodec, type SnapshotReading } from '../game/match-codec.js';
 import { countError, inputLatency, inputs, joinTime, snapshotRate, snapshots } from './game-metrics.js';
 import type { SessionSettings } from './settings.js';
+
+/**
+ * What happens in a session, for a script that needs more than the metrics (the chaos run's bots time every
+ * snapshot). The scenarios pass none.
+ */
+export interface SessionObserver {
+  /** The gateway's `joined`. */
+  joined(info: JoinInfo): void;
+  snapshot(reading: SnapshotReading): void;
+  inputSent(sequence: number): void;
+  /** The room's socket closed; `consented` when the bot had asked to leave and the close was a normal one. */
+  closed(code: number | 'none', consented: boolean): void;
+}
 
 /** Inputs remembered for latency: more than a second of backlog at any rate the gateway accepts. */
 const SENT_RING = 1024;
@@ -81,7 +94,12 @@ function sample(sequence: number, rate: number): InputSample {
 }
 
 /** The room's WebSocket for one session; resolves once the socket has closed. */
-function playRoom(url: string, askedAt: number, settings: SessionSettings): Promise<void> {
+function playRoom(
+  url: string,
+  askedAt: number,
+  settings: SessionSettings,
+  observer: SessionObserver | undefined,
+): Promise<void> {
   return new Promise((resolve) => {
     const codec = new MatchCodec();
     const sentAt = new Array<number>(SENT_RING).fill(0);
@@ -123,8 +141,9 @@ function playRoom(url: string, askedAt: number, settings: SessionSettings): Prom
         countError('table', 'JoinAccepted');
         return;
       }
-      if (joined) return;
+      if (joined || !decoded.ok) return;
       joined = true;
+      observer?.joined(decoded.value);
       clearTimeout(timers.joinTimeout);
       joinTime.add(Date.now() - askedAt);
       timers.input = setInterval(() => {
@@ -132,6 +151,7 @@ function playRoom(url: string, askedAt: number, settings: SessionSettings): Prom
         sentAt[sequence % SENT_RING] = Date.now();
         send(bytesMessage(ClientMessage.Input, codec.encodeInput(sequence, sample(sequence, settings.inputRate))));
         inputs.add(1);
+        observer?.inputSent(sequence);
       }, 1000 / settings.inputRate);
       timers.second = setInterval(() => {
         snapshotRate.add(inSecond);
@@ -148,6 +168,7 @@ function playRoom(url: string, askedAt: number, settings: SessionSettings): Prom
       }
       snapshots.add(1);
       inSecond++;
+      observer?.snapshot(read.value);
       const ack = read.value.ownAck;
       if (ack === undefined || ack <= acked) return;
       const now = Date.now();
@@ -194,6 +215,7 @@ function playRoom(url: string, askedAt: number, settings: SessionSettings): Prom
       const code = (event as { code?: number }).code ?? 'none';
       const expected = leaving && (code === ColyseusCloseCode.Consented || code === ColyseusCloseCode.Normal);
       if (!expected) countError('close', code);
+      observer?.closed(code, expected);
       resolve();
     });
   });
@@ -211,12 +233,12 @@ function think(seconds: number): void {
  * One iteration of a virtual user: join a match, play it for a session, leave, pause. A VU's first iteration starts
  * after a random part of START_SPREAD_SECONDS, so that VUs that arrive together do not all play and pause in step.
  */
-export async function playMatch(settings: SessionSettings): Promise<void> {
+export async function playMatch(settings: SessionSettings, observer?: SessionObserver): Promise<void> {
   if (__ITER === 0 && settings.startSpreadSeconds > 0) sleep(Math.random() * settings.startSpreadSeconds);
   const gateway = parseGateway(settings.gateway);
   const token = await guestToken(gateway);
   const askedAt = Date.now();
   const seat = token === undefined ? undefined : await reserveSeat(gateway, token, `bot ${__VU}`);
-  if (seat !== undefined) await playRoom(roomUrl(gateway, seat, token), askedAt, settings);
+  if (seat !== undefined) await playRoom(roomUrl(gateway, seat, token), askedAt, settings, observer);
   think(settings.thinkSeconds);
 }
