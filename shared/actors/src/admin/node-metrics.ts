@@ -3,13 +3,20 @@ import type { Cluster } from '../cluster/cluster.js';
 import type { Runtime } from '../runtime.js';
 
 /**
- * A node's Prometheus metrics in a registry of its own (several nodes can share a process, as in tests): Node's
- * default metrics, and the counts the runtime and the cluster already keep, read when scraped so that handling a
- * message costs nothing more. `cluster` is undefined until the node has joined.
+ * A node's own registry (several nodes can share a process, as in tests), every series labelled with the node id;
+ * services register their metrics in it too.
  */
-export function nodeMetrics(runtime: Runtime, cluster: () => Cluster | undefined): Registry {
+export function nodeRegistry(nodeId: string): Registry {
   const registry = new Registry();
-  registry.setDefaultLabels({ node: runtime.nodeId });
+  registry.setDefaultLabels({ node: nodeId });
+  return registry;
+}
+
+/**
+ * Adds to a node's registry Node's default metrics and the counts the runtime and the cluster already keep, read
+ * when scraped so that handling a message costs nothing more. `cluster` is undefined until the node has joined.
+ */
+export function nodeMetrics(registry: Registry, runtime: Runtime, cluster: () => Cluster | undefined): void {
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
@@ -71,5 +78,4 @@ export function nodeMetrics(runtime: Runtime, cluster: () => Cluster | undefined
     'Tells to other members dropped because their member was gone or its queue full',
     () => cluster()?.stats.undeliverable ?? 0,
   );
-  return registry;
 }

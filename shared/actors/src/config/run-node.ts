@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Limits, MessageRegistry } from '@packetflow/protocol';
+import type { Registry } from 'prom-client';
 import { AdminServer, type Readiness, type ReadinessCheck } from '../admin/admin-server.js';
-import { nodeMetrics } from '../admin/node-metrics.js';
+import { nodeMetrics, nodeRegistry } from '../admin/node-metrics.js';
 import type { Logger } from '../behavior.js';
 import { Cluster } from '../cluster/cluster.js';
 import { createLogger } from '../logging/logger.js';
@@ -12,8 +13,11 @@ import { ActorSystem, runtimeOf } from '../system.js';
 import { type Env, type NodeConfig, readNodeConfig } from './node-config.js';
 
 export interface StartNodeOptions {
-  /** Registers the behaviors this process can run; which of them it hosts is PACKETFLOW_ROLES (all unless set). */
-  register(system: ActorSystem): void;
+  /**
+   * Registers the behaviors this process can run; which of them it hosts is PACKETFLOW_ROLES (all unless set).
+   * `metrics` is the node's registry, where a service adds its own metrics for the admin endpoint's /metrics.
+   */
+  register(system: ActorSystem, node: { readonly metrics: Registry }): void;
   /**
    * The kinds this node hosts when PACKETFLOW_ROLES (or its PACKETFLOW_PEERS entry) does not say: every registered
    * kind unless set. A node whose actors are all pinned (the gateway's rooms) hosts none: `[]`.
@@ -42,6 +46,8 @@ export interface RunningNode {
   readonly config: NodeConfig;
   /** The admin HTTP endpoint when PACKETFLOW_ADMIN_PORT is set. */
   readonly admin: AdminServer | undefined;
+  /** The node's Prometheus registry, served at the admin endpoint's /metrics. */
+  readonly metrics: Registry;
   /** Leaves the cluster gracefully (deregisters, drains mailboxes, closes connections). Idempotent. */
   stop(): Promise<void>;
 }
@@ -51,7 +57,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const config = readNodeConfig(options.env);
   const logger = options.logger ?? createLogger({ service: 'node', env: options.env });
   const system = await ActorSystem.start({ nodeId: config.nodeId, logger });
-  options.register(system);
+  const metrics = nodeRegistry(config.nodeId);
+  options.register(system, { metrics });
   const roles = config.roles ?? options.roles ?? runtimeOf(system).kindNames;
   const unregistered = roles.filter((role) => !runtimeOf(system).kindNames.includes(role));
   if (unregistered.length > 0) {
@@ -70,7 +77,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   let admin: AdminServer | undefined;
   if (config.admin !== undefined) {
     try {
-      const metrics = nodeMetrics(runtimeOf(system), () => joined);
+      nodeMetrics(metrics, runtimeOf(system), () => joined);
       admin = await AdminServer.start({ ...config.admin, metrics, readiness });
     } catch (error) {
       await system.shutdown();
@@ -101,7 +108,6 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   joined = cluster;
   phase = 'joined';
   logger.info('node started', {
-    nodeId: config.nodeId,
     pid: process.pid,
     address: cluster.address,
     roles,
@@ -118,7 +124,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     stopping ??= cluster.leave().then(async () => {
       await admin?.close();
       removeSignalHandlers();
-      logger.info('node left', { nodeId: config.nodeId });
+      logger.info('node left');
     });
     return stopping;
   };
@@ -127,7 +133,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       logger.warn('second signal: exiting without finishing the leave', { signal });
       process.exit(1);
     }
-    logger.info('node leaving', { nodeId: config.nodeId, signal });
+    logger.info('node leaving', { signal });
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -144,7 +150,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   }
-  return { system, cluster, config, admin, stop };
+  return { system, cluster, config, admin, metrics, stop };
 }
 
 function membershipFor(config: NodeConfig, logger: Logger): Membership {
