@@ -1,6 +1,12 @@
 export { InputQueue, type InputStats } from './match/input-queue.js';
 export { type MatchOptions, matchBehavior } from './match/match-behavior.js';
-export { checkpointKey, type MatchMessage, type TickMessage } from './match/match-messages.js';
+export {
+  checkpointKey,
+  type FindSeatMessage,
+  type MatchMessage,
+  type TickMessage,
+  withMatchMessages,
+} from './match/match-messages.js';
 export { MatchState, PlayerState } from './match/match-state.js';
 export { actorPhysicsPort, type PhysicsPort } from './match/physics-port.js';
 export { scoreTouches, TOUCH_DISTANCE } from './match/rules.js';

@@ -1,6 +1,7 @@
 import type { ActorSystem, DurableStore, Logger } from '@packetflow/actors';
 import type { MessageRegistry } from '@packetflow/protocol';
 import { matchBehavior } from './match/match-behavior.js';
+import { withMatchMessages } from './match/match-messages.js';
 import { actorPhysicsPort } from './match/physics-port.js';
 import { TickScheduler } from './tick/tick-scheduler.js';
 
@@ -13,10 +14,15 @@ export interface MatchHostOptions {
   /** Ticks per second for every match on this host; 30 unless set. */
   readonly tickRate?: number;
   readonly checkpointEveryTicks?: number;
+  /** How long players whose gateway died keep their seats (see MatchOptions.rejoinWindowMs); 30 s unless set. */
+  readonly rejoinWindowMs?: number;
   readonly logger?: Logger;
 }
 
-/** Registers the match kind on a system with one tick scheduler for all its matches; returns the scheduler. */
+/**
+ * Registers the match kind on a system with one tick scheduler for all its matches; returns the scheduler. The
+ * registry gets the match's own message types, so a node hosting matches decodes them whoever built its registry.
+ */
 export function matchHost(system: ActorSystem, options: MatchHostOptions): TickScheduler {
   const scheduler = new TickScheduler(options.tickRate ?? 30, (error) =>
     options.logger?.error('a match tick failed', { error: String(error) }),
@@ -27,7 +33,8 @@ export function matchHost(system: ActorSystem, options: MatchHostOptions): TickS
       scheduler,
       store: options.store,
       physics: actorPhysicsPort(),
-      registry: options.registry,
+      registry: withMatchMessages(options.registry),
+      ...(options.rejoinWindowMs === undefined ? {} : { rejoinWindowMs: options.rejoinWindowMs }),
       ...(options.checkpointEveryTicks === undefined ? {} : { checkpointEveryTicks: options.checkpointEveryTicks }),
       ...(options.logger ? { logger: options.logger } : {}),
     }),

@@ -32,10 +32,15 @@ after(async () => {
 });
 
 /** A host running matches and their physics worlds, with a room that joins players and collects snapshots. */
-async function host(matchId: string) {
+async function host(matchId: string, rejoinWindowMs?: number) {
   const system = await ActorSystem.start({ nodeId: 'host' });
   system.register(PHYSICS_KIND, physicsWorldBehavior());
-  const scheduler = matchHost(system, { store, registry: physicsRegistry(), tickRate: 60 });
+  const scheduler = matchHost(system, {
+    store,
+    registry: physicsRegistry(),
+    tickRate: 60,
+    ...(rejoinWindowMs === undefined ? {} : { rejoinWindowMs }),
+  });
   const snapshots: Game.SnapshotT[] = [];
   const match = system.ref<Message>(MATCH_KIND, matchId);
   system.register(
@@ -258,8 +263,8 @@ describe('a match', () => {
     await system.shutdown();
   });
 
-  test('the players of a room that ends under them leave the match, and their stats reach the player store', async () => {
-    const { system, match, room, join, nextSnapshot } = await host('m-stranded');
+  test('the players of a room that ends under them leave the match after the rejoin window, and their stats reach the player store', async () => {
+    const { system, match, room, join, nextSnapshot } = await host('m-stranded', 300);
     const players = new LmdbPlayerStorage({ path: joinPath(dir, 'stranded-players') });
     system.register('player', playerBehavior(players));
     const client = new PlayerClient(system);
@@ -272,7 +277,7 @@ describe('a match', () => {
     system.tell(room, { type: 'close' });
     for (const playerId of ['s1', 's2']) {
       let matches = 0;
-      for (let i = 0; i < 200 && matches === 0; i++) {
+      for (let i = 0; i < 500 && matches === 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 10));
         matches = (await client.stats(playerId)).matches;
       }
@@ -288,5 +293,34 @@ describe('a match', () => {
     );
     await system.shutdown();
     await players.close();
+  });
+
+  test('the players of a room that ends under them keep their seats for the rejoin window: found, and joined again from another room', async () => {
+    const { system, match, room, join, nextSnapshot } = await host('m-away');
+    const s1 = await join('s1');
+    await join('s2');
+    await nextSnapshot();
+    system.tell(room, { type: 'close' });
+    const findSeat = (playerId: string) =>
+      system.send<JoinAcceptedMessage>(match, {
+        type: 'FindSeat',
+        body: new Game.JoinMatchT('m-away', playerId, null, false),
+      } as Message);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const seat = await findSeat('s1');
+    assert.equal(seat.body.entity, s1, 'the same entity');
+    await assert.rejects(findSeat('stranger'), /player stranger has no seat in match m-away/);
+    await assert.rejects(
+      system.send(system.ref<Message>(MATCH_KIND, 'm-never'), {
+        type: 'FindSeat',
+        body: new Game.JoinMatchT('m-never', 's1', null, false),
+      } as Message),
+      /has no seat in match m-never/,
+      'a match that does not exist holds no seat',
+    );
+    const again = await system.create<RoomMessage>('room');
+    const rejoined = (await system.send(again, { type: 'join', playerId: 's1' })) as JoinAcceptedMessage;
+    assert.equal(rejoined.body.entity, s1, 'back with the same entity');
+    await system.shutdown();
   });
 });

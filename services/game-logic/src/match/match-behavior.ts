@@ -32,6 +32,11 @@ export interface MatchOptions {
    * that the player stands still. A sixth of a second's worth unless set.
    */
   readonly holdInputTicks?: number;
+  /**
+   * How long players whose room went down (its gateway died) keep their seats for their clients to come back
+   * through another room, in ms; 30 s unless set. 0: they leave the match at once.
+   */
+  readonly rejoinWindowMs?: number;
   readonly logger?: Logger;
 }
 
@@ -62,6 +67,7 @@ export function matchBehavior(options: MatchOptions) {
   const checkpointEvery = options.checkpointEveryTicks ?? Math.round(scheduler.rateHz);
   const fullEvery = options.fullSnapshotEveryTicks ?? Math.round(scheduler.rateHz);
   const holdTicks = options.holdInputTicks ?? Math.max(1, Math.round(scheduler.rateHz / 6));
+  const rejoinWindowMs = options.rejoinWindowMs ?? 30_000;
   const tickers = new Map<string, MatchTicker>();
 
   async function ensureLoaded(ctx: Ctx): Promise<void> {
@@ -152,6 +158,8 @@ export function matchBehavior(options: MatchOptions) {
       if (state.players.size > 0) state.overruns++;
       return;
     }
+    await removeAwayPlayers(ctx);
+    if (state.players.size === 0) return;
     state.tick++;
     const inputs: Game.BodyInputT[] = [];
     for (const player of state.players.values()) {
@@ -197,6 +205,27 @@ export function matchBehavior(options: MatchOptions) {
     return new Game.PlayerStatsT(player.playerId, 1, player.score, player.score);
   }
 
+  /** Takes players out of the match and, as their gateway would have, adds what they earned in the player store. */
+  async function removeStranded(ctx: Ctx, stranded: readonly PlayerState[]): Promise<void> {
+    for (const player of stranded) {
+      const { matches, score, xp } = await removePlayer(ctx, player);
+      ctx.tell(ctx.system.ref<PlayerRequest>('player', player.playerId), addPlayerStats({ matches, score, xp }));
+    }
+    if (stranded.length > 0) await checkpoint(ctx, true);
+  }
+
+  /** Players whose room went down and who did not come back in time leave the match. */
+  async function removeAwayPlayers(ctx: Ctx): Promise<void> {
+    const now = performance.now();
+    const expired = [...ctx.state.players.values()].filter((p) => p.awayUntil !== undefined && p.awayUntil <= now);
+    if (expired.length === 0) return;
+    options.logger?.warn('players did not come back to the match; they left it', {
+      match: ctx.state.matchId,
+      players: expired.length,
+    });
+    await removeStranded(ctx, expired);
+  }
+
   return defineBehavior<MatchState, MatchMessage>({
     initial: (id) => new MatchState(id),
     handlers: {
@@ -223,6 +252,7 @@ export function matchBehavior(options: MatchOptions) {
           player.queue.restart();
         }
         player.room = roomKey;
+        player.awayUntil = undefined;
         startTicking(ctx);
         return {
           type: 'JoinAccepted',
@@ -244,27 +274,49 @@ export function matchBehavior(options: MatchOptions) {
         await checkpoint(ctx, true);
         return { type: 'PlayerStats', body: stats };
       },
-      // A room that ends with players still in it lost its gateway (a room closes only once its players left):
-      // the match takes them out and, as their gateway would have, adds what they earned to the player store.
+      // A room that ends with players still in it lost its gateway (a room closes only once its players left). Its
+      // players keep their seats for the rejoin window, in case their gateway comes back and their clients with it
+      // (FindSeat, then JoinMatch from the new room); after it, or at once with no window, they leave the match.
       Down: async (msg, ctx) => {
         await ensureLoaded(ctx);
         const state = ctx.state;
         const key = msg.actor.toString();
         if (!state.subscribers.delete(key)) return;
         const stranded = [...state.players.values()].filter((player) => player.room === key);
+        if (stranded.length === 0) return;
+        options.logger?.warn('room gone; its players keep their seats for the rejoin window', {
+          match: state.matchId,
+          room: key,
+          players: stranded.length,
+          windowMs: rejoinWindowMs,
+          reason: msg.reason,
+        });
+        if (rejoinWindowMs === 0) {
+          await removeStranded(ctx, stranded);
+          return;
+        }
         for (const player of stranded) {
-          const { matches, score, xp } = await removePlayer(ctx, player);
-          ctx.tell(ctx.system.ref<PlayerRequest>('player', player.playerId), addPlayerStats({ matches, score, xp }));
+          player.room = undefined;
+          player.awayUntil = performance.now() + rejoinWindowMs;
         }
-        if (stranded.length > 0) {
-          options.logger?.warn('room gone; its players left the match', {
-            match: state.matchId,
-            room: key,
-            players: stranded.length,
-            reason: msg.reason,
-          });
-          await checkpoint(ctx, true);
+      },
+      FindSeat: async (msg, ctx) => {
+        await ensureLoaded(ctx);
+        const state = ctx.state;
+        const player = state.players.get(msg.body.playerId as string);
+        if (player === undefined) {
+          throw new RefusedError(`player ${msg.body.playerId} has no seat in match ${state.matchId}`);
         }
+        return {
+          type: 'JoinAccepted',
+          body: new Game.JoinAcceptedT(
+            state.matchId,
+            player.playerId,
+            player.entity,
+            Math.round(scheduler.rateHz),
+            state.tick,
+          ),
+        };
       },
       PlayerInput: async (msg, ctx) => {
         await ensureLoaded(ctx);

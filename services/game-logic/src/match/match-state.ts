@@ -11,6 +11,11 @@ export class PlayerState {
   ticksWithoutInput = 0;
   /** The room (its address as a string) the player joined through last: its end takes the player out. */
   room: string | undefined;
+  /**
+   * Set while the player's room is gone (its gateway died): until this time (performance.now()) the player keeps
+   * their seat, entity and score for their client to come back through a new room; then they leave the match.
+   */
+  awayUntil: number | undefined;
 
   constructor(
     readonly playerId: string,
