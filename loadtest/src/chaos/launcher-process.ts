@@ -178,7 +178,8 @@ export class LauncherProcess {
       this.whenRunning();
       return;
     }
-    if (/^gateway\s+ERROR player left, stats not written/.test(line)) this.statsNotWritten++;
+    // Only the service name and the message are matched: main.js's rendering of a log line is not the point here.
+    if (/^gateway\s.*\bERROR\b.*player left, stats not written/.test(line)) this.statsNotWritten++;
     const event = readSupervisorLine(line);
     if (event === undefined) return;
     if (event.kind === 'restarted') this.track(event.service, String(event.pid));

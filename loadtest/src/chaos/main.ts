@@ -158,6 +158,8 @@ const progress = setInterval(() => {
 startedAt = Date.now();
 for (const planned of schedule) timers.push(setTimeout(() => killNow(planned), planned.atMs));
 await run.execute();
+// Cut short by Ctrl-C, the run is judged over the time it played.
+const playedMs = Math.min(settings.durationMs, Date.now() - startedAt);
 for (const timer of timers) clearTimeout(timer);
 clearInterval(progress);
 log.close();
@@ -177,7 +179,7 @@ const report = playerReport({
   seed: settings.seed,
   vus: settings.vus,
   everyMs: settings.everyMs,
-  durationMs: settings.durationMs,
+  durationMs: playedMs,
   startedAt,
   kills,
   sessions: log.vus(),
