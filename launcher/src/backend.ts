@@ -43,10 +43,19 @@ export interface GatewayAddress {
   readonly url: string;
 }
 
+/** Where a node's admin endpoint answers: `/healthz`, `/readyz` and `/metrics` under `url`. */
+export interface AdminAddress {
+  readonly nodeId: string;
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+}
+
 export interface Backend {
   /** The first gateway's URL. */
   readonly url: string;
   readonly gateways: readonly GatewayAddress[];
+  /** Every node's admin endpoint (PACKETFLOW_ADMIN_PORT, a free port each, kept across restarts). */
+  readonly admins: readonly AdminAddress[];
   /** Every node's process, the one running now after a restart. */
   readonly processes: readonly ServiceProcess[];
   /** The process of a node (`physics`, or `physics-2` with several instances), the one running now after a restart. */
@@ -59,6 +68,7 @@ interface Node {
   readonly id: string;
   readonly spec: ServiceSpec;
   readonly clusterPort: number;
+  readonly adminPort: number;
   readonly gatewayPort?: number;
 }
 
@@ -81,20 +91,26 @@ async function planNodes(options: BackendOptions, services: readonly ServiceSpec
     for (let i = 0; i < count; i++) {
       const id = count === 1 ? spec.name : `${spec.name}-${i + 1}`;
       const clusterPort = await freePort();
+      const adminPort = await freePort();
       if (spec.name !== 'gateway') {
-        nodes.push({ id, spec, clusterPort });
+        nodes.push({ id, spec, clusterPort, adminPort });
         continue;
       }
       const first = options.gatewayPort ?? DEFAULT_GATEWAY_PORT;
       const gatewayPort = i === 0 && first !== 0 ? first : await freePort();
-      nodes.push({ id, spec, clusterPort, gatewayPort });
+      nodes.push({ id, spec, clusterPort, adminPort, gatewayPort });
     }
   }
   return nodes;
 }
 
 function nodeEnv(node: Node, nodes: readonly Node[], shared: NodeJS.ProcessEnv, own = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...shared, ...own, PACKETFLOW_NODE_ID: node.id };
+  const env: NodeJS.ProcessEnv = {
+    ...shared,
+    PACKETFLOW_ADMIN_PORT: String(node.adminPort),
+    ...own,
+    PACKETFLOW_NODE_ID: node.id,
+  };
   if (shared.REDIS_URL) env.PACKETFLOW_PORT = String(node.clusterPort);
   else {
     env.PACKETFLOW_PEERS = nodes
@@ -162,6 +178,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   return {
     url: gateways[0]!.url,
     gateways,
+    admins: nodes.map((node) => ({ nodeId: node.id, url: `http://127.0.0.1:${node.adminPort}` })),
     get processes() {
       return supervisor.processes;
     },

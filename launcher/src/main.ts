@@ -118,7 +118,9 @@ if (exitCode === undefined) {
   console.log(
     [
       '',
-      `PacketFlow is running: ${backend.processes.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`,
+      `PacketFlow is running: ${backend.processes
+        .map((p) => `${p.name} (pid ${p.pid}) ${backend.admins.find((a) => a.nodeId === p.name)!.url}/metrics`)
+        .join(', ')}`,
       `  clients connect to  ${ws}   (Colyseus room "match"; guest tokens: POST ${backend.url}/auth/guest)`,
       web.line,
       `  a service that dies is restarted (at most ${limits.maxRestarts} in ${seconds(limits.periodMs)})`,

@@ -207,6 +207,15 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
         assert.equal(demo, `open http://127.0.0.1:${webPort}/?gateway=http://127.0.0.1:${gatewayPort} in a browser`);
         assert.equal((await fetch(`http://127.0.0.1:${webPort}/`)).status, 200);
       }
+      const [, running] = await launcher.line(/^PacketFlow is running: (.*)$/);
+      const metricsUrls = [...running!.matchAll(/\(pid \d+\) (http:\/\/127\.0\.0\.1:\d+)\/metrics/g)].map((m) => m[1]!);
+      assert.equal(new Set(metricsUrls).size, 4, 'an admin address beside every pid');
+      for (const url of metricsUrls) {
+        assert.equal((await fetch(`${url}/healthz`)).status, 200, `${url}/healthz`);
+        assert.equal((await fetch(`${url}/readyz`)).status, 200, `${url}/readyz`);
+        const metrics = await (await fetch(`${url}/metrics`)).text();
+        assert.match(metrics, /^packetflow_messages_handled_total\{node="[\w-]+"\} \d+$/m, `${url}/metrics`);
+      }
       assert.ok(existsSync(join(launcher.dataDir, 'gateway-token-secret')), 'the data lives in PACKETFLOW_DATA_DIR');
       assert.ok(!existsSync(join(launcher.cwd, 'data')), 'and nothing in ./data');
 
@@ -216,7 +225,7 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
       launcher.kill(pids.values());
     }
     assert.ok(launcher.stdout.includes('stopping PacketFlow…'));
-    assert.ok(launcher.stdout.some((line) => /^gateway\s+gateway stopping/.test(line)));
+    assert.ok(launcher.stdout.some((line) => /^gateway\s+\[[\d:.]+\] INFO: gateway stopping/.test(line)));
     assertNoneAlive(pids.values(), 'no service outlives main');
   });
 
