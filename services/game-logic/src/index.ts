@@ -10,6 +10,13 @@ export {
 export { MatchState, PlayerState } from './match/match-state.js';
 export { actorPhysicsPort, type PhysicsPort } from './match/physics-port.js';
 export { scoreTouches, TOUCH_DISTANCE } from './match/rules.js';
-export { MATCH_KIND, matchHost } from './match-host.js';
+export { MATCH_KIND, type MatchHostOptions, matchHost } from './match-host.js';
+export { MatchMetrics, matchMetrics } from './metrics/match-metrics.js';
 export { tickRateFromEnv } from './tick/tick-rate-from-env.js';
-export { DEFAULT_TICK_PHASES, type Ticking, TickScheduler, type TickStats } from './tick/tick-scheduler.js';
+export {
+  DEFAULT_TICK_PHASES,
+  type Ticking,
+  type TickObserver,
+  TickScheduler,
+  type TickStats,
+} from './tick/tick-scheduler.js';

@@ -1,10 +1,11 @@
 // The game-logic service alone: hosts `match` actors, which step their worlds on the physics service and write
 // checkpoints to the store (Redis with REDIS_URL, else LMDB under ./data). Configured from the environment like any
 // node (see @packetflow/actors' README, "Running a node"); PACKETFLOW_TICK_RATE sets the tick rate (30 by default).
-import { startNode, storeFromEnv } from '@packetflow/actors';
+import { startNode, storeFromEnv, storeReadiness } from '@packetflow/actors';
 import { physicsLimits, physicsRegistry } from '@packetflow/physics';
 import { playerRegistry } from '@packetflow/player-store';
 import { matchHost } from './match-host.js';
+import { matchMetrics } from './metrics/match-metrics.js';
 import { tickRateFromEnv } from './tick/tick-rate-from-env.js';
 
 const tickRate = tickRateFromEnv();
@@ -12,7 +13,8 @@ const store = storeFromEnv({ namespace: 'game-logic' });
 // Matches step their worlds on the physics service and report stranded players' stats to the player store.
 const registry = playerRegistry(physicsRegistry());
 await startNode({
-  register: (system) => matchHost(system, { store, registry, tickRate }),
+  register: (system, { metrics }) => matchHost(system, { store, registry, tickRate, metrics: matchMetrics(metrics) }),
   registry,
   limits: physicsLimits,
+  readiness: storeReadiness(store),
 });

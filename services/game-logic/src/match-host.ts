@@ -3,7 +3,8 @@ import type { MessageRegistry } from '@packetflow/protocol';
 import { matchBehavior } from './match/match-behavior.js';
 import { withMatchMessages } from './match/match-messages.js';
 import { actorPhysicsPort } from './match/physics-port.js';
-import { TickScheduler } from './tick/tick-scheduler.js';
+import type { MatchMetrics } from './metrics/match-metrics.js';
+import { DEFAULT_TICK_PHASES, TickScheduler } from './tick/tick-scheduler.js';
 
 /** The actor kind of matches: one actor per match, its id the match id. */
 export const MATCH_KIND = 'match';
@@ -17,6 +18,8 @@ export interface MatchHostOptions {
   /** How long players whose gateway died keep their seats (see MatchOptions.rejoinWindowMs); 30 s unless set. */
   readonly rejoinWindowMs?: number;
   readonly logger?: Logger;
+  /** The host's match metrics (`matchMetrics(registry)`); none unless set. */
+  readonly metrics?: MatchMetrics;
 }
 
 /**
@@ -24,8 +27,11 @@ export interface MatchHostOptions {
  * registry gets the match's own message types, so a node hosting matches decodes them whoever built its registry.
  */
 export function matchHost(system: ActorSystem, options: MatchHostOptions): TickScheduler {
-  const scheduler = new TickScheduler(options.tickRate ?? 30, (error) =>
-    options.logger?.error('a match tick failed', { error: String(error) }),
+  const scheduler = new TickScheduler(
+    options.tickRate ?? 30,
+    (error) => options.logger?.error('a match tick failed', { error: String(error) }),
+    DEFAULT_TICK_PHASES,
+    options.metrics,
   );
   system.register(
     MATCH_KIND,
@@ -37,6 +43,7 @@ export function matchHost(system: ActorSystem, options: MatchHostOptions): TickS
       ...(options.rejoinWindowMs === undefined ? {} : { rejoinWindowMs: options.rejoinWindowMs }),
       ...(options.checkpointEveryTicks === undefined ? {} : { checkpointEveryTicks: options.checkpointEveryTicks }),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     }),
   );
   return scheduler;

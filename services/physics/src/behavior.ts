@@ -2,6 +2,7 @@ import { type ActorContext, type Behavior, defineBehavior, RefusedError } from '
 import { Game } from '@packetflow/protocol';
 import { type PhysicsEngine, physicsEngine } from './engine.js';
 import type { PhysicsMessage, PhysicsSnapshotMessage } from './messages.js';
+import type { PhysicsMetrics } from './metrics/physics-metrics.js';
 import { PhysicsWorld, type PhysicsWorldOptions } from './world.js';
 
 export interface PhysicsBehaviorOptions {
@@ -11,6 +12,8 @@ export interface PhysicsBehaviorOptions {
   readonly world?: PhysicsWorldOptions | ((matchId: string) => PhysicsWorldOptions);
   /** A world with no message for this long is freed; 10 minutes unless set. */
   readonly idleTimeoutMs?: number;
+  /** The host's physics metrics (`physicsMetrics(registry)`); none unless set. */
+  readonly metrics?: PhysicsMetrics;
 }
 
 export interface PhysicsActorState {
@@ -41,6 +44,7 @@ export function physicsWorldBehavior(
   options: PhysicsBehaviorOptions = {},
 ): Behavior<PhysicsActorState, PhysicsMessage, PhysicsWorldOptions> {
   const worlds = new Map<string, PhysicsWorld>();
+  const metrics = options.metrics;
   const engineOf = () => options.engine ?? physicsEngine();
   const optionsFor = (matchId: string): PhysicsWorldOptions =>
     typeof options.world === 'function' ? options.world(matchId) : (options.world ?? {});
@@ -51,13 +55,16 @@ export function physicsWorldBehavior(
       if (world === undefined) {
         world = PhysicsWorld.create(engineOf(), { ...optionsFor(matchId), ...init });
         worlds.set(matchId, world);
+        metrics?.worldsActive.set(worlds.size);
       }
       return { matchId, world };
     },
     handlers: {
       PhysicsStepRequest: (msg, ctx) => {
         sameMatch(ctx, msg.body.matchId);
+        const started = performance.now();
         const moved = ctx.state.world.step(msg.body.tick, msg.body.inputs);
+        metrics?.stepDuration.observe((performance.now() - started) / 1000);
         return {
           type: 'PhysicsStepResult',
           body: new Game.PhysicsStepResultT(ctx.state.matchId, msg.body.tick, moved),
@@ -101,6 +108,7 @@ export function physicsWorldBehavior(
       PhysicsClose: (_msg, ctx) => {
         ctx.state.world.free();
         worlds.delete(ctx.state.matchId);
+        metrics?.worldsActive.set(worlds.size);
         ctx.stop();
       },
     },
@@ -109,6 +117,7 @@ export function physicsWorldBehavior(
     onDeactivate: (state, matchId) => {
       state.world.free();
       if (worlds.get(matchId) === state.world) worlds.delete(matchId);
+      metrics?.worldsActive.set(worlds.size);
     },
   });
 }

@@ -33,6 +33,7 @@ export {
   registerPhysicsMessages,
   snapshotBytes,
 } from './messages.js';
+export { type PhysicsMetrics, physicsMetrics } from './metrics/physics-metrics.js';
 export {
   type BodyInputLike,
   BUTTON_JUMP,

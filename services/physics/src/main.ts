@@ -4,10 +4,12 @@ import { startNode } from '@packetflow/actors';
 import { physicsWorldBehavior } from './behavior.js';
 import { initPhysics } from './engine.js';
 import { PHYSICS_KIND, physicsLimits, physicsRegistry } from './messages.js';
+import { physicsMetrics } from './metrics/physics-metrics.js';
 
 await initPhysics();
 await startNode({
-  register: (system) => system.register(PHYSICS_KIND, physicsWorldBehavior()),
+  register: (system, { metrics }) =>
+    system.register(PHYSICS_KIND, physicsWorldBehavior({ metrics: physicsMetrics(metrics) })),
   registry: physicsRegistry(),
   limits: physicsLimits,
 });

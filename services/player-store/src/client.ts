@@ -12,7 +12,7 @@ import {
   takeItems,
   text,
 } from './messages.js';
-import { PlayerRefusedError, type RefusalCode, type Stats } from './player-data.js';
+import { PlayerRefusedError, REFUSAL_CODES, type RefusalCode, type Stats } from './player-data.js';
 
 export interface Profile {
   readonly playerId: string;
@@ -71,22 +71,11 @@ export class PlayerClient {
   }
 }
 
-const CODES: readonly RefusalCode[] = [
-  'invalid_player_id',
-  'invalid_name',
-  'invalid_stats',
-  'invalid_items',
-  'not_enough_items',
-  'inventory_full',
-  'no_such_player',
-  'conflict',
-];
-
 /** Rebuilds the error from a PlayerRefused message (`<code>: <message>`). */
 export function refusalOf(message: string): PlayerRefusedError {
   const colon = message.indexOf(': ');
   const code = message.slice(0, colon) as RefusalCode;
-  if (colon > 0 && CODES.includes(code)) return new PlayerRefusedError(code, message.slice(colon + 2));
+  if (colon > 0 && REFUSAL_CODES.includes(code)) return new PlayerRefusedError(code, message.slice(colon + 2));
   return new PlayerRefusedError('invalid_items', message);
 }
 

@@ -1,5 +1,6 @@
 export { PlayerClient, type Profile, refusalOf } from './client.js';
 export * from './messages.js';
+export { PlayerMetrics, playerMetrics } from './metrics/player-metrics.js';
 export {
   inventoryMessage,
   type PlayerBehaviorOptions,

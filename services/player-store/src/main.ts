@@ -3,6 +3,7 @@
 // under PACKETFLOW_DATA_DIR (./data unless set); guest records unused for PACKETFLOW_GUEST_RECORD_TTL_MS expire.
 import { createLogger, startNode } from '@packetflow/actors';
 import { playerRegistry } from './messages.js';
+import { playerMetrics } from './metrics/player-metrics.js';
 import { playerBehavior } from './player.js';
 import { playerStorageFromEnv } from './storage/from-env.js';
 
@@ -14,7 +15,9 @@ logger.info('player storage open', {
   ...('path' in storage ? { path: storage.path } : {}),
 });
 await startNode({
-  register: (system) => system.register('player', playerBehavior(storage)),
+  register: (system, { metrics }) =>
+    system.register('player', playerBehavior(storage, { metrics: playerMetrics(metrics) })),
   registry: playerRegistry(),
   logger,
+  readiness: () => storage.readiness(),
 });

@@ -33,16 +33,19 @@ export const MAX_PLAYER_ID_LENGTH = 128;
 /** Distinct items one player may hold. */
 export const MAX_DISTINCT_ITEMS = 256;
 
-/** Why an operation was refused; stable codes a client can switch on. */
-export type RefusalCode =
-  | 'invalid_player_id'
-  | 'invalid_name'
-  | 'invalid_stats'
-  | 'invalid_items'
-  | 'not_enough_items'
-  | 'inventory_full'
-  | 'no_such_player'
-  | 'conflict';
+/** Why an operation may be refused; stable codes a client can switch on. */
+export const REFUSAL_CODES = [
+  'invalid_player_id',
+  'invalid_name',
+  'invalid_stats',
+  'invalid_items',
+  'not_enough_items',
+  'inventory_full',
+  'no_such_player',
+  'conflict',
+] as const;
+
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 /** An operation that was refused: nothing changed, neither in memory nor in the store. */
 export class PlayerRefusedError extends Error {

@@ -9,6 +9,7 @@ import {
   System,
 } from '@packetflow/protocol';
 import { inventoryOf, type PlayerRefused, type PlayerRequest, text } from './messages.js';
+import type { PlayerMetrics } from './metrics/player-metrics.js';
 import {
   addStats,
   applyChange,
@@ -34,6 +35,8 @@ export interface PlayerBehaviorOptions {
   readonly defaultName?: string;
   /** Clock for `created`; Date.now unless set. */
   readonly now?: () => number;
+  /** The host's player metrics (`playerMetrics(registry)`); none unless set. */
+  readonly metrics?: PlayerMetrics;
 }
 
 type Ctx = ActorContext<PlayerState, PlayerRequest>;
@@ -59,6 +62,7 @@ export function nextOpId(): string {
 export function playerBehavior(storage: PlayerStorage, options: PlayerBehaviorOptions = {}) {
   const now = options.now ?? Date.now;
   const defaultName = options.defaultName ?? 'Player';
+  const metrics = options.metrics;
 
   async function current(ctx: Ctx): Promise<PlayerRecord> {
     if (ctx.state.record) return ctx.state.record;
@@ -72,12 +76,15 @@ export function playerBehavior(storage: PlayerStorage, options: PlayerBehaviorOp
   }
 
   async function write(ctx: Ctx, record: PlayerRecord, change: PlayerChange): Promise<PlayerRecord> {
+    const started = performance.now();
     try {
       await storage.apply(record.playerId, record.version, change, nextOpId());
     } catch (error) {
       ctx.state.record = undefined; // the store may hold something else now: read it again next time
+      if (!(error instanceof PlayerRefusedError)) metrics?.writeFailures.inc();
       throw error;
     }
+    metrics?.written(performance.now() - started);
     const next = applyChange(record, change);
     ctx.state.record = next;
     return next;
@@ -89,8 +96,9 @@ export function playerBehavior(storage: PlayerStorage, options: PlayerBehaviorOp
       try {
         return await run(msg, ctx);
       } catch (error) {
-        if (error instanceof PlayerRefusedError) return refused(error);
-        throw error;
+        if (!(error instanceof PlayerRefusedError)) throw error;
+        metrics?.refused(error.code);
+        return refused(error);
       }
     };
   }
@@ -106,7 +114,14 @@ export function playerBehavior(storage: PlayerStorage, options: PlayerBehaviorOp
         if (!record) {
           const name = text(msg.body.name) ?? defaultName;
           checkName(name);
-          record = await storage.create(newPlayer(ctx.self.id, name, now()));
+          const started = performance.now();
+          try {
+            record = await storage.create(newPlayer(ctx.self.id, name, now()));
+          } catch (error) {
+            metrics?.writeFailures.inc();
+            throw error;
+          }
+          metrics?.written(performance.now() - started);
         }
         ctx.state.record = record;
         return profileOf(record);

@@ -8,6 +8,7 @@ import {
 } from '@packetflow/actors';
 import { addPlayerStats, type PlayerRequest } from '@packetflow/player-store';
 import { Game, keyHash, type MatchCheckpointBody, type MessageRegistry } from '@packetflow/protocol';
+import type { MatchMetrics } from '../metrics/match-metrics.js';
 import type { Ticking, TickScheduler } from '../tick/tick-scheduler.js';
 import { checkpointKey, type MatchMessage, type TickMessage } from './match-messages.js';
 import { MatchState, PlayerState } from './match-state.js';
@@ -38,6 +39,8 @@ export interface MatchOptions {
    */
   readonly rejoinWindowMs?: number;
   readonly logger?: Logger;
+  /** The host's match metrics (`matchMetrics(registry)`); none unless set. */
+  readonly metrics?: MatchMetrics;
 }
 
 type Ctx = ActorContext<MatchState, MatchMessage>;
@@ -63,7 +66,7 @@ class MatchTicker implements Ticking {
  * after a failover, on another) resumes from the last one.
  */
 export function matchBehavior(options: MatchOptions) {
-  const { scheduler, store, physics, registry } = options;
+  const { scheduler, store, physics, registry, metrics } = options;
   const checkpointEvery = options.checkpointEveryTicks ?? Math.round(scheduler.rateHz);
   const fullEvery = options.fullSnapshotEveryTicks ?? Math.round(scheduler.rateHz);
   const holdTicks = options.holdInputTicks ?? Math.max(1, Math.round(scheduler.rateHz / 6));
@@ -99,6 +102,7 @@ export function matchBehavior(options: MatchOptions) {
     const ticker = new MatchTicker(ctx, ctx.self, () => stopTicking(matchId));
     tickers.set(ctx.state.matchId, ticker);
     scheduler.add(ticker);
+    metrics?.matchesActive.set(tickers.size);
   }
 
   function stopTicking(matchId: string): void {
@@ -106,6 +110,7 @@ export function matchBehavior(options: MatchOptions) {
     if (ticker === undefined) return;
     tickers.delete(matchId);
     scheduler.remove(ticker);
+    metrics?.matchesActive.set(tickers.size);
   }
 
   /**
@@ -114,6 +119,7 @@ export function matchBehavior(options: MatchOptions) {
    */
   async function checkpoint(ctx: Ctx, wait: boolean): Promise<void> {
     const state = ctx.state;
+    const started = performance.now();
     const world = await physics.snapshot(ctx, state.matchId);
     const slots = [...state.players.values()].map(
       (p) => new Game.PlayerSlotT(p.playerId, p.entity, p.queue.lastApplied, p.score),
@@ -129,6 +135,7 @@ export function matchBehavior(options: MatchOptions) {
     write.then(
       () => {
         if (state.checkpointing === write) state.checkpointing = null;
+        metrics?.checkpointed(performance.now() - started, bytes.length);
       },
       (error: unknown) => {
         if (state.checkpointing === write) state.checkpointing = null;
@@ -155,7 +162,10 @@ export function matchBehavior(options: MatchOptions) {
     const state = ctx.state;
     if (msg.tick < scheduler.currentTick - 1 || state.players.size === 0) {
       // A newer tick is already queued behind this one: skipping keeps the match on time instead of in a backlog.
-      if (state.players.size > 0) state.overruns++;
+      if (state.players.size > 0) {
+        state.overruns++;
+        metrics?.skippedByBacklog();
+      }
       return;
     }
     await removeAwayPlayers(ctx);

@@ -14,6 +14,15 @@ export interface TickStats {
   lateness: number[];
 }
 
+/** Told of every timer run of a scheduler: what its metrics are made of. */
+export interface TickObserver {
+  /**
+   * A run started `latenessMs` behind its schedule. `skippedTicks` member ticks were skipped before it (one per
+   * member of every phase run skipped because the timer ran more than a period late), usually 0.
+   */
+  ran(latenessMs: number, skippedTicks: number): void;
+}
+
 /** Phases a period is split into unless the constructor says otherwise. */
 export const DEFAULT_TICK_PHASES = 4;
 
@@ -44,6 +53,7 @@ export class TickScheduler {
     readonly rateHz: number,
     private readonly onError?: (error: unknown) => void,
     phases = DEFAULT_TICK_PHASES,
+    private readonly observer?: TickObserver,
   ) {
     if (!(rateHz > 0 && rateHz <= 1000)) throw new Error(`tick rate must be between 1 and 1000 Hz, got ${rateHz}`);
     this.periodMs = 1000 / rateHz;
@@ -99,12 +109,15 @@ export class TickScheduler {
   private run(due: number): void {
     const late = performance.now() - due;
     this.slot++;
+    let skippedTicks = 0;
     if (late > this.periodMs) {
       const missed = Math.floor(late / this.slotMs);
+      skippedTicks = this.memberTicks(this.slot, missed);
       this.slot += missed;
       this.stats.skipped += missed;
     }
     this.stats.ticks++;
+    this.observer?.ran(Math.max(0, late), skippedTicks);
     const lateness = this.stats.lateness;
     lateness.push(Math.max(0, late));
     if (lateness.length > this.window) lateness.splice(0, lateness.length - this.window);
@@ -120,5 +133,12 @@ export class TickScheduler {
     }
     if (this.phaseOf.size > 0) this.schedule();
     else this.timer = null;
+  }
+
+  /** Member ticks in `count` phase runs from slot `first` on: every member ticks once in any `phases` runs in a row. */
+  private memberTicks(first: number, count: number): number {
+    let ticks = Math.floor(count / this.phases) * this.phaseOf.size;
+    for (let i = 0; i < count % this.phases; i++) ticks += this.groups[(first - 1 + i) % this.phases]!.size;
+    return ticks;
   }
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { componentLogger, type Logger } from '@packetflow/actors';
+import { componentLogger, type Logger, type Readiness } from '@packetflow/actors';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { applyChange, type PlayerChange, type PlayerRecord, PlayerRefusedError } from '../player-data.js';
 import { DEFAULT_GUEST_TTL_MS, isGuest } from './guest-expiry.js';
@@ -129,6 +129,11 @@ export class LmdbPlayerStorage implements PlayerStorage {
       this.db.put(playerId, this.stamped(playerId, fromRecord(next, opId)));
     });
     await this.db.flushed;
+  }
+
+  /** The database is embedded: reachable as long as it is open. */
+  readiness(): Readiness {
+    return this.closed ? { ready: false, reason: `player storage at ${this.path} is closed` } : { ready: true };
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Readiness } from '@packetflow/actors';
 import type { PlayerChange, PlayerRecord } from '../player-data.js';
 
 /**
@@ -19,5 +20,7 @@ export interface PlayerStorage {
    * then changes nothing.
    */
   apply(playerId: string, expectedVersion: number, change: PlayerChange, opId: string): Promise<void>;
+  /** Whether the store can be reached now, for the node's /readyz; answered without asking the store. */
+  readiness(): Readiness;
   close(): Promise<void>;
 }

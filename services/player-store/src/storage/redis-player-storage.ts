@@ -1,3 +1,4 @@
+import type { Readiness } from '@packetflow/actors';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { PlayerChange, PlayerRecord } from '../player-data.js';
 import { PlayerRefusedError } from '../player-data.js';
@@ -257,6 +258,19 @@ export class RedisPlayerStorage implements PlayerStorage {
         for (const change of batch) change.reject(error);
       },
     );
+  }
+
+  /**
+   * Ready while every connection is up: each serves the players hashed to it. ioredis queues commands while a
+   * connection is down, so a probe by command would only wait.
+   */
+  readiness(): Readiness {
+    const down = this.clients.filter((client) => client.status !== 'ready');
+    if (down.length === 0) return { ready: true };
+    return {
+      ready: false,
+      reason: `player storage unreachable: ${down.length} of ${this.clients.length} Redis connections ${down[0]!.status}`,
+    };
   }
 
   async close(): Promise<void> {
