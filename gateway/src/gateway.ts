@@ -3,15 +3,15 @@
 
 import { backend, nativeBuild } from 'uWebSockets.js';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
-import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
 import { type ActorSystem, createLogger, type Logger } from '@packetflow/actors';
 import { playerRegistry } from '@packetflow/player-store';
 import { createProtocolRegistry, MATCH_ROOM, type MessageRegistry } from '@packetflow/protocol';
 import type { GatewayConfig } from './config.js';
 import { RequestGuard } from './http/request-guard.js';
+import { ArbitratingRedisDriver } from './rooms/arbitrating-redis-driver.js';
 import { matchRoomType } from './rooms/match-room.js';
-import { ROOM_KIND, roomActorBehavior } from './rooms/room-actor.js';
+import { ROOM_KIND, roomActorBehavior, withFindSeat } from './rooms/room-actor.js';
 import { issueGuestToken } from './token.js';
 import { BoundTransport } from './transport/bound-transport.js';
 import { acceptEndedExpressResponses } from './transport/express-abort.js';
@@ -24,7 +24,7 @@ export { backend, nativeBuild };
  * verified when they arrive from the match, then broadcast to the room's clients as the very bytes they came in.
  */
 export function gatewayRegistry(): MessageRegistry {
-  return playerRegistry(createProtocolRegistry()).passThrough('Snapshot');
+  return withFindSeat(playerRegistry(createProtocolRegistry())).passThrough('Snapshot');
 }
 
 export interface Gateway {
@@ -64,7 +64,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const shared =
     config.redisUrl === undefined
       ? {}
-      : { presence: new RedisPresence(config.redisUrl), driver: new RedisDriver(config.redisUrl) };
+      : { presence: new RedisPresence(config.redisUrl), driver: new ArbitratingRedisDriver(config.redisUrl) };
   const server = defineServer({
     transport,
     ...shared,

@@ -3,7 +3,7 @@
 // through the room's actor and go out to every client as bytes.
 
 import { type AuthContext, type Client, CloseCode, ErrorCode, matchMaker, Room, ServerError } from '@colyseus/core';
-import type { ActorRef, ActorSystem, Logger, Message } from '@packetflow/actors';
+import { type ActorRef, type ActorSystem, type Logger, type Message, RefusedError } from '@packetflow/actors';
 import { PlayerClient } from '@packetflow/player-store';
 import {
   ClientCloseCode,
@@ -21,7 +21,14 @@ import { InputGuard, InputStream } from '../input/input-guard.js';
 import { type TokenClaims, verifyToken } from '../token.js';
 import { TransportCloseCode } from '../transport/bound-transport.js';
 import { bannedError, CutOffBans } from './cut-off-bans.js';
-import { MATCH_KIND, type Pending, ROOM_KIND, type RoomActorMessage, type RoomPort } from './room-actor.js';
+import {
+  type FindSeatMessage,
+  MATCH_KIND,
+  type Pending,
+  ROOM_KIND,
+  type RoomActorMessage,
+  type RoomPort,
+} from './room-actor.js';
 
 export interface MatchRoomDeps {
   readonly system: ActorSystem;
@@ -33,6 +40,23 @@ export interface MatchRoomDeps {
 export interface JoinOptions {
   /** Display name: 1–32 printable characters. */
   readonly name?: string;
+  /**
+   * `create` only: bring back the room of this match, which its gateway lost (it restarted), with this id. Only a
+   * player the match still holds a seat for may (see restoreTarget).
+   */
+  readonly matchId?: string;
+  /**
+   * The client goes on numbering its inputs from before (an SDK back in its match through a new room after the
+   * gateway restarted): the match keeps the sequence numbers it saw from the player, and the first input may jump.
+   * Otherwise a player joining a match they are already in numbers from 1 again.
+   */
+  readonly continueInputs?: boolean;
+}
+
+interface CheckedJoinOptions {
+  readonly name: string | undefined;
+  readonly matchId: string | undefined;
+  readonly continueInputs: boolean;
 }
 
 /** One player's place in the room. It outlives a connection: a reconnected or replacing client takes it over. */
@@ -72,19 +96,26 @@ const PROTOCOL_VIOLATIONS: ReadonlyMap<number, string> = new Map<number, string>
 ]);
 
 const NAME = /^[\p{L}\p{N}\p{P}\p{S} ]{1,32}$/u;
+/** Room ids Colyseus makes, and so match ids, are in this alphabet. */
+const MATCH_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** A name the player store accepts, or undefined for none; anything else is refused at join. */
-function displayName(options: unknown): string | undefined {
-  if (options === undefined) return undefined;
+/** Join options as the gateway uses them; anything the player store or the gateway would not accept is refused. */
+function joinOptions(options: unknown): CheckedJoinOptions {
+  if (options === undefined) return { name: undefined, matchId: undefined, continueInputs: false };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'join options: expected a JSON object');
   }
-  const name = (options as JoinOptions).name;
-  if (name === undefined) return undefined;
-  if (typeof name !== 'string' || !NAME.test(name)) {
+  const { name, matchId, continueInputs } = options as JoinOptions;
+  if (name !== undefined && (typeof name !== 'string' || !NAME.test(name))) {
     throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'name: 1 to 32 printable characters');
   }
-  return name;
+  if (matchId !== undefined && (typeof matchId !== 'string' || !MATCH_ID.test(matchId))) {
+    throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'matchId: 1 to 64 letters, digits, _ or -');
+  }
+  if (continueInputs !== undefined && typeof continueInputs !== 'boolean') {
+    throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'continueInputs: true or false');
+  }
+  return { name, matchId, continueInputs: continueInputs ?? false };
 }
 
 export function describeError(error: unknown): string {
@@ -95,21 +126,51 @@ export function describeError(error: unknown): string {
 function admit(config: GatewayConfig, token: unknown, options: unknown): TokenClaims {
   const check = verifyToken(config.tokenSecret, token);
   if (!check.ok) throw new ServerError(ErrorCode.AUTH_FAILED, `token refused: ${check.reason}`);
-  displayName(options);
+  joinOptions(options);
   return check.claims;
 }
 
-/**
- * The match a seat reservation is about to go to, from its route (`/matchmake/<method>/<room name or id>`): the id
- * for joinById, the room joinOrCreate and join would pick (the same query they make next), none for create.
- */
-async function reservationTarget(context: AuthContext, options: unknown): Promise<string | undefined> {
+/** The matchmaking method of a seat reservation, from its route (`/matchmake/<method>/<room name or id>`). */
+function reservationRoute(context: AuthContext): { method: string | undefined; room: string | undefined } {
   const path = context.req?.url === undefined ? '' : new URL(context.req.url).pathname;
   const [, , method, room] = path.split('/');
-  if (method === 'create') return undefined;
+  return { method, room };
+}
+
+/**
+ * The match a seat reservation is about to go to: the id for joinById, the match a create brings back, the room
+ * joinOrCreate and join would pick (the same query they make next), none for a create of a new match.
+ */
+async function reservationTarget(context: AuthContext, options: unknown): Promise<string | undefined> {
+  const { method, room } = reservationRoute(context);
+  if (method === 'create') return joinOptions(options).matchId;
   if (method === 'joinById') return room;
   const listing = await matchMaker.findOneRoomAvailable(MATCH_ROOM, options as Record<string, unknown>);
   return listing?.roomId;
+}
+
+/**
+ * Whether a create may bring back the room of this match: its gateway restarted and the room went with it, but the
+ * match kept its players' seats (for its rejoin window). Only a player the match holds a seat for may, so nobody
+ * else can raise rooms for matches, or learn which match ids exist; once the room is back it is a room like any
+ * other (joinById while seats are free). A match that is over (it holds no seat for the player) answers 522, as a
+ * joinById to an id with no room does; a match that cannot be asked, 526, which a client may try again.
+ */
+async function restoreTarget(deps: MatchRoomDeps, matchId: string, playerId: string): Promise<void> {
+  const findSeat: FindSeatMessage = { type: 'FindSeat', body: new Game.JoinMatchT(matchId, playerId, null, false) };
+  try {
+    await deps.system.send(deps.system.ref<Message>(MATCH_KIND, matchId), findSeat, {
+      timeoutMs: deps.config.serviceTimeoutMs,
+    });
+  } catch (error) {
+    if (error instanceof RefusedError) {
+      throw new ServerError(
+        ErrorCode.MATCHMAKE_INVALID_ROOM_ID,
+        `match ${matchId} holds no seat for this player: it is over, or the player was never in it`,
+      );
+    }
+    throw new ServerError(ErrorCode.APPLICATION_ERROR, `match unavailable: ${describeError(error)}`);
+  }
 }
 
 /** The room class for one gateway: Colyseus constructs rooms itself, so the gateway's parts come in by closure. */
@@ -127,6 +188,9 @@ export function matchRoomType(deps: MatchRoomDeps): typeof MatchRoom {
       const matchId = await reservationTarget(context, options);
       if (matchId !== undefined) {
         await new CutOffBans(matchMaker.presence, deps.config.cutOffBanMs).refuseBanned(matchId, playerId);
+      }
+      if (matchId !== undefined && reservationRoute(context).method === 'create') {
+        await restoreTarget(deps, matchId, playerId);
       }
       return true;
     }
@@ -153,8 +217,13 @@ export class MatchRoom extends Room {
   /** The reconnection tokens of clients cut off, and until when their reconnection is refused as a ban. */
   private readonly cutOffTokens = new Map<string, number>();
 
-  override async onCreate(): Promise<void> {
+  override async onCreate(options: unknown): Promise<void> {
     const { system, config, registry } = this.deps;
+    // A room brought back for its match takes the match's id. Two creates for one match (its players coming back
+    // together, through this gateway or another on the same Redis) both get here; Colyseus records only the first
+    // room under that id (the driver's insert), discards the other and seats both players in the first.
+    const { matchId } = joinOptions(options);
+    if (matchId !== undefined) this.roomId = matchId;
     this.maxClients = config.matchSize;
     // Colyseus' own cut-off, for whatever slips past the guard (pings count too); the guard acts long before it.
     this.maxMessagesPerSecond = Math.max(4 * config.maxInputsPerSecond, 240);
@@ -192,7 +261,7 @@ export class MatchRoom extends Room {
 
   override async onJoin(client: Client, options: unknown, claims: TokenClaims): Promise<void> {
     const { playerId } = claims;
-    const name = displayName(options);
+    const { name, continueInputs } = joinOptions(options);
     try {
       await this.players.load(playerId, name);
     } catch (error) {
@@ -200,7 +269,8 @@ export class MatchRoom extends Room {
     }
     // A seated player joining again is a new client (another tab, a restarted game; a reconnection comes through
     // onReconnect). It numbers its inputs from 1: from now on only its inputs count, and the match and the seat's
-    // input stream start their count again.
+    // input stream start their count again. So does a player the match holds but this room does not seat, unless the
+    // client continues its numbering (continueInputs: it is back after its gateway restarted).
     const seated = this.seats.get(playerId);
     const replaced = seated && { seat: seated, client: seated.client, lastSequence: seated.stream.lastSequence };
     if (replaced) {
@@ -213,7 +283,7 @@ export class MatchRoom extends Room {
         type: 'RoomJoin',
         playerId,
         name: name ?? null,
-        restartInputs: replaced !== undefined,
+        restartInputs: !continueInputs,
       });
     } catch (error) {
       // The older connection plays on as it was, unless yet another one took the seat meanwhile.
@@ -230,6 +300,7 @@ export class MatchRoom extends Room {
     } else {
       this.takeOver(seat, client, replaced?.client);
     }
+    seat.stream.mayJump = continueInputs;
     seat.joined = this.deps.registry.encode(accepted);
     this.stallMs = Math.max(SNAPSHOT_STALL_MS, (SNAPSHOT_STALL_TICKS * 1000) / Math.max(1, accepted.body.tickRate));
     client.userData = seat;

@@ -6,8 +6,10 @@ import {
   type JoinAcceptedMessage,
   type JoinMatchMessage,
   type LeaveMatchMessage,
+  type MessageRegistry,
   type PlayerStatsMessage,
   type SnapshotMessage,
+  tableCodec,
   type WireMessage,
 } from '@packetflow/protocol';
 
@@ -15,6 +17,17 @@ import {
 export const ROOM_KIND = 'gateway-room';
 /** The kind of the game-logic service's match actors: one per match, its id the match id. */
 export const MATCH_KIND = 'match';
+
+/**
+ * Asks a match for a player's seat (answered as `JoinAccepted`, refused when it holds none): the game-logic
+ * service's `FindSeat`, a `JoinMatch` table, which the gateway sends before it brings back a match's room.
+ */
+export type FindSeatMessage = WireMessage<'FindSeat', Game.JoinMatchT>;
+
+/** Adds the codec of `FindSeat` to the gateway's registry, under the name the game-logic service decodes. */
+export function withFindSeat(registry: MessageRegistry): MessageRegistry {
+  return registry.register(tableCodec('JoinMatch', Game.JoinMatch, undefined, 'FindSeat'));
+}
 
 /** What the room actor needs of its Colyseus room. */
 export interface RoomPort {

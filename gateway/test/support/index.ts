@@ -1,3 +1,5 @@
 // The gateway's test support, for the tests of packages in front of it (the client SDK): the whole backend in one
 // process with the real gateway. Not part of the gateway's runtime API.
+
+export { type GatewayProcessBackend, gatewayProcessBackend } from './gateway-process.js';
 export { type InProcessBackend, inProcessBackend, LogLines, TEST_SECRET } from './in-process-backend.js';

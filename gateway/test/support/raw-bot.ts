@@ -70,14 +70,28 @@ export class RawBot {
     room.onReconnect(() => this.reconnects++);
   }
 
-  static async join(url: string, options: { token?: string; roomId?: string; name?: string } = {}): Promise<RawBot> {
+  /**
+   * Joins by joinOrCreate, by id (`roomId`), or by `create` with `restore`'s options: the match whose room the
+   * gateway should bring back, and whether the client numbers its inputs on.
+   */
+  static async join(
+    url: string,
+    options: {
+      token?: string;
+      roomId?: string;
+      name?: string;
+      restore?: { matchId: string; continueInputs?: boolean };
+    } = {},
+  ): Promise<RawBot> {
     const client = new Client(url.replace(/^http/, 'ws'));
     if (options.token !== undefined) client.auth.token = options.token;
     const joinOptions = options.name === undefined ? {} : { name: options.name };
     const room =
-      options.roomId === undefined
-        ? await client.joinOrCreate(MATCH_ROOM, joinOptions)
-        : await client.joinById(options.roomId, joinOptions);
+      options.restore !== undefined
+        ? await client.create(MATCH_ROOM, { ...joinOptions, ...options.restore })
+        : options.roomId === undefined
+          ? await client.joinOrCreate(MATCH_ROOM, joinOptions)
+          : await client.joinById(options.roomId, joinOptions);
     const bot = new RawBot(room);
     await until(() => bot.joined !== undefined, 'JoinAccepted');
     return bot;
