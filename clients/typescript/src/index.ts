@@ -8,7 +8,7 @@ export {
   slerp,
 } from './interpolation-buffer.js';
 export { checkInputSample, MatchCodec } from './match-codec.js';
-export { type ConnectionSettings, MatchConnection } from './match-connection.js';
+export { type ConnectionSettings, MatchConnection, type Rejoiner } from './match-connection.js';
 export {
   Buttons,
   type EntityState,
@@ -30,4 +30,4 @@ export {
   type PacketFlowClientOptions,
 } from './packetflow-client.js';
 export { PacketFlowError, SdkErrorCode } from './packetflow-error.js';
-export type { ReconnectionSettings } from './reconnection-settings.js';
+export type { ReconnectionSettings, RejoinSettings } from './reconnection-settings.js';

@@ -1,5 +1,5 @@
 // One player's connection to one match: the Colyseus room underneath, the gateway's byte messages on top.
-import type { Room } from '@colyseus/sdk';
+import { CloseCode, ErrorCode, type Room } from '@colyseus/sdk';
 import { ClientMessage } from '@packetflow/protocol';
 import { InputHistory, type PendingInput } from './input-history.js';
 import { InterpolationBuffer } from './interpolation-buffer.js';
@@ -7,12 +7,14 @@ import { Listeners } from './listeners.js';
 import { checkInputSample, MatchCodec } from './match-codec.js';
 import type { EntityState, InputSample, JoinInfo, MatchSnapshot } from './match-types.js';
 import { PacketFlowError, SdkErrorCode } from './packetflow-error.js';
-import { applyReconnection, type ReconnectionSettings } from './reconnection-settings.js';
+import { applyReconnection, type ReconnectionSettings, type RejoinSettings } from './reconnection-settings.js';
 
 /** How a connection behaves; every field has a default. */
 export interface ConnectionSettings {
   /** Colyseus' automatic reconnection after a dropped connection. */
   readonly reconnection?: ReconnectionSettings;
+  /** Joining the match again when reconnection finds its room gone (the gateway restarted). */
+  readonly rejoin?: RejoinSettings;
   /** How far behind the newest snapshot `interpolation` renders, in ms; two ticks unless set. */
   readonly interpolationDelayMs?: number;
   /**
@@ -36,6 +38,25 @@ export interface ConnectionSettings {
 
 const now = (): number => performance.now();
 
+/**
+ * Joins the match with this id again through a new room (`create` with `matchId` and `continueInputs`), calling
+ * `attach` with the room before it connects; rejects as `PacketFlowClient`'s joins do.
+ */
+export type Rejoiner = (matchId: string, attach: (room: Room) => void) => Promise<void>;
+
+/**
+ * Refusals a rejoin does not try again: the token or the options are refused, or the match holds no seat for the
+ * player any more (522). Anything else (the gateway not up yet, the match not reachable yet) is worth another try.
+ */
+const FINAL_REFUSALS: ReadonlySet<number> = new Set([
+  ErrorCode.MATCHMAKE_NO_HANDLER,
+  ErrorCode.MATCHMAKE_INVALID_CRITERIA,
+  ErrorCode.MATCHMAKE_INVALID_ROOM_ID,
+  ErrorCode.AUTH_FAILED,
+]);
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** The error for a message from the gateway that did not decode: not bytes at all, or not the promised table. */
 function unreadable(table: string, decoded: { error: Error } | undefined): PacketFlowError {
   const why = decoded === undefined ? 'not a byte message' : decoded.error.message;
@@ -46,6 +67,8 @@ function unreadable(table: string, decoded: { error: Error } | undefined): Packe
  * A joined match. Inputs go out numbered, snapshots come in decoded, acknowledged inputs leave the pending list,
  * and a dropped connection is reconnected by Colyseus into the same match, after which the gateway confirms the
  * join again and the newest unacknowledged inputs are sent again (the gateway drops those it already forwarded).
+ * When the reconnection finds the room gone (the gateway restarted), the connection joins the match again through
+ * a new room, numbering on as before.
  *
  * Obtained from `PacketFlowClient.joinOrCreate`, `create` or `join`, once the gateway has confirmed the join.
  */
@@ -65,6 +88,14 @@ export class MatchConnection {
   private awaitingJoin = false;
   /** `leave()` was called: a reconnection that was already under way leaves as soon as it is back. */
   private leaving = false;
+  /** Between the old room's failed reconnection and the end of the rejoin. */
+  private rejoining = false;
+  /** A room joined by a rejoin: its `Joined` re-seats the player rather than reconnecting them. */
+  private reseating = false;
+  private room: Room;
+  /** Settles `joined`: until the first `Joined`, or the first room's refusal. */
+  private settle: { resolve(c: MatchConnection): void; reject(e: PacketFlowError): void } | undefined;
+  private readonly joinTimeout: ReturnType<typeof setTimeout>;
   private closeCode: number | undefined;
   private readonly left: Promise<number>;
   private resolveLeft!: (code: number) => void;
@@ -73,6 +104,7 @@ export class MatchConnection {
   private readonly errorListeners = new Listeners<[code: number, message: string]>();
   private readonly dropListeners = new Listeners<[code: number, reason: string]>();
   private readonly reconnectListeners = new Listeners<[]>();
+  private readonly reseatListeners = new Listeners<[info: JoinInfo]>();
   private readonly leaveListeners = new Listeners<[code: number, reason: string]>();
 
   /**
@@ -86,67 +118,129 @@ export class MatchConnection {
    * from `PacketFlowClient`; this is public for that client only.
    */
   constructor(
-    private readonly room: Room,
+    room: Room,
     private readonly settings: ConnectionSettings = {},
+    private readonly rejoiner?: Rejoiner,
   ) {
+    this.room = room;
     this.history = new InputHistory(settings.maxPendingInputs);
     this.pingIntervalMs = settings.pingIntervalMs ?? 2000;
     this.left = new Promise((resolve) => {
       this.resolveLeft = resolve;
     });
-    let settle: { resolve(c: MatchConnection): void; reject(e: PacketFlowError): void } | undefined;
     this.joined = new Promise<MatchConnection>((resolve, reject) => {
-      settle = { resolve, reject };
+      this.settle = { resolve, reject };
     });
     // Nobody awaits `joined` when the Colyseus join itself fails; that rejection is reported there.
     this.joined.catch(() => {});
-    const refuse = (error: PacketFlowError): void => {
-      clearTimeout(timeout);
-      if (settle === undefined) return;
-      settle.reject(error);
-      settle = undefined;
-      // Nobody will hold this room: close it rather than leave a player half-joined.
-      if (this.room.connection?.isOpen) void this.room.leave(true);
-    };
     const timeoutMs = settings.joinTimeoutMs ?? 10_000;
-    const timeout = setTimeout(() => {
-      refuse(new PacketFlowError(SdkErrorCode.JoinTimeout, `no Joined from the gateway within ${timeoutMs} ms`));
+    this.joinTimeout = setTimeout(() => {
+      this.refuse(new PacketFlowError(SdkErrorCode.JoinTimeout, `no Joined from the gateway within ${timeoutMs} ms`));
     }, timeoutMs);
-    applyReconnection(room, settings.reconnection);
+    this.attach(room);
+  }
 
+  private refuse(error: PacketFlowError): void {
+    clearTimeout(this.joinTimeout);
+    if (this.settle === undefined) return;
+    this.settle.reject(error);
+    this.settle = undefined;
+    // Nobody will hold this room: close it rather than leave a player half-joined.
+    if (this.room.connection?.isOpen) void this.room.leave(true);
+  }
+
+  private get rejoins(): boolean {
+    return this.rejoiner !== undefined && this.settings.rejoin?.enabled !== false;
+  }
+
+  /** Listens to a room: the first one, then each a rejoin makes. Events of a room left behind are ignored. */
+  private attach(room: Room): void {
+    this.room = room;
+    applyReconnection(room, this.settings.reconnection);
     room.onMessage(ClientMessage.Joined, (bytes: unknown) => {
+      if (room !== this.room) return;
       const decoded = bytes instanceof Uint8Array ? this.codec.decodeJoined(bytes) : undefined;
       if (decoded === undefined || !decoded.ok) {
         const error = unreadable('Joined', decoded);
-        if (settle === undefined) this.errorListeners.emit(error.code, error.message);
-        else refuse(error);
+        if (this.settle === undefined) this.errorListeners.emit(error.code, error.message);
+        else this.refuse(error);
         return;
       }
       this.onJoined(decoded.value);
-      if (settle === undefined) return;
-      clearTimeout(timeout);
-      settle.resolve(this);
-      settle = undefined;
+      if (this.settle === undefined) return;
+      clearTimeout(this.joinTimeout);
+      this.settle.resolve(this);
+      this.settle = undefined;
     });
-    room.onMessage(ClientMessage.Snapshot, (bytes: unknown) => this.onSnapshotBytes(bytes));
+    room.onMessage(ClientMessage.Snapshot, (bytes: unknown) => {
+      if (room === this.room) this.onSnapshotBytes(bytes);
+    });
     room.onError((code, message) => {
-      if (settle === undefined) this.errorListeners.emit(code, message ?? '');
-      else refuse(new PacketFlowError(code, message ?? `room error ${code}`));
+      if (room !== this.room) return;
+      // A reconnection into a room that is gone; the rejoin that follows its close answers it.
+      if (code === ErrorCode.MATCHMAKE_EXPIRED && this.joinInfo !== undefined && this.rejoins) return;
+      if (this.settle === undefined) this.errorListeners.emit(code, message ?? '');
+      else this.refuse(new PacketFlowError(code, message ?? `room error ${code}`));
     });
     room.onDrop((code, reason) => {
+      if (room !== this.room) return;
       this.awaitingJoin = true;
       this.dropListeners.emit(code, reason ?? '');
     });
     room.onReconnect(() => {
-      if (this.leaving) void this.room.leave(true);
+      if (room === this.room && this.leaving) void room.leave(true);
     });
     room.onLeave((code, reason) => {
-      this.closeCode = code;
-      clearInterval(this.pingTimer);
-      refuse(new PacketFlowError(code, `the room closed before the join was confirmed: ${reason ?? code}`));
-      this.resolveLeft(code);
-      this.leaveListeners.emit(code, reason ?? '');
+      if (room !== this.room) return;
+      if (code === CloseCode.FAILED_TO_RECONNECT && this.joinInfo !== undefined && !this.leaving && this.rejoins) {
+        void this.rejoin(code, reason ?? '');
+        return;
+      }
+      this.finish(code, reason ?? `room closed with ${code}`);
     });
+  }
+
+  /** The connection is gone for good. */
+  private finish(code: number, reason: string): void {
+    if (this.closeCode !== undefined) return;
+    this.closeCode = code;
+    clearInterval(this.pingTimer);
+    this.refuse(new PacketFlowError(code, `the room closed before the join was confirmed: ${reason}`));
+    this.resolveLeft(code);
+    this.leaveListeners.emit(code, reason);
+  }
+
+  /**
+   * Joins the match again through a new room, with backoff while the gateway is not back yet. Gives up on a final
+   * refusal (with its code) or after the last attempt (with the failed reconnection's).
+   */
+  private async rejoin(code: number, reason: string): Promise<void> {
+    const maxAttempts = this.settings.rejoin?.maxAttempts ?? 10;
+    const initialDelayMs = this.settings.rejoin?.initialDelayMs ?? 250;
+    const maxDelayMs = this.settings.rejoin?.maxDelayMs ?? 5000;
+    const matchId = this.matchId;
+    this.rejoining = true;
+    for (let attempt = 1; attempt <= maxAttempts && this.closeCode === undefined; attempt++) {
+      try {
+        await this.rejoiner!(matchId, (room) => {
+          this.reseating = true;
+          this.attach(room);
+        });
+        this.rejoining = false;
+        // Left while the attempt was on its way: the new room's leave has nobody to tell.
+        if (this.closeCode !== undefined) void this.room.leave(true);
+        return;
+      } catch (error) {
+        if (error instanceof PacketFlowError && FINAL_REFUSALS.has(error.code)) {
+          this.rejoining = false;
+          this.finish(error.code, error.message);
+          return;
+        }
+      }
+      if (attempt < maxAttempts) await sleep(Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1)));
+    }
+    this.rejoining = false;
+    this.finish(code, `${reason}; rejoining match ${matchId} failed ${maxAttempts} times`);
   }
 
   /** The first `Joined` sets the connection up; later ones (after reconnections) resend pending inputs. */
@@ -164,7 +258,10 @@ export class MatchConnection {
     if (this.leaving) return;
     const resend = this.history.resendNewest(this.settings.maxResendInputs ?? 20, now());
     for (const pending of resend) this.transmit(pending.sequence, pending.input);
-    this.reconnectListeners.emit();
+    if (this.reseating) {
+      this.reseating = false;
+      this.reseatListeners.emit(info);
+    } else this.reconnectListeners.emit();
   }
 
   private onSnapshotBytes(bytes: unknown): void {
@@ -306,8 +403,18 @@ export class MatchConnection {
   }
 
   /**
+   * Calls back when the player is back in the match through a new room, after reconnection found the old one gone
+   * (the gateway restarted), with the gateway's new confirmation: the entity is the same unless the match had let
+   * the player go. Pending inputs went out again, numbered on as before.
+   */
+  onReseat(callback: (info: JoinInfo) => void): () => void {
+    return this.reseatListeners.add(callback);
+  }
+
+  /**
    * Calls back once the connection is gone for good, with the close code: 4000 after `leave()`, a
-   * `ClientCloseCode` from the gateway, or Colyseus' codes (4003 when reconnection gave up).
+   * `ClientCloseCode` from the gateway, or Colyseus' codes (4003 when reconnection gave up and no rejoin did
+   * better), or a rejoin's final refusal (522: the match holds no seat for the player any more).
    */
   onLeave(callback: (code: number, reason: string) => void): () => void {
     return this.leaveListeners.add(callback);
@@ -320,7 +427,9 @@ export class MatchConnection {
       // Colyseus takes a connection lost while leaving for a drop and would rejoin; a reconnection already under way
       // leaves on arrival (onReconnect).
       this.room.reconnection.enabled = false;
-      if (this.room.connection.isOpen) void this.room.leave(true);
+      // A rejoin has no room open to close, or one still connecting, which it leaves once joined.
+      if (this.rejoining) this.finish(CloseCode.CONSENTED, 'left while rejoining the match');
+      else if (this.room.connection.isOpen) void this.room.leave(true);
     }
     return this.left;
   }

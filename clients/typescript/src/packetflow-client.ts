@@ -1,8 +1,8 @@
 // The SDK's entry point: guest tokens over HTTP, matches over Colyseus.
-import { ColyseusSDK, type Room } from '@colyseus/sdk';
+import { ColyseusSDK, ErrorCode, type Room } from '@colyseus/sdk';
 import { MATCH_ROOM } from '@packetflow/protocol';
 import { type GatewayEndpoint, parseEndpoint } from './endpoint.js';
-import { type ConnectionSettings, MatchConnection } from './match-connection.js';
+import { type ConnectionSettings, MatchConnection, type Rejoiner } from './match-connection.js';
 import { PacketFlowError, SdkErrorCode } from './packetflow-error.js';
 
 /** A token from `POST /auth/guest`. */
@@ -24,23 +24,28 @@ export interface PacketFlowClientOptions {
   readonly fetch?: typeof globalThis.fetch;
 }
 
+/** What a join asks the gateway's `match` room for. */
+interface RoomOptions {
+  name?: string;
+  matchId?: string;
+  continueInputs?: boolean;
+}
+
 /**
- * A Colyseus client that attaches a MatchConnection to its room as the room is created, before it connects: the
- * gateway's `Joined` can arrive in the same network read as the join itself, ahead of any code after the await.
+ * A Colyseus client that hands its room over as the room is created, before it connects: the gateway's `Joined`
+ * can arrive in the same network read as the join itself, ahead of any code after the await.
  */
 class AttachingClient extends ColyseusSDK {
-  attached: MatchConnection | undefined;
-
   constructor(
     endpoint: string,
-    private readonly connectionSettings: ConnectionSettings,
+    private readonly attach: (room: Room) => void,
   ) {
     super(endpoint);
   }
 
   protected override createRoom(roomName: string): Room {
     const room = super.createRoom(roomName);
-    this.attached = new MatchConnection(room, this.connectionSettings);
+    this.attach(room);
     return room;
   }
 }
@@ -107,30 +112,60 @@ export class PacketFlowClient {
     return this.open((client, roomOptions) => client.create(MATCH_ROOM, roomOptions), options);
   }
 
-  /** Joins the match with this id (`MatchConnection.matchId` of a player already in it). */
-  join(matchId: string, options: JoinOptions = {}): Promise<MatchConnection> {
-    return this.open((client, roomOptions) => client.joinById(matchId, roomOptions), options);
+  /**
+   * Joins the match with this id (`MatchConnection.matchId` of a player already in it). When the match has no room
+   * (its gateway restarted) but still holds this player's seat, the gateway brings its room back; a match that is
+   * over is refused with 522.
+   */
+  async join(matchId: string, options: JoinOptions = {}): Promise<MatchConnection> {
+    try {
+      return await this.open((client, roomOptions) => client.joinById(matchId, roomOptions), options);
+    } catch (error) {
+      if (!(error instanceof PacketFlowError && error.code === ErrorCode.MATCHMAKE_INVALID_ROOM_ID)) throw error;
+      return this.open((client, roomOptions) => client.create(MATCH_ROOM, { ...roomOptions, matchId }), options);
+    }
   }
 
-  /**
-   * One join. A Colyseus refusal (525 `AUTH_FAILED` for a bad token, 522 for a match id with no room, …)
-   * becomes a PacketFlowError with the same code; errors without a code (the network) pass through unchanged.
-   */
+  /** One join: a Colyseus client of its own, so that concurrent joins do not mix up whose room is being made. */
   private async open(
-    join: (client: ColyseusSDK, roomOptions: { name?: string }) => Promise<Room>,
+    join: (client: ColyseusSDK, roomOptions: RoomOptions) => Promise<Room>,
     options: JoinOptions,
   ): Promise<MatchConnection> {
     const { name, ...settings } = options;
-    // A Colyseus client per join: concurrent joins must not mix up whose room `createRoom` is making.
-    const client = new AttachingClient(this.endpoint.ws, settings);
-    if (this.token !== undefined) client.auth.token = this.token;
+    const roomOptions: RoomOptions = name === undefined ? {} : { name };
+    const token = this.token;
+    // The same token and name, and the inputs numbered on: the player is back where they were.
+    const rejoiner: Rejoiner = (matchId, attach) =>
+      this.connect(new AttachingClient(this.endpoint.ws, attach), token, (client) =>
+        client.create(MATCH_ROOM, { ...roomOptions, matchId, continueInputs: true }),
+      );
+    let connection: MatchConnection | undefined;
+    await this.connect(
+      new AttachingClient(this.endpoint.ws, (room) => {
+        connection = new MatchConnection(room, settings, rejoiner);
+      }),
+      token,
+      (client) => join(client, roomOptions),
+    );
+    return connection!.joined;
+  }
+
+  /**
+   * Runs a Colyseus join. A refusal (525 `AUTH_FAILED` for a bad token, 522 for a match id with no room, …)
+   * becomes a PacketFlowError with the same code; errors without a code (the network) pass through unchanged.
+   */
+  private async connect(
+    client: AttachingClient,
+    token: string | undefined,
+    join: (client: ColyseusSDK) => Promise<Room>,
+  ): Promise<void> {
+    if (token !== undefined) client.auth.token = token;
     try {
-      await join(client, name === undefined ? {} : { name });
+      await join(client);
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
       if (typeof code !== 'number') throw error;
       throw new PacketFlowError(code, (error as Error).message, { cause: error });
     }
-    return client.attached!.joined;
   }
 }

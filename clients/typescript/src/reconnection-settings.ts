@@ -20,6 +20,22 @@ export interface ReconnectionSettings {
   readonly minUptimeMs?: number;
 }
 
+/**
+ * What the SDK does when Colyseus' reconnection fails because the room is gone: the gateway restarted and lost its
+ * rooms, while the match kept the player's seat. It joins the same match again by its id, with the same token, and
+ * goes on numbering inputs; `MatchConnection.onReseat` tells the game. Unset fields keep the defaults.
+ */
+export interface RejoinSettings {
+  /** Rejoin at all; true unless set. */
+  readonly enabled?: boolean;
+  /** Attempts before giving up with the close code of the failed reconnection (4003); 10 unless set. */
+  readonly maxAttempts?: number;
+  /** Wait after the first failed attempt (the gateway not up yet, say), doubled after each, in ms; 250 unless set. */
+  readonly initialDelayMs?: number;
+  /** Longest wait between attempts, in ms; 5000 unless set. */
+  readonly maxDelayMs?: number;
+}
+
 /** Writes the settings given into a room's reconnection options. */
 export function applyReconnection(room: Room, settings: ReconnectionSettings = {}): void {
   const options = room.reconnection;
