@@ -14,6 +14,8 @@ class PendingAsk {
     readonly timeoutMs: number,
     /** The node the ask went to, for asks sent to other nodes. */
     public node: string | undefined,
+    /** performance.now() when the ask was opened. */
+    readonly openedAt: number,
   ) {}
 }
 
@@ -26,16 +28,20 @@ export class AskTable {
   private readonly pending = new Map<number, PendingAsk>();
   private nextId = 0;
   private readonly onTimeout: () => void;
+  private readonly onSettled: (seconds: number) => void;
 
-  constructor(onTimeout: () => void) {
+  /** `onSettled` gets how long each ask waited, however it ended: replied, failed, timed out. */
+  constructor(onTimeout: () => void, onSettled: (seconds: number) => void) {
     this.onTimeout = onTimeout;
+    this.onSettled = onSettled;
   }
 
   /** Registers an ask under `id` (from `nextCorrelationId`) and returns the promise its reply settles. */
   open(id: number, address: Address, messageType: string, timeoutMs: number, node?: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(expire, timeoutMs, this, id);
-      this.pending.set(id, new PendingAsk(resolve, reject, timer, address, messageType, timeoutMs, node));
+      const ask = new PendingAsk(resolve, reject, timer, address, messageType, timeoutMs, node, performance.now());
+      this.pending.set(id, ask);
     });
   }
 
@@ -51,6 +57,7 @@ export class AskTable {
       if (ask.node !== node) continue;
       this.pending.delete(id);
       clearTimeout(ask.timer);
+      this.settled(ask);
       ask.reject(error());
       count++;
     }
@@ -77,6 +84,7 @@ export class AskTable {
     if (ask === undefined) return false;
     this.pending.delete(id);
     clearTimeout(ask.timer);
+    this.settled(ask);
     ask.resolve(value);
     return true;
   }
@@ -86,6 +94,7 @@ export class AskTable {
     if (ask === undefined) return;
     this.pending.delete(id);
     clearTimeout(ask.timer);
+    this.settled(ask);
     ask.reject(error);
   }
 
@@ -94,14 +103,20 @@ export class AskTable {
     if (ask === undefined) return;
     this.pending.delete(id);
     this.onTimeout();
+    this.settled(ask);
     ask.reject(new AskTimeoutError(ask.address, ask.messageType, ask.timeoutMs));
   }
 
   rejectAll(error: unknown): void {
     for (const ask of this.pending.values()) {
       clearTimeout(ask.timer);
+      this.settled(ask);
       ask.reject(error);
     }
     this.pending.clear();
+  }
+
+  private settled(ask: PendingAsk): void {
+    this.onSettled((performance.now() - ask.openedAt) / 1000);
   }
 }

@@ -19,7 +19,7 @@ export type {
 } from './behavior.js';
 export { defineBehavior } from './behavior.js';
 export { Cluster } from './cluster/cluster.js';
-export type { ClusterOptions, ClusterStats } from './cluster/cluster-options.js';
+export type { ClusterOptions, ClusterStats, MembersByState, PeerStats } from './cluster/cluster-options.js';
 export {
   type AdminAddress,
   type ConfigProblem,
@@ -61,3 +61,4 @@ export { RedisStore, type RedisStoreOptions } from './storage/redis-store.js';
 export { type StoreFromEnvOptions, storeFromEnv } from './storage/store-from-env.js';
 export { storeReadiness } from './storage/store-readiness.js';
 export { ActorSystem } from './system.js';
+export type { PeerTraffic } from './transport/transport-context.js';

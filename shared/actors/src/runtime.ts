@@ -43,6 +43,9 @@ const OPEN = 0;
 const DRAINING = 1;
 const CLOSED = 2;
 
+/** Where an ask was answered: by an actor on this node, or by another node. */
+export type AskScope = 'local' | 'remote';
+
 /** Why an activation ended; the first four are what watchers see. */
 type StopCause = DownReason | 'deactivated' | 'shutdown';
 
@@ -74,7 +77,11 @@ export class Runtime {
     stops: 0,
   };
   private readonly kinds = new Map<string, Kind>();
-  private readonly asks = new AskTable(() => this.stats.askTimeouts++);
+  private readonly asks = new AskTable(
+    () => this.stats.askTimeouts++,
+    (seconds) => this.askSettled('local', seconds),
+  );
+  private askObserver: ((scope: AskScope, seconds: number) => void) | null = null;
   private readonly runQueue = new RingQueue<Actor>(1024);
   private readonly mailboxPool: Mailbox[] = [];
   private readonly sweeper: IdleSweeper;
@@ -111,6 +118,36 @@ export class Runtime {
     let count = 0;
     for (const kind of this.kinds.values()) count += kind.actors.size;
     return count;
+  }
+
+  /**
+   * Messages waiting in mailboxes, per kind: in all and in the deepest one. It walks every activation, so it is for
+   * scrapes; the message path keeps no count for it.
+   */
+  mailboxDepthsByKind(): { kind: string; queued: number; deepest: number }[] {
+    return [...this.kinds.values()].map((kind) => {
+      let queued = 0;
+      let deepest = 0;
+      for (const actor of kind.actors.values()) {
+        const depth = actor.mailbox?.count ?? 0;
+        queued += depth;
+        if (depth > deepest) deepest = depth;
+      }
+      return { kind: kind.name, queued, deepest };
+    });
+  }
+
+  /**
+   * Hands `observer` how long each ask waited, once it ends however it ends: `local` for asks answered by this
+   * node's actors (asks that came from other nodes included), `remote` for asks this node sent to another node.
+   * One observer at a time; the metrics set it.
+   */
+  observeAsks(observer: (scope: AskScope, seconds: number) => void): void {
+    this.askObserver = observer;
+  }
+
+  askSettled(scope: AskScope, seconds: number): void {
+    this.askObserver?.(scope, seconds);
   }
 
   attachRemote(remote: RemoteRouting): void {

@@ -1,6 +1,7 @@
 import type { Limits, MessageRegistry } from '@packetflow/protocol';
 import type { Logger } from '../behavior.js';
 import type { Membership } from '../membership/membership.js';
+import type { PeerTraffic } from '../transport/transport-context.js';
 
 export interface ClusterOptions {
   /** Shared by every member; a peer that cannot prove it is dropped before any of its packets is read. */
@@ -29,6 +30,24 @@ export interface ClusterOptions {
    * are large (physics snapshots) raises them, and so must every node that carries those messages.
    */
   readonly limits?: Partial<Limits>;
+  /** How often a `Heartbeat` goes to each peer with an open link, to measure the round trip; 5000 ms unless set. */
+  readonly heartbeatMs?: number;
+}
+
+/** What this node measured of one peer: its links' traffic, and the round trip to it. */
+export interface PeerStats extends PeerTraffic {
+  /** Round trip of the last heartbeat the peer answered, in seconds; undefined until one is answered. */
+  rttSeconds: number | undefined;
+}
+
+/** Members as this node sees them; this node counts as live. */
+export interface MembersByState {
+  /** Registered, link open: routing uses them. */
+  live: number;
+  /** Registered, link not open (dropped, or not up yet): routing leaves them out. */
+  suspected: number;
+  /** Said Leave (PROTOCOL.md §7) and have not linked again since, deregistered or not. */
+  leaving: number;
 }
 
 export interface ClusterStats {

@@ -24,13 +24,18 @@ import { type ActorSystem, runtimeOf } from '../system.js';
 import { InboundLink } from '../transport/inbound-link.js';
 import { OutboundLink } from '../transport/outbound-link.js';
 import type { TransportContext } from '../transport/transport-context.js';
-import type { ClusterOptions, ClusterStats } from './cluster-options.js';
+import type { ClusterOptions, ClusterStats, MembersByState, PeerStats } from './cluster-options.js';
 
 const LEFT = 'left the cluster';
 /** The message that asks another node to report an actor's stop (empty body). */
 const WATCH = 'Watch';
 /** What a node leaving gracefully tells each peer before it closes its links (empty body), so none takes it for a crash. */
 const LEAVE = 'Leave';
+/** Measures the round trip to a peer; answered by the peer's node itself, never by an actor (PROTOCOL.md §7). */
+const HEARTBEAT = 'Heartbeat';
+const HEARTBEAT_ADDRESS = { kind: '$system', id: 'heartbeat' };
+/** Unanswered heartbeats remembered per peer: an answer older than these would measure a stale moment. */
+const MAX_PENDING_HEARTBEATS = 4;
 /** The protocol's DownReason values, in enum order. */
 const DOWN_REASONS: readonly DownReason[] = ['normal', 'failed', 'node_down', 'no_actor'];
 /** Failed dials of a link before it is reported: members that start together take a moment to listen. */
@@ -45,6 +50,13 @@ interface PeerState {
   retry: NodeJS.Timeout | null;
   /** The last handshake refusal logged for this peer, so that a peer refused again for the same reason is quiet. */
   refusal: string | undefined;
+}
+
+/** Kept per peer id across its links, so that counters only grow and no heartbeat sequence is reused. */
+interface PeerMeter extends PeerStats {
+  lastSequence: number;
+  /** performance.now() when each unanswered heartbeat was sent, by sequence, oldest first. */
+  readonly pending: Map<number, number>;
 }
 
 /**
@@ -84,6 +96,8 @@ export class Cluster implements RemoteRouting {
   private readonly leaving = new Map<string, NodeJS.Timeout>();
   /** Members that said they are leaving: their links closing is news, not a failure, until they link again. */
   private readonly departed = new Set<string>();
+  private readonly meters = new Map<string, PeerMeter>();
+  private heartbeats: NodeJS.Timeout | undefined;
   private stopping = false;
   private unsubscribe: () => void = () => {};
 
@@ -110,6 +124,7 @@ export class Cluster implements RemoteRouting {
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
       maxFrameBytes: limits.maxFrameBytes,
       refusalOf: (peerId) => this.refusalOf(peerId),
+      trafficOf: (peerId) => this.meterOf(peerId),
     };
     this.reconnectBaseMs = options.reconnect?.baseMs ?? 100;
     this.reconnectMaxMs = options.reconnect?.maxMs ?? 5000;
@@ -123,6 +138,9 @@ export class Cluster implements RemoteRouting {
   /** Listens, registers with the membership, dials the other members, and starts routing the system's sends. */
   static async join(system: ActorSystem, options: ClusterOptions): Promise<Cluster> {
     if (options.secret.length === 0) throw new Error('the cluster secret must not be empty');
+    if (options.heartbeatMs !== undefined && !(options.heartbeatMs > 0)) {
+      throw new Error(`heartbeatMs must be positive, got ${options.heartbeatMs}`);
+    }
     const server = createServer();
     const cluster = new Cluster(system, server, options);
     server.on('connection', (socket) => {
@@ -161,6 +179,8 @@ export class Cluster implements RemoteRouting {
     await options.membership.start(cluster.self);
     cluster.runtime.attachRemote(cluster);
     cluster.updateView(options.membership.members());
+    cluster.heartbeats = setInterval(() => cluster.sendHeartbeats(), options.heartbeatMs ?? 5000);
+    cluster.heartbeats.unref();
     await cluster.linksSettled(cluster.ctx.handshakeTimeoutMs);
     return cluster;
   }
@@ -189,6 +209,27 @@ export class Cluster implements RemoteRouting {
    */
   queuedFor(node: string): number {
     return this.peers.get(node)?.link.queued ?? 0;
+  }
+
+  /** Registered members by whether routing can use them, plus those draining after a graceful leave. */
+  membersByState(): MembersByState {
+    const counts = { live: 1, suspected: 0, leaving: 0 };
+    for (const member of this.registered) {
+      if (member.id === this.nodeId) continue;
+      if (this.departed.has(member.id)) counts.leaving++;
+      else if (this.peers.get(member.id)?.link.state === 'open') counts.live++;
+      else counts.suspected++;
+    }
+    // Deregistered (Redis) but still answering what it holds.
+    for (const id of this.leaving.keys()) {
+      if (this.departed.has(id) && !this.registered.some((m) => m.id === id)) counts.leaving++;
+    }
+    return counts;
+  }
+
+  /** Traffic and round trip per peer this node has linked with, by node id. */
+  peerStats(): ReadonlyMap<string, Readonly<PeerStats>> {
+    return this.meters;
   }
 
   ownerOf(kind: string, id: string): string | undefined {
@@ -234,8 +275,12 @@ export class Cluster implements RemoteRouting {
     }
   }
 
-  /** Packets from a peer: watches and Downs are the cluster's own business; everything else goes to an actor. */
+  /** Packets from a peer: heartbeats, watches and Downs are the cluster's own business; the rest go to actors. */
   private receive(packet: Packet, from: string): void {
+    if (packet.type === HEARTBEAT && packet.target.kind === '$system') {
+      this.heartbeatFrom(packet, from);
+      return;
+    }
     if (packet.type === LEAVE && packet.target.kind === '$system') {
       this.departed.add(from);
       return;
@@ -271,6 +316,62 @@ export class Cluster implements RemoteRouting {
     this.endpoint.receive(packet, from);
   }
 
+  private meterOf(peerId: string): PeerMeter {
+    let meter = this.meters.get(peerId);
+    if (meter === undefined) {
+      meter = {
+        sentFrames: 0,
+        sentBytes: 0,
+        receivedFrames: 0,
+        receivedBytes: 0,
+        rttSeconds: undefined,
+        lastSequence: 0,
+        pending: new Map(),
+      };
+      this.meters.set(peerId, meter);
+    }
+    return meter;
+  }
+
+  private sendHeartbeats(): void {
+    if (this.stopping) return;
+    for (const [id, peer] of this.peers) {
+      if (peer.link.state !== 'open') continue;
+      const meter = this.meterOf(id);
+      meter.lastSequence = (meter.lastSequence + 1) >>> 0;
+      if (!peer.link.send(this.heartbeat(meter.lastSequence, Date.now(), 0))) continue;
+      if (meter.pending.size >= MAX_PENDING_HEARTBEATS) meter.pending.delete(meter.pending.keys().next().value!);
+      // The round trip is measured on this clock alone: sent_at_ms is only the sender's wall clock.
+      meter.pending.set(meter.lastSequence, performance.now());
+    }
+  }
+
+  /** Answers a peer's heartbeat on this node's own link to it, or takes the round trip from an answer. */
+  private heartbeatFrom(packet: Packet, from: string): void {
+    const decoded = this.registry.decode(HEARTBEAT, packet.body);
+    if (!decoded.ok) {
+      this.logger.warn('unreadable Heartbeat refused', { from, error: decoded.error.message });
+      return;
+    }
+    const beat = decoded.value.body as System.HeartbeatT;
+    if ((packet.flags & PacketFlags.Reply) === 0) {
+      const peer = this.peers.get(from);
+      // Queued on a link still connecting, the answer would measure the reconnect rather than the round trip.
+      if (peer?.link.state === 'open') peer.link.send(this.heartbeat(beat.sequence, beat.sentAtMs, PacketFlags.Reply));
+      return;
+    }
+    const meter = this.meters.get(from);
+    const sentAt = meter?.pending.get(beat.sequence);
+    if (meter === undefined || sentAt === undefined) return;
+    meter.pending.delete(beat.sequence);
+    meter.rttSeconds = (performance.now() - sentAt) / 1000;
+  }
+
+  private heartbeat(sequence: number, sentAtMs: number, flags: number): Packet {
+    const body = this.registry.encode({ type: HEARTBEAT, body: new System.HeartbeatT(sequence, sentAtMs) } as Message);
+    return { target: HEARTBEAT_ADDRESS, type: HEARTBEAT, correlationId: 0, flags, ttlMs: 0, body };
+  }
+
   /**
    * Leaves gracefully: deregisters (others stop routing here), keeps serving what is in flight while mailboxes
    * drain, flushes the replies, then closes every connection. No acknowledged message is lost.
@@ -299,6 +400,7 @@ export class Cluster implements RemoteRouting {
   async close(): Promise<void> {
     this.stopping = true;
     this.unsubscribe();
+    clearInterval(this.heartbeats);
     for (const peer of this.peers.values()) {
       if (peer.retry) clearTimeout(peer.retry);
       peer.link.close('cluster closed');
@@ -341,6 +443,10 @@ export class Cluster implements RemoteRouting {
     }
     for (const member of members) {
       if (member.id !== this.nodeId && !this.peers.has(member.id)) this.dial(member, 0);
+    }
+    // Ids come and go with Redis membership (a restarted process may take a new one): keep a meter per member only.
+    for (const id of this.meters.keys()) {
+      if (!current.has(id) && !this.leaving.has(id)) this.meters.delete(id);
     }
     this.reroute();
   }
@@ -404,6 +510,8 @@ export class Cluster implements RemoteRouting {
 
   private linkDown(peer: PeerState, reason: string, unsent: Packet[]): void {
     const current = this.peers.get(peer.info.id) === peer;
+    // An answer to a heartbeat sent before the drop would time the outage, not the round trip.
+    this.meters.get(peer.info.id)?.pending.clear();
     if (current) {
       this.stats.suspicions++;
       this.reroute();

@@ -51,7 +51,10 @@ export class PacketEndpoint {
   readonly stats = { received: 0, refused: 0, lateReplies: 0, askTimeouts: 0 };
   /** The reply-to address of asks made through this endpoint. */
   readonly address: Address;
-  private readonly asks = new AskTable(() => this.stats.askTimeouts++);
+  private readonly asks = new AskTable(
+    () => this.stats.askTimeouts++,
+    (seconds) => this.runtime.askSettled('remote', seconds),
+  );
   private readonly registry: MessageRegistry;
   private readonly transmit: (packet: Packet, node: string | undefined) => void;
   private readonly runtime: Runtime;

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { FrameReader, type Packet } from '@packetflow/protocol';
+import { FRAME_HEADER_BYTES, FrameReader, type Packet } from '@packetflow/protocol';
 import {
   handshakePacket,
   isFailure,
@@ -36,6 +36,11 @@ export class InboundLink {
     socket.on('data', (chunk: Buffer) => {
       const error = reader.push(chunk, (payload) => {
         if (this.closed) return;
+        if (this.peerId !== undefined) {
+          const traffic = ctx.trafficOf(this.peerId);
+          traffic.receivedFrames++;
+          traffic.receivedBytes += payload.length + FRAME_HEADER_BYTES;
+        }
         const decoded = ctx.codec.decodePayload(payload);
         if (!decoded.ok) {
           this.refuse(`malformed frame: ${decoded.error.message}`);

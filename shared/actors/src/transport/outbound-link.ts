@@ -173,7 +173,11 @@ export class OutboundLink {
       }
       const batch = count === this.queue.length ? this.queue : this.queue.slice(0, count);
       this.queue = count === this.queue.length ? [] : this.queue.slice(count);
-      socket.write(ctx.codec.encodeFrame(batch));
+      const frame = ctx.codec.encodeFrame(batch);
+      socket.write(frame);
+      const traffic = ctx.trafficOf(this.peer.id);
+      traffic.sentFrames++;
+      traffic.sentBytes += frame.length;
       this.stats.frames++;
       this.stats.packets += batch.length;
     }

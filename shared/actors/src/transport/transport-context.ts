@@ -20,6 +20,16 @@ export interface TransportContext {
    * an id membership does not list, an id already connected), or undefined to take it.
    */
   readonly refusalOf: (peerId: string) => string | undefined;
+  /** The counts of what went over the links with `peerId`, which outlive each link so that they only grow. */
+  readonly trafficOf: (peerId: string) => PeerTraffic;
+}
+
+/** Frames and bytes (length prefixes included, handshakes not) over the links with one peer. */
+export interface PeerTraffic {
+  sentFrames: number;
+  sentBytes: number;
+  receivedFrames: number;
+  receivedBytes: number;
 }
 
 /** Handshake frames are small; a peer may not make a node buffer more than this before it has proved itself. */
