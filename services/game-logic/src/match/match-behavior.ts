@@ -91,6 +91,9 @@ export function matchBehavior(options: MatchOptions) {
       const player = new PlayerState(slot.playerId as string, slot.entity, state.inputStats);
       player.queue.lastApplied = slot.lastSequence;
       player.score = slot.score;
+      // No room holds a restored player yet: one that does not claim them within the rejoin window (its gateway
+      // died before this host did, or while it was down) never will, and they leave then with their stats.
+      if (rejoinWindowMs > 0) player.awayUntil = performance.now() + rejoinWindowMs;
       state.players.set(player.playerId, player);
     }
     if (state.players.size > 0) startTicking(ctx);
