@@ -12,7 +12,7 @@ import { serveWebDemo, type WebServer } from './web-server.js';
 const pretty = prettyFactory({
   colorize: process.stdout.isTTY === true,
   translateTime: 'HH:MM:ss.l',
-  ignore: 'pid,hostname,service,node',
+  ignore: 'service,node',
   singleLine: true,
 });
 

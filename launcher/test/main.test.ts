@@ -313,11 +313,11 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
     const { launcher } = await launchOnFreePorts();
     const started = () =>
       launcher.stdout
-        .map((line) => line.match(/^[\w-]+\s+\[[\d:.]+\] INFO: node started (\{.*\})$/)?.[1])
-        .filter((fields) => fields !== undefined)
-        .map((fields) => (JSON.parse(fields) as { pid: number }).pid);
+        .map((line) => line.match(/^[\w-]+\s+\[[\d:.]+\] INFO \((\d+)\): node started /)?.[1])
+        .filter((pid) => pid !== undefined)
+        .map(Number);
     try {
-      await launcher.line(/^physics\s+\[[\d:.]+\] INFO: node started /);
+      await launcher.line(/^physics\s+\[[\d:.]+\] INFO \(\d+\): node started /);
       launcher.signal('SIGINT');
       assert.deepEqual(await launcher.exitWithin(), { code: 0, signal: null });
     } finally {
