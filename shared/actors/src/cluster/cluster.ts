@@ -38,8 +38,11 @@ const HEARTBEAT_ADDRESS = { kind: '$system', id: 'heartbeat' };
 const MAX_PENDING_HEARTBEATS = 4;
 /** The protocol's DownReason values, in enum order. */
 const DOWN_REASONS: readonly DownReason[] = ['normal', 'failed', 'node_down', 'no_actor'];
-/** Failed dials of a link before it is reported: members that start together take a moment to listen. */
-const REPORT_AFTER_ATTEMPTS = 5;
+/**
+ * Failed dials of a link before it is reported: members that start together take a moment to listen, and a gateway
+ * starts after the services it calls. With the backoff below, the eighth dial comes some 8 s after the first.
+ */
+const REPORT_AFTER_ATTEMPTS = 7;
 /** How long asks to a member that left gracefully may wait for the replies its drain sends. */
 const LEAVE_DRAIN_BOUND_MS = 15_000;
 
