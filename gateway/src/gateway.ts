@@ -7,8 +7,10 @@ import { RedisPresence } from '@colyseus/redis-presence';
 import { type ActorSystem, createLogger, type Logger } from '@packetflow/actors';
 import { playerRegistry } from '@packetflow/player-store';
 import { createProtocolRegistry, MATCH_ROOM, type MessageRegistry } from '@packetflow/protocol';
+import { Registry } from 'prom-client';
 import type { GatewayConfig } from './config.js';
 import { RequestGuard } from './http/request-guard.js';
+import { type GatewayMetrics, gatewayMetrics } from './metrics/gateway-metrics.js';
 import { ArbitratingRedisDriver } from './rooms/arbitrating-redis-driver.js';
 import { matchRoomType } from './rooms/match-room.js';
 import { ROOM_KIND, roomActorBehavior, withFindSeat } from './rooms/room-actor.js';
@@ -42,6 +44,11 @@ export interface GatewayOptions {
   readonly registry?: MessageRegistry;
   /** JSON lines on stdout and stderr unless set. */
   readonly logger?: Logger;
+  /**
+   * The gateway's metrics, made with `gatewayMetrics(node.metrics)` in the node's registry (main.ts does); in a
+   * registry of their own, which nothing serves, unless set.
+   */
+  readonly metrics?: GatewayMetrics;
 }
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
@@ -54,12 +61,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   ensureGlobalWebSocket();
   acceptEndedExpressResponses();
   const registry = options.registry ?? gatewayRegistry();
+  const metrics = options.metrics ?? gatewayMetrics(new Registry());
   options.system.register(ROOM_KIND, roomActorBehavior({ serviceTimeoutMs: config.serviceTimeoutMs }));
 
   const transport = new BoundTransport(
     { maxPayloadLength: config.maxPayloadBytes },
     config.host,
-    new RequestGuard(config),
+    new RequestGuard(config, metrics),
   );
   const shared =
     config.redisUrl === undefined
@@ -72,7 +80,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     gracefullyShutdown: false,
     greet: false,
     rooms: {
-      [MATCH_ROOM]: defineRoom(matchRoomType({ system: options.system, registry, config, logger })),
+      [MATCH_ROOM]: defineRoom(matchRoomType({ system: options.system, registry, config, logger, metrics })),
     },
     express: (app) => {
       app.post('/auth/guest', (_req, res) => {

@@ -4,16 +4,21 @@
 import { createLogger, startNode } from '@packetflow/actors';
 import { loadConfig } from './config.js';
 import { gatewayRegistry, startGateway } from './gateway.js';
+import { gatewayMetrics } from './metrics/gateway-metrics.js';
 
 const logger = createLogger({ service: 'gateway' });
 const config = loadConfig();
 const registry = gatewayRegistry();
 const node = await startNode({ register: () => {}, roles: [], registry, logger, handleSignals: false });
-const gateway = await startGateway(config, { system: node.system, registry, logger }).catch(async (error: unknown) => {
-  logger.error('gateway did not start', { error: error instanceof Error ? error.message : String(error) });
-  await node.stop();
-  process.exit(1);
-});
+// The gateway's metrics in the node's registry, served at the admin endpoint (PACKETFLOW_ADMIN_PORT) with the node's.
+const metrics = gatewayMetrics(node.metrics);
+const gateway = await startGateway(config, { system: node.system, registry, logger, metrics }).catch(
+  async (error: unknown) => {
+    logger.error('gateway did not start', { error: error instanceof Error ? error.message : String(error) });
+    await node.stop();
+    process.exit(1);
+  },
+);
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {

@@ -4,6 +4,7 @@
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import type { BlockList } from 'node:net';
 import { matchMaker } from '@colyseus/core';
+import type { GatewayMetrics, HttpRoute } from '../metrics/gateway-metrics.js';
 import { addressKey, addressList, listed } from './addresses.js';
 import { AddressRateLimiter } from './rate-limit.js';
 
@@ -33,7 +34,10 @@ export class RequestGuard {
   private readonly matchmake: AddressRateLimiter;
   private readonly exempt: BlockList;
 
-  constructor(private readonly limits: RequestLimits) {
+  constructor(
+    private readonly limits: RequestLimits,
+    private readonly metrics?: GatewayMetrics,
+  ) {
     const now = performance.now();
     this.guest = new AddressRateLimiter(limits.guestRateLimit, limits.httpRateWindowMs, now);
     this.matchmake = new AddressRateLimiter(limits.matchmakeRateLimit, limits.httpRateWindowMs, now);
@@ -43,7 +47,10 @@ export class RequestGuard {
   /** Answers the request itself when it breaks a limit, without reading its body; hands it on otherwise. */
   pass(res: HttpResponse, req: HttpRequest, next: RequestHandler): unknown {
     const route = routeOf(req.getUrl());
-    const limiter = route === '/auth/guest' ? this.guest : route.startsWith('/matchmake/') ? this.matchmake : undefined;
+    const kind: HttpRoute =
+      route === '/auth/guest' ? 'auth_guest' : route.startsWith('/matchmake/') ? 'matchmake' : 'other';
+    if (this.metrics !== undefined) countAnswer(res, kind, this.metrics);
+    const limiter = kind === 'auth_guest' ? this.guest : kind === 'matchmake' ? this.matchmake : undefined;
     if (limiter !== undefined) {
       const remote = Buffer.from(res.getRemoteAddressAsText()).toString();
       const waitMs = listed(this.exempt, remote) ? 0 : limiter.take(addressKey(remote), performance.now());
@@ -65,6 +72,22 @@ export class RequestGuard {
     }
     return next(res, req);
   }
+}
+
+/**
+ * Counts the status the response is answered with, whoever answers it (the guard, Colyseus' router, the express app:
+ * each writes it with `writeStatus`, once). A request aborted before its answer is not counted.
+ */
+function countAnswer(res: HttpResponse, route: HttpRoute, metrics: GatewayMetrics): void {
+  const writeStatus = res.writeStatus;
+  let counted = false;
+  res.writeStatus = (status) => {
+    if (!counted) {
+      counted = true;
+      metrics.answered(route, typeof status === 'string' ? Number.parseInt(status, 10) : 0);
+    }
+    return writeStatus.call(res, status);
+  };
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {

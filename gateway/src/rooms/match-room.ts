@@ -2,7 +2,17 @@
 // byte messages pass the input guard and go to the match as PlayerInput packets; the match's snapshots come back
 // through the room's actor and go out to every client as bytes.
 
-import { type AuthContext, type Client, CloseCode, ErrorCode, matchMaker, Room, ServerError } from '@colyseus/core';
+import {
+  type AuthContext,
+  type Client,
+  CloseCode,
+  ErrorCode,
+  getMessageBytes,
+  matchMaker,
+  Protocol,
+  Room,
+  ServerError,
+} from '@colyseus/core';
 import { type ActorRef, type ActorSystem, type Logger, type Message, RefusedError } from '@packetflow/actors';
 import { PlayerClient } from '@packetflow/player-store';
 import {
@@ -18,6 +28,8 @@ import {
 } from '@packetflow/protocol';
 import type { GatewayConfig } from '../config.js';
 import { InputGuard, InputStream } from '../input/input-guard.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { ackCount, ackEntity, ackSequence, PendingInputs, snapshotAcks } from '../metrics/input-latency.js';
 import { type TokenClaims, verifyToken } from '../token.js';
 import { TransportCloseCode } from '../transport/bound-transport.js';
 import { bannedError, CutOffBans } from './cut-off-bans.js';
@@ -35,6 +47,7 @@ export interface MatchRoomDeps {
   readonly registry: MessageRegistry;
   readonly config: GatewayConfig;
   readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
 }
 
 export interface JoinOptions {
@@ -68,6 +81,10 @@ class Seat {
   cutOff = false;
   /** The reconnection Colyseus holds open for a dropped client, so that a new join can cancel it. */
   reconnection: ReturnType<Room['allowReconnection']> | undefined;
+  /** The player's entity in the match, whose acks in snapshots acknowledge the client's inputs. */
+  entity = -1;
+  /** The client's accepted inputs no snapshot sent to it has acknowledged yet, for the input-to-snapshot metric. */
+  readonly pending = new PendingInputs();
 
   constructor(
     readonly playerId: string,
@@ -88,6 +105,19 @@ const SNAPSHOT_STALL_TICKS = 10;
 
 /** Encodes snapshot objects from a match in this process; the gateway's own registry passes snapshots through. */
 const snapshotObjects = createProtocolRegistry();
+
+/** The bytes Colyseus puts before a byte message's body: its protocol code and the message type. */
+function byteMessageHeader(type: string): number {
+  return getMessageBytes.raw(Protocol.ROOM_DATA_BYTES, type, undefined, new Uint8Array(0)).byteLength;
+}
+const SNAPSHOT_HEADER_BYTES = byteMessageHeader(ClientMessage.Snapshot);
+const JOINED_HEADER_BYTES = byteMessageHeader(ClientMessage.Joined);
+
+/** The Colyseus or gateway code a refused join was refused with (0, counted as other, when it has none). */
+function refusalCode(error: unknown): number {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'number' ? code : 0;
+}
 
 /** Connections the transport closed for breaking the WebSocket protocol: cut off like those the guard cuts off. */
 const PROTOCOL_VIOLATIONS: ReadonlyMap<number, string> = new Map<number, string>([
@@ -205,6 +235,8 @@ export class MatchRoom extends Room {
   private guard!: InputGuard;
   private players!: PlayerClient;
   private readonly seats = new Map<string, Seat>();
+  /** Seats by their player's entity, to find whose inputs a snapshot's acks acknowledge. */
+  private readonly seatsByEntity = new Map<number, Seat>();
   /** When the last snapshot came, for the watch on a match that stopped sending them. */
   private lastSnapshotAt = performance.now();
   private rejoining = false;
@@ -218,7 +250,9 @@ export class MatchRoom extends Room {
   private readonly cutOffTokens = new Map<string, number>();
 
   override async onCreate(options: unknown): Promise<void> {
-    const { system, config, registry } = this.deps;
+    const { system, config, registry, metrics } = this.deps;
+    // Counted until disposed: Colyseus disposes of a room whose onCreate failed, or that it discards as a duplicate.
+    metrics.addRoom(this);
     // A room brought back for its match takes the match's id. Two creates for one match (its players coming back
     // together, through this gateway or another on the same Redis) both get here; Colyseus records only the first
     // room under that id (the driver's insert), discards the other and seats both players in the first.
@@ -246,9 +280,14 @@ export class MatchRoom extends Room {
   }
 
   override async onAuth(_client: Client, options: unknown, context: AuthContext): Promise<TokenClaims> {
-    const claims = admit(this.deps.config, context.token, options);
-    await this.bans.refuseBanned(this.roomId, claims.playerId);
-    return claims;
+    try {
+      const claims = admit(this.deps.config, context.token, options);
+      await this.bans.refuseBanned(this.roomId, claims.playerId);
+      return claims;
+    } catch (error) {
+      this.deps.metrics.joinFailed(refusalCode(error));
+      throw error;
+    }
   }
 
   /** A cut-off client's reconnection is refused as its ban, rather than as a token Colyseus no longer knows. */
@@ -260,6 +299,16 @@ export class MatchRoom extends Room {
   }
 
   override async onJoin(client: Client, options: unknown, claims: TokenClaims): Promise<void> {
+    try {
+      await this.join(client, options, claims);
+    } catch (error) {
+      this.deps.metrics.joinFailed(refusalCode(error));
+      throw error;
+    }
+    this.deps.metrics.joins++;
+  }
+
+  private async join(client: Client, options: unknown, claims: TokenClaims): Promise<void> {
     const { playerId } = claims;
     const { name, continueInputs } = joinOptions(options);
     try {
@@ -276,6 +325,7 @@ export class MatchRoom extends Room {
     if (replaced) {
       replaced.seat.client = client;
       replaced.seat.stream.lastSequence = 0;
+      replaced.seat.pending.clear();
     }
     let accepted: JoinAcceptedMessage;
     try {
@@ -302,9 +352,16 @@ export class MatchRoom extends Room {
     }
     seat.stream.mayJump = continueInputs;
     seat.joined = this.deps.registry.encode(accepted);
+    seat.entity = accepted.body.entity;
+    this.seatsByEntity.set(seat.entity, seat);
     this.stallMs = Math.max(SNAPSHOT_STALL_MS, (SNAPSHOT_STALL_TICKS * 1000) / Math.max(1, accepted.body.tickRate));
     client.userData = seat;
+    this.sendJoined(client, seat);
+  }
+
+  private sendJoined(client: Client, seat: Seat): void {
     client.sendBytes(ClientMessage.Joined, seat.joined);
+    this.deps.metrics.sentBytes += JOINED_HEADER_BYTES + seat.joined.byteLength;
   }
 
   /** The same player joined again (another tab, a restarted client): the new connection takes the seat. */
@@ -312,6 +369,7 @@ export class MatchRoom extends Room {
     seat.reconnection?.reject(new Error('replaced by a new connection'));
     seat.reconnection = undefined;
     seat.client = client;
+    seat.pending.clear();
     if (previous !== undefined && previous !== client && this.clients.includes(previous)) {
       (previous.userData as unknown) = undefined;
       previous.leave(ClientCloseCode.Replaced, 'the player joined again from another connection');
@@ -322,8 +380,9 @@ export class MatchRoom extends Room {
     const seat = this.seatOf(client);
     // A connection whose seat another took over (or is taking over) holds no place of its own.
     if (seat === undefined || seat.client !== client) return;
+    seat.pending.clear();
     const violation = code === undefined ? undefined : PROTOCOL_VIOLATIONS.get(code);
-    if (violation !== undefined) this.cutOff(seat, violation);
+    if (violation !== undefined && code !== undefined) this.cutOff(seat, violation, code);
     if (seat.cutOff || code === CloseCode.WITH_ERROR || code === CloseCode.SERVER_SHUTDOWN) return;
     const reconnection = this.allowReconnection(client, this.deps.config.reconnectWindowMs / 1000);
     seat.reconnection = reconnection;
@@ -342,7 +401,8 @@ export class MatchRoom extends Room {
     if (seat === undefined) return;
     seat.client = client;
     seat.stream.mayJump = true;
-    client.sendBytes(ClientMessage.Joined, seat.joined);
+    seat.pending.clear();
+    this.sendJoined(client, seat);
     // Joining again changes nothing in the match but makes its next snapshot full: the client missed the
     // movements sent while it was away.
     this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null }).catch((error: unknown) => {
@@ -358,6 +418,7 @@ export class MatchRoom extends Room {
     // A replaced client's seat went on with the new connection; the player is still in the match.
     if (seat === undefined || seat.client !== client) return;
     this.seats.delete(seat.playerId);
+    if (this.seatsByEntity.get(seat.entity) === seat) this.seatsByEntity.delete(seat.entity);
     const reason = seat.cutOff
       ? Game.LeaveReason.Kicked
       : code === CloseCode.CONSENTED
@@ -382,6 +443,7 @@ export class MatchRoom extends Room {
   }
 
   override onDispose(): void {
+    this.deps.metrics.removeRoom(this);
     if (this.actor !== undefined) this.deps.system.tell(this.actor, { type: 'RoomClose' });
     for (const playerId of this.banned) {
       this.bans.lift(this.roomId, playerId).catch((error: unknown) => {
@@ -393,13 +455,16 @@ export class MatchRoom extends Room {
   private onInput(client: Client, bytes: Uint8Array): void {
     const seat = this.seatOf(client);
     if (seat === undefined || seat.client !== client) return;
-    const verdict = this.guard.check(seat.stream, bytes, performance.now());
+    const now = performance.now();
+    const verdict = this.guard.check(seat.stream, bytes, now);
     if (verdict.kind === 'accept') {
       const input: PlayerInputMessage = {
         type: 'PlayerInput',
         body: new Game.PlayerInputT(seat.playerId, verdict.input),
       };
       this.deps.system.tell(this.match, input);
+      this.deps.metrics.inputs++;
+      seat.pending.add(verdict.input.sequence, now);
       return;
     }
     this.enforce(client, seat, verdict);
@@ -407,16 +472,26 @@ export class MatchRoom extends Room {
 
   private enforce(client: Client, seat: Seat, verdict: ReturnType<InputGuard['check']>): void {
     if (verdict.kind !== 'refuse') return;
+    this.deps.metrics.inputRefused(verdict.code);
     if (verdict.cutOff) {
-      this.cutOff(seat, verdict.message);
+      this.cutOff(seat, verdict.message, ClientCloseCode.Misbehaving);
       client.leave(ClientCloseCode.Misbehaving, verdict.message);
       return;
     }
-    if (verdict.report) client.error(verdict.code, verdict.message);
+    if (verdict.report) this.sendError(client, verdict.code, verdict.message);
   }
 
-  private cutOff(seat: Seat, why: string): void {
+  /** What `client.error` sends (uWS's client sends this frame as it is), with its bytes counted. */
+  private sendError(client: Client, code: number, message: string): void {
+    const frame = getMessageBytes[Protocol.ERROR](code, message);
+    client.raw(frame);
+    this.deps.metrics.sentBytes += frame.byteLength;
+  }
+
+  /** Cuts a client off for misbehaving; `code`, what it is closed with (or the violation the transport closed it for). */
+  private cutOff(seat: Seat, why: string, code: number): void {
     seat.cutOff = true;
+    this.deps.metrics.cutOff(code);
     this.deps.logger.warn('client cut off', { player: seat.playerId, match: this.roomId, why });
     const now = Date.now();
     const until = now + this.deps.config.cutOffBanMs;
@@ -467,13 +542,42 @@ export class MatchRoom extends Room {
   }
 
   private broadcastSnapshot(snapshot: Game.SnapshotT | Uint8Array): void {
-    this.lastSnapshotAt = performance.now();
+    const now = performance.now();
+    this.lastSnapshotAt = now;
     try {
       const bytes =
         snapshot instanceof Uint8Array ? snapshot : snapshotObjects.encode({ type: 'Snapshot', body: snapshot });
       this.broadcastBytes(ClientMessage.Snapshot, bytes, {});
+      const { metrics } = this.deps;
+      const recipients = this.clients.length;
+      metrics.snapshotsSent += recipients;
+      metrics.sentBytes += recipients * (SNAPSHOT_HEADER_BYTES + bytes.byteLength);
+      if (snapshot instanceof Uint8Array) this.acknowledgeBytes(snapshot, now);
+      else this.acknowledge(snapshot, now);
     } catch (error) {
       this.deps.logger.error('snapshot not sent', { match: this.roomId, error: describeError(error) });
+    }
+  }
+
+  /** Times the inputs a snapshot just sent acknowledges, for each seated client it went to. */
+  private acknowledge(snapshot: Game.SnapshotT, now: number): void {
+    const { acks } = snapshot;
+    for (let i = 0; i < acks.length; i++) this.acknowledged(acks[i]!.entity, acks[i]!.sequence, now);
+  }
+
+  /** The same for a snapshot passed through as bytes, its acks read in place. */
+  private acknowledgeBytes(bytes: Uint8Array, now: number): void {
+    const acks = snapshotAcks(bytes);
+    if (acks < 0) return;
+    const count = ackCount(bytes, acks);
+    for (let i = 0; i < count; i++) this.acknowledged(ackEntity(bytes, acks, i), ackSequence(bytes, acks, i), now);
+  }
+
+  private acknowledged(entity: number, sequence: number, now: number): void {
+    const seat = this.seatsByEntity.get(entity);
+    // Pending inputs are forgotten when a client drops, so a seat with some has its client connected.
+    if (seat !== undefined && seat.pending.size > 0) {
+      seat.pending.acknowledged(sequence, now, this.deps.metrics.inputToSnapshot);
     }
   }
 

@@ -38,6 +38,8 @@ async function freePort(): Promise<number> {
 export interface GatewayProcessBackend {
   /** The gateway's HTTP address; the same across restarts. */
   readonly url: string;
+  /** The gateway node's admin endpoint (/healthz, /readyz, /metrics) when asked for with `admin`. */
+  readonly adminUrl: string | undefined;
   readonly players: PlayerClient;
   readonly services: RunningNode;
   readonly log: LogLines;
@@ -49,11 +51,12 @@ export interface GatewayProcessBackend {
 }
 
 export async function gatewayProcessBackend(
-  options: { rejoinWindowMs?: number; env?: Record<string, string> } = {},
+  options: { rejoinWindowMs?: number; env?: Record<string, string>; admin?: boolean } = {},
 ): Promise<GatewayProcessBackend> {
   await initPhysics();
   const dir = mkdtempSync(join(tmpdir(), 'gateway-process-'));
   const [servicesPort, gatewayNodePort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+  const adminPort = options.admin ? await freePort() : undefined;
   const peers = `services=127.0.0.1:${servicesPort}/physics+player+match,gateway=127.0.0.1:${gatewayNodePort}`;
   const log = new LogLines();
   const storage = new LmdbPlayerStorage({ path: join(dir, 'players') });
@@ -85,6 +88,7 @@ export async function gatewayProcessBackend(
     PACKETFLOW_TOKEN_SECRET: TEST_SECRET,
     PACKETFLOW_GATEWAY_PORT: String(gatewayPort),
     PACKETFLOW_RATE_LIMIT_EXEMPT: '127.0.0.1',
+    ...(adminPort === undefined ? {} : { PACKETFLOW_ADMIN_PORT: String(adminPort) }),
     ...options.env,
   };
   let gateway: ChildProcess | undefined;
@@ -118,6 +122,7 @@ export async function gatewayProcessBackend(
   await startGateway();
   return {
     url: `http://127.0.0.1:${gatewayPort}`,
+    adminUrl: adminPort === undefined ? undefined : `http://127.0.0.1:${adminPort}`,
     players: new PlayerClient(services.system),
     services,
     log,

@@ -7,7 +7,8 @@ import { ActorSystem, LmdbStore, type Logger } from '@packetflow/actors';
 import { matchHost } from '@packetflow/game-logic';
 import { initPhysics, PHYSICS_KIND, physicsRegistry, physicsWorldBehavior } from '@packetflow/physics';
 import { LmdbPlayerStorage, PlayerClient, playerBehavior } from '@packetflow/player-store';
-import { type Gateway, type GatewayConfig, loadConfig, startGateway } from '../../src/index.js';
+import { Registry } from 'prom-client';
+import { type Gateway, type GatewayConfig, gatewayMetrics, loadConfig, startGateway } from '../../src/index.js';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef';
 
@@ -32,6 +33,8 @@ export interface InProcessBackend {
   readonly players: PlayerClient;
   readonly log: LogLines;
   readonly url: string;
+  /** The registry the gateway's metrics are in, labelled `node` as a node's is. */
+  readonly metrics: Registry;
   close(): Promise<void>;
 }
 
@@ -46,7 +49,9 @@ export async function inProcessBackend(env: Record<string, string> = {}): Promis
   system.register('player', playerBehavior(storage));
   matchHost(system, { store, registry: physicsRegistry(), tickRate: 30, logger: log });
   const config = loadConfig({ PACKETFLOW_TOKEN_SECRET: TEST_SECRET, PACKETFLOW_GATEWAY_PORT: '0', ...env });
-  const gateway = await startGateway(config, { system, logger: log });
+  const metrics = new Registry();
+  metrics.setDefaultLabels({ node: 'gateway-test' });
+  const gateway = await startGateway(config, { system, logger: log, metrics: gatewayMetrics(metrics) });
   return {
     gateway,
     config,
@@ -54,6 +59,7 @@ export async function inProcessBackend(env: Record<string, string> = {}): Promis
     players: new PlayerClient(system),
     log,
     url: `http://127.0.0.1:${gateway.port}`,
+    metrics,
     async close() {
       await gateway.close();
       await system.shutdown();

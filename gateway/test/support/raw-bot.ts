@@ -45,6 +45,8 @@ export class RawBot {
   joined: Game.JoinAcceptedT | undefined;
   joinedCount = 0;
   readonly snapshots: Game.SnapshotT[] = [];
+  /** Bytes of the snapshot bodies received. */
+  snapshotBytes = 0;
   readonly errors: { code: number; message: string | undefined }[] = [];
   leftWith: number | undefined;
   reconnects = 0;
@@ -59,6 +61,7 @@ export class RawBot {
       this.joinedCount++;
     });
     room.onMessage(ClientMessage.Snapshot, (bytes: Uint8Array) => {
+      this.snapshotBytes += bytes.byteLength;
       const decoded = registry.decode('Snapshot', bytes);
       if (!decoded.ok) throw decoded.error;
       this.snapshots.push(decoded.value.body as Game.SnapshotT);
