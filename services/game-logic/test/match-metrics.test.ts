@@ -6,29 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import { ActorSystem, type DurableStore, LmdbStore, RedisStore } from '@packetflow/actors';
 import { initPhysics, PHYSICS_KIND, physicsRegistry, physicsWorldBehavior } from '@packetflow/physics';
 import { Game, type JoinAcceptedMessage, type Message } from '@packetflow/protocol';
-import { RedisServer } from '@packetflow/testing';
+import { metricSample, RedisServer } from '@packetflow/testing';
 import { Registry } from 'prom-client';
 import { MATCH_KIND, matchHost, matchMetrics, TickScheduler } from '../src/index.js';
-
-/** A sample as prom-client reports it: a histogram's carry their own names (`_bucket`, `_sum`, `_count`). */
-type Sample = { value: number; labels: Record<string, string | number | undefined>; metricName?: string };
-
-/** The value of one sample of a metric: a histogram's `_count`, or a counter's series with `labels`. */
-async function sample(
-  registry: Registry,
-  name: string,
-  { sampleName = name, labels = {} }: { sampleName?: string; labels?: Record<string, string> } = {},
-): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  assert.ok(metric, `${name} is registered`);
-  const values = ((await metric.get()).values as Sample[]).filter(
-    (value) =>
-      (value.metricName ?? name) === sampleName &&
-      Object.entries(labels).every(([label, wanted]) => value.labels[label] === wanted),
-  );
-  assert.equal(values.length, 1, `one ${sampleName} sample with ${JSON.stringify(labels)}`);
-  return values[0]!.value;
-}
 
 /** Waits until `done()` holds; an interval keeps the test alive, as the scheduler's timer is unref'd. */
 async function until(done: () => boolean | Promise<boolean>, what: string): Promise<void> {
@@ -89,31 +69,32 @@ describe('match metrics', () => {
 
   test('count matches ticking, the tick timer runs and every checkpoint written', async () => {
     const { registry, system, scheduler, join, leave } = await host(lmdb);
-    assert.equal(await sample(registry, ACTIVE), 0);
+    assert.equal(await metricSample(registry, ACTIVE), 0);
     await join('metrics-1', 'p1');
     await join('metrics-2', 'p2');
-    assert.equal(await sample(registry, ACTIVE), 2);
+    assert.equal(await metricSample(registry, ACTIVE), 2);
     // A checkpoint is written on each join, then every second's worth of ticks.
     await until(
-      async () => (await sample(registry, CHECKPOINT_DURATION, { sampleName: `${CHECKPOINT_DURATION}_count` })) >= 3,
+      async () =>
+        (await metricSample(registry, CHECKPOINT_DURATION, { sampleName: `${CHECKPOINT_DURATION}_count` })) >= 3,
       'a periodic checkpoint',
     );
     const runs = scheduler.stats.ticks;
     assert.ok(runs > 0);
-    const lateness = await sample(registry, LATENESS, { sampleName: `${LATENESS}_count` });
+    const lateness = await metricSample(registry, LATENESS, { sampleName: `${LATENESS}_count` });
     assert.ok(lateness >= runs, `a lateness per timer run: ${lateness} observed, ${runs} runs before`);
-    const checkpoints = await sample(registry, CHECKPOINT_SIZE, { sampleName: `${CHECKPOINT_SIZE}_count` });
+    const checkpoints = await metricSample(registry, CHECKPOINT_SIZE, { sampleName: `${CHECKPOINT_SIZE}_count` });
     assert.equal(
       checkpoints,
-      await sample(registry, CHECKPOINT_DURATION, { sampleName: `${CHECKPOINT_DURATION}_count` }),
+      await metricSample(registry, CHECKPOINT_DURATION, { sampleName: `${CHECKPOINT_DURATION}_count` }),
     );
-    const bytes = await sample(registry, CHECKPOINT_SIZE, { sampleName: `${CHECKPOINT_SIZE}_sum` });
+    const bytes = await metricSample(registry, CHECKPOINT_SIZE, { sampleName: `${CHECKPOINT_SIZE}_sum` });
     assert.ok(bytes / checkpoints > 1000, `a checkpoint holds a world snapshot: ${bytes / checkpoints} bytes`);
 
     await leave('metrics-1', 'p1');
-    assert.equal(await sample(registry, ACTIVE), 1);
+    assert.equal(await metricSample(registry, ACTIVE), 1);
     await leave('metrics-2', 'p2');
-    assert.equal(await sample(registry, ACTIVE), 0);
+    assert.equal(await metricSample(registry, ACTIVE), 0);
     await system.shutdown();
   });
 
@@ -123,7 +104,7 @@ describe('match metrics', () => {
     const { registry, system, scheduler, join } = await host(store);
     try {
       await join('backlog', 'p1');
-      assert.equal(await sample(registry, SKIPPED, { labels: { cause: 'backlog' } }), 0);
+      assert.equal(await metricSample(registry, SKIPPED, { labels: { cause: 'backlog' } }), 0);
       await redis.kill();
       // The join waits for its checkpoint, which waits for Redis; the ticks told meanwhile queue behind it.
       let joined = false;
@@ -136,7 +117,7 @@ describe('match metrics', () => {
       await redis.restart();
       await second;
       await until(
-        async () => (await sample(registry, SKIPPED, { labels: { cause: 'backlog' } })) >= 3,
+        async () => (await metricSample(registry, SKIPPED, { labels: { cause: 'backlog' } })) >= 3,
         'the queued ticks dropped',
       );
     } finally {
@@ -160,9 +141,9 @@ describe('match metrics', () => {
     }
     await until(() => scheduler.stats.skipped > 0, 'the clock to skip');
     scheduler.stop();
-    assert.equal(await sample(registry, SKIPPED, { labels: { cause: 'clock' } }), scheduler.stats.skipped);
-    assert.equal(await sample(registry, LATENESS, { sampleName: `${LATENESS}_count` }), scheduler.stats.ticks);
-    const late = await sample(registry, LATENESS, { sampleName: `${LATENESS}_sum` });
+    assert.equal(await metricSample(registry, SKIPPED, { labels: { cause: 'clock' } }), scheduler.stats.skipped);
+    assert.equal(await metricSample(registry, LATENESS, { sampleName: `${LATENESS}_count` }), scheduler.stats.ticks);
+    const late = await metricSample(registry, LATENESS, { sampleName: `${LATENESS}_sum` });
     assert.ok(late >= 0.1 - 0.01 * 2, `the late run's lateness is in seconds: ${late}`);
   });
 });

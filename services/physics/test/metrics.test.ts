@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { ActorSystem } from '@packetflow/actors';
+import { metricSample } from '@packetflow/testing';
 import { Registry } from 'prom-client';
 import {
   FIRST_PLAYER_ENTITY,
@@ -13,20 +14,6 @@ import {
   physicsWorldBehavior,
 } from '../src/index.js';
 
-/** A sample as prom-client reports it: a histogram's carry their own names (`_bucket`, `_sum`, `_count`). */
-type Sample = { value: number; labels: Record<string, string | number | undefined>; metricName?: string };
-
-/** A metric's values as prom-client reports them, e.g. a histogram's `_count` sample. */
-async function sample(registry: Registry, name: string, sampleName = name): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  assert.ok(metric, `${name} is registered`);
-  const values = ((await metric.get()).values as Sample[]).filter(
-    (value) => value.metricName === undefined || value.metricName === sampleName,
-  );
-  assert.equal(values.length, 1, `one ${sampleName} sample`);
-  return values[0]!.value;
-}
-
 describe('physics metrics', () => {
   before(async () => {
     await initPhysics();
@@ -38,7 +25,7 @@ describe('physics metrics', () => {
     system.register(PHYSICS_KIND, physicsWorldBehavior({ metrics: physicsMetrics(registry), idleTimeoutMs: 1500 }));
     const steps = 'packetflow_physics_step_duration_seconds';
     const worlds = 'packetflow_physics_worlds_active';
-    assert.equal(await sample(registry, worlds), 0);
+    assert.equal(await metricSample(registry, worlds), 0);
 
     const a = system.ref<PhysicsMessage>(PHYSICS_KIND, 'metrics-a');
     const b = system.ref<PhysicsMessage>(PHYSICS_KIND, 'metrics-b');
@@ -47,17 +34,21 @@ describe('physics metrics', () => {
     for (let tick = 1; tick <= 5; tick++)
       await system.send(a, m.step('metrics-a', tick, [m.input(FIRST_PLAYER_ENTITY, 1, 0)]));
     for (let tick = 1; tick <= 3; tick++) await system.send(b, m.step('metrics-b', tick, []));
-    assert.equal(await sample(registry, worlds), 2);
-    assert.equal(await sample(registry, steps, `${steps}_count`), 8);
-    assert.ok((await sample(registry, steps, `${steps}_sum`)) > 0);
+    assert.equal(await metricSample(registry, worlds), 2);
+    assert.equal(await metricSample(registry, steps, { sampleName: `${steps}_count` }), 8);
+    assert.ok((await metricSample(registry, steps, { sampleName: `${steps}_sum` })) > 0);
 
     await assert.rejects(system.send(a, m.step('metrics-a', 5, [])), /tick 5 does not come after/);
-    assert.equal(await sample(registry, steps, `${steps}_count`), 8, 'a refused step is not a step');
+    assert.equal(
+      await metricSample(registry, steps, { sampleName: `${steps}_count` }),
+      8,
+      'a refused step is not a step',
+    );
 
     await system.send(b, m.close);
-    assert.equal(await sample(registry, worlds), 1);
+    assert.equal(await metricSample(registry, worlds), 1);
     const deadline = Date.now() + 20_000;
-    while ((await sample(registry, worlds)) > 0) {
+    while ((await metricSample(registry, worlds)) > 0) {
       if (Date.now() > deadline) assert.fail('the idle world was never freed');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ActorSystem } from '@packetflow/actors';
-import { RedisServer } from '@packetflow/testing';
+import { metricSample, RedisServer } from '@packetflow/testing';
 import { Registry } from 'prom-client';
 import {
   LmdbPlayerStorage,
@@ -29,26 +29,6 @@ after(async () => {
   await redis.stop();
   await rm(tempRoot, { recursive: true, force: true });
 });
-
-/** A sample as prom-client reports it: a histogram's carry their own names (`_bucket`, `_sum`, `_count`). */
-type Sample = { value: number; labels: Record<string, string | number | undefined>; metricName?: string };
-
-/** The value of one sample of a metric: a histogram's `_count`, or a counter's series with `labels`. */
-async function sample(
-  registry: Registry,
-  name: string,
-  { sampleName = name, labels = {} }: { sampleName?: string; labels?: Record<string, string> } = {},
-): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  assert.ok(metric, `${name} is registered`);
-  const values = ((await metric.get()).values as Sample[]).filter(
-    (value) =>
-      (value.metricName ?? name) === sampleName &&
-      Object.entries(labels).every(([label, wanted]) => value.labels[label] === wanted),
-  );
-  assert.equal(values.length, 1, `one ${sampleName} sample with ${JSON.stringify(labels)}`);
-  return values[0]!.value;
-}
 
 async function until(done: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 20_000;
@@ -76,16 +56,16 @@ for (const backend of backends) {
       const system = await ActorSystem.start({ nodeId: `metrics-${backend.name}` });
       system.register('player', playerBehavior(storage, { metrics: playerMetrics(registry) }));
       const client = new PlayerClient(system);
-      const refusals = async (reason: string) => sample(registry, REFUSALS, { labels: { reason } });
+      const refusals = async (reason: string) => metricSample(registry, REFUSALS, { labels: { reason } });
       for (const reason of REFUSAL_CODES) assert.equal(await refusals(reason), 0, `${reason} exported at 0`);
 
       await client.load('ada', 'Ada');
       await client.rename('ada', 'Ada L');
       await client.give('ada', { gem: 2 });
       await client.stats('ada');
-      assert.equal(await sample(registry, WRITES), 3, 'the creation and two changes; a read is no write');
-      assert.equal(await sample(registry, DURATION, { sampleName: `${DURATION}_count` }), 3);
-      assert.ok((await sample(registry, DURATION, { sampleName: `${DURATION}_sum` })) > 0);
+      assert.equal(await metricSample(registry, WRITES), 3, 'the creation and two changes; a read is no write');
+      assert.equal(await metricSample(registry, DURATION, { sampleName: `${DURATION}_count` }), 3);
+      assert.ok((await metricSample(registry, DURATION, { sampleName: `${DURATION}_sum` })) > 0);
 
       await assert.rejects(client.rename('ada', ''), PlayerRefusedError);
       await assert.rejects(client.take('ada', { gem: 3 }), PlayerRefusedError);
@@ -95,12 +75,12 @@ for (const backend of backends) {
       assert.equal(await refusals('not_enough_items'), 2);
       assert.equal(await refusals('no_such_player'), 1);
       assert.equal(await refusals('conflict'), 0);
-      assert.equal(await sample(registry, WRITES), 3, 'a refusal writes nothing');
+      assert.equal(await metricSample(registry, WRITES), 3, 'a refusal writes nothing');
 
       await storage.close();
       await assert.rejects(client.rename('ada', 'Ada K'));
-      assert.equal(await sample(registry, FAILURES), 1);
-      assert.equal(await sample(registry, WRITES), 3);
+      assert.equal(await metricSample(registry, FAILURES), 1);
+      assert.equal(await metricSample(registry, WRITES), 3);
       await system.shutdown();
     });
   });

@@ -1,3 +1,4 @@
 export { freePort } from './free-port.js';
+export { metricSample, type SampleOptions } from './metric-sample.js';
 export { binaryFrame, NetworkProxy } from './network-proxy.js';
 export { RedisServer } from './redis-server.js';
