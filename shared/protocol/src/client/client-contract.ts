@@ -13,6 +13,11 @@ export const ClientMessage = {
   Joined: 'joined',
   /** gateway → client: one `Snapshot` per server tick of the match. */
   Snapshot: 'snap',
+  /**
+   * gateway → client: `MatchHost`, the cluster node the match runs on; before `joined` on every join and
+   * reconnection, and again whenever the match moves to another node.
+   */
+  Host: 'host',
 } as const;
 
 /**

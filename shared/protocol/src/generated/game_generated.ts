@@ -11,6 +11,7 @@ export { JoinMatch, JoinMatchT } from './packet-flow/game/join-match.js';
 export { LeaveMatch, LeaveMatchT } from './packet-flow/game/leave-match.js';
 export { LeaveReason } from './packet-flow/game/leave-reason.js';
 export { MatchCheckpoint, MatchCheckpointT } from './packet-flow/game/match-checkpoint.js';
+export { MatchHost, MatchHostT } from './packet-flow/game/match-host.js';
 export { PhysicsStepRequest, PhysicsStepRequestT } from './packet-flow/game/physics-step-request.js';
 export { PhysicsStepResult, PhysicsStepResultT } from './packet-flow/game/physics-step-result.js';
 export { PlayerInput, PlayerInputT } from './packet-flow/game/player-input.js';

@@ -269,6 +269,18 @@ export const tableLayouts = {
       }
     ]
   },
+  "MatchHost": {
+    "name": "MatchHost",
+    "qualifiedName": "PacketFlow.Game.MatchHost",
+    "fields": [
+      {
+        "name": "node_id",
+        "slot": 0,
+        "required": true,
+        "kind": "string"
+      }
+    ]
+  },
   "LeaveMatch": {
     "name": "LeaveMatch",
     "qualifiedName": "PacketFlow.Game.LeaveMatch",

@@ -4,6 +4,7 @@ import { Inventory, type InventoryT } from '../generated/packet-flow/game/invent
 import { JoinAccepted, type JoinAcceptedT } from '../generated/packet-flow/game/join-accepted.js';
 import { JoinMatch, type JoinMatchT } from '../generated/packet-flow/game/join-match.js';
 import { LeaveMatch, type LeaveMatchT } from '../generated/packet-flow/game/leave-match.js';
+import { MatchHost, type MatchHostT } from '../generated/packet-flow/game/match-host.js';
 import { PhysicsStepRequest, type PhysicsStepRequestT } from '../generated/packet-flow/game/physics-step-request.js';
 import { PhysicsStepResult, type PhysicsStepResultT } from '../generated/packet-flow/game/physics-step-result.js';
 import { PlayerInput, type PlayerInputT } from '../generated/packet-flow/game/player-input.js';
@@ -24,6 +25,7 @@ export type MatchCheckpointMessage = WireMessage<'MatchCheckpoint', MatchCheckpo
 export type JoinMatchMessage = WireMessage<'JoinMatch', JoinMatchT>;
 export type JoinAcceptedMessage = WireMessage<'JoinAccepted', JoinAcceptedT>;
 export type LeaveMatchMessage = WireMessage<'LeaveMatch', LeaveMatchT>;
+export type MatchHostMessage = WireMessage<'MatchHost', MatchHostT>;
 export type PlayerProfileMessage = WireMessage<'PlayerProfile', PlayerProfileT>;
 export type PlayerStatsMessage = WireMessage<'PlayerStats', PlayerStatsT>;
 export type InventoryMessage = WireMessage<'Inventory', InventoryT>;
@@ -53,6 +55,7 @@ export function createProtocolRegistry(limits: Partial<Limits> = {}): MessageReg
     .register(tableCodec('JoinMatch', JoinMatch))
     .register(tableCodec('JoinAccepted', JoinAccepted))
     .register(tableCodec('LeaveMatch', LeaveMatch))
+    .register(tableCodec('MatchHost', MatchHost))
     .register(tableCodec('PlayerProfile', PlayerProfile))
     .register(tableCodec('PlayerStats', PlayerStats))
     .register(tableCodec('Inventory', Inventory))
