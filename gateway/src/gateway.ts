@@ -4,7 +4,7 @@
 import { backend, nativeBuild } from 'uWebSockets.js';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
 import { RedisPresence } from '@colyseus/redis-presence';
-import { type ActorSystem, createLogger, type Logger } from '@packetflow/actors';
+import { type ActorSystem, type Cluster, createLogger, type Logger } from '@packetflow/actors';
 import { playerRegistry } from '@packetflow/player-store';
 import { createProtocolRegistry, MATCH_ROOM, type MessageRegistry } from '@packetflow/protocol';
 import { Registry } from 'prom-client';
@@ -13,7 +13,7 @@ import { RequestGuard } from './http/request-guard.js';
 import { type GatewayMetrics, gatewayMetrics } from './metrics/gateway-metrics.js';
 import { ArbitratingRedisDriver } from './rooms/arbitrating-redis-driver.js';
 import { matchRoomType } from './rooms/match-room.js';
-import { ROOM_KIND, roomActorBehavior, withFindSeat } from './rooms/room-actor.js';
+import { MATCH_KIND, ROOM_KIND, roomActorBehavior, withFindSeat } from './rooms/room-actor.js';
 import { issueGuestToken } from './token.js';
 import { BoundTransport } from './transport/bound-transport.js';
 import { acceptEndedExpressResponses } from './transport/express-abort.js';
@@ -49,6 +49,12 @@ export interface GatewayOptions {
    * registry of their own, which nothing serves, unless set.
    */
   readonly metrics?: GatewayMetrics;
+  /**
+   * The cluster `system` is a member of, whose `ownerOf` names the node a match runs on (rendezvous over the live
+   * members, answered from its route cache): what rooms tell their clients as the match's host. Without one the
+   * system is on its own and hosts the matches itself.
+   */
+  readonly cluster?: Pick<Cluster, 'ownerOf'>;
 }
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
@@ -62,7 +68,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   acceptEndedExpressResponses();
   const registry = options.registry ?? gatewayRegistry();
   const metrics = options.metrics ?? gatewayMetrics(new Registry());
-  options.system.register(ROOM_KIND, roomActorBehavior({ serviceTimeoutMs: config.serviceTimeoutMs }));
+  const { system, cluster } = options;
+  system.register(ROOM_KIND, roomActorBehavior({ serviceTimeoutMs: config.serviceTimeoutMs }));
+  const hostOf =
+    cluster === undefined ? () => system.nodeId : (matchId: string) => cluster.ownerOf(MATCH_KIND, matchId);
 
   const transport = new BoundTransport(
     { maxPayloadLength: config.maxPayloadBytes },
@@ -80,7 +89,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     gracefullyShutdown: false,
     greet: false,
     rooms: {
-      [MATCH_ROOM]: defineRoom(matchRoomType({ system: options.system, registry, config, logger, metrics })),
+      [MATCH_ROOM]: defineRoom(matchRoomType({ system, registry, config, logger, metrics, hostOf })),
     },
     express: (app) => {
       app.post('/auth/guest', (_req, res) => {

@@ -12,13 +12,17 @@ const registry = gatewayRegistry();
 const node = await startNode({ register: () => {}, roles: [], registry, logger, handleSignals: false });
 // The gateway's metrics in the node's registry, served at the admin endpoint (PACKETFLOW_ADMIN_PORT) with the node's.
 const metrics = gatewayMetrics(node.metrics);
-const gateway = await startGateway(config, { system: node.system, registry, logger, metrics }).catch(
-  async (error: unknown) => {
-    logger.error('gateway did not start', { error: error instanceof Error ? error.message : String(error) });
-    await node.stop();
-    process.exit(1);
-  },
-);
+const gateway = await startGateway(config, {
+  system: node.system,
+  cluster: node.cluster,
+  registry,
+  logger,
+  metrics,
+}).catch(async (error: unknown) => {
+  logger.error('gateway did not start', { error: error instanceof Error ? error.message : String(error) });
+  await node.stop();
+  process.exit(1);
+});
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {

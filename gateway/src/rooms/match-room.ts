@@ -22,6 +22,7 @@ import {
   Game,
   type JoinAcceptedMessage,
   MATCH_ROOM,
+  type MatchHostMessage,
   type MessageRegistry,
   type PlayerInputMessage,
   type PlayerStatsMessage,
@@ -48,6 +49,8 @@ export interface MatchRoomDeps {
   readonly config: GatewayConfig;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
+  /** The node a match runs on, by its id; undefined while no node hosts matches. */
+  hostOf(matchId: string): string | undefined;
 }
 
 export interface JoinOptions {
@@ -112,6 +115,7 @@ function byteMessageHeader(type: string): number {
 }
 const SNAPSHOT_HEADER_BYTES = byteMessageHeader(ClientMessage.Snapshot);
 const JOINED_HEADER_BYTES = byteMessageHeader(ClientMessage.Joined);
+const HOST_HEADER_BYTES = byteMessageHeader(ClientMessage.Host);
 
 /** The Colyseus or gateway code a refused join was refused with (0, counted as other, when it has none). */
 function refusalCode(error: unknown): number {
@@ -237,6 +241,9 @@ export class MatchRoom extends Room {
   private readonly seats = new Map<string, Seat>();
   /** Seats by their player's entity, to find whose inputs a snapshot's acks acknowledge. */
   private readonly seatsByEntity = new Map<number, Seat>();
+  /** The node the room last told its clients the match runs on, and that `MatchHost` encoded. */
+  private host: string | undefined;
+  private hostBytes: Uint8Array = new Uint8Array(0);
   /** When the last snapshot came, for the watch on a match that stopped sending them. */
   private lastSnapshotAt = performance.now();
   private rejoining = false;
@@ -356,7 +363,34 @@ export class MatchRoom extends Room {
     this.seatsByEntity.set(seat.entity, seat);
     this.stallMs = Math.max(SNAPSHOT_STALL_MS, (SNAPSHOT_STALL_TICKS * 1000) / Math.max(1, accepted.body.tickRate));
     client.userData = seat;
+    this.sendHost(client);
     this.sendJoined(client, seat);
+  }
+
+  /** Tells a client that joined or came back where the match runs, before its `joined`. */
+  private sendHost(client: Client): void {
+    // A change is told to every client, this one included: Colyseus lists it among the room's clients by now.
+    if (this.followHost() || this.host === undefined) return;
+    client.sendBytes(ClientMessage.Host, this.hostBytes);
+    this.deps.metrics.sentBytes += HOST_HEADER_BYTES + this.hostBytes.byteLength;
+  }
+
+  /**
+   * Tells every client when the node the match runs on is not the one they were told; whether it did. Checked at
+   * every snapshot, as the cluster routes to the match: a match that moved (a failover) sends snapshots again only
+   * once the room's rejoin reached it on its new node, by the same routing. The owner comes from the cluster's route
+   * cache, so the check costs a lookup and a comparison.
+   */
+  private followHost(): boolean {
+    const host = this.deps.hostOf(this.roomId);
+    // No node hosting matches is no news: the clients keep the last one they heard of.
+    if (host === undefined || host === this.host) return false;
+    this.host = host;
+    const message: MatchHostMessage = { type: 'MatchHost', body: new Game.MatchHostT(host) };
+    this.hostBytes = this.deps.registry.encode(message);
+    this.broadcastBytes(ClientMessage.Host, this.hostBytes, {});
+    this.deps.metrics.sentBytes += this.clients.length * (HOST_HEADER_BYTES + this.hostBytes.byteLength);
+    return true;
   }
 
   private sendJoined(client: Client, seat: Seat): void {
@@ -402,6 +436,7 @@ export class MatchRoom extends Room {
     seat.client = client;
     seat.stream.mayJump = true;
     seat.pending.clear();
+    this.sendHost(client);
     this.sendJoined(client, seat);
     // Joining again changes nothing in the match but makes its next snapshot full: the client missed the
     // movements sent while it was away.
@@ -545,6 +580,7 @@ export class MatchRoom extends Room {
     const now = performance.now();
     this.lastSnapshotAt = now;
     try {
+      this.followHost();
       const bytes =
         snapshot instanceof Uint8Array ? snapshot : snapshotObjects.encode({ type: 'Snapshot', body: snapshot });
       this.broadcastBytes(ClientMessage.Snapshot, bytes, {});

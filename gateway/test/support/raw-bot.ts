@@ -44,6 +44,8 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
 export class RawBot {
   joined: Game.JoinAcceptedT | undefined;
   joinedCount = 0;
+  /** The `host` and `joined` messages received, in order: `host <node id>` or `joined`. */
+  readonly arrivals: string[] = [];
   readonly snapshots: Game.SnapshotT[] = [];
   /** Bytes of the snapshot bodies received. */
   snapshotBytes = 0;
@@ -59,6 +61,12 @@ export class RawBot {
       if (!decoded.ok) throw decoded.error;
       this.joined = decoded.value.body as Game.JoinAcceptedT;
       this.joinedCount++;
+      this.arrivals.push('joined');
+    });
+    room.onMessage(ClientMessage.Host, (bytes: Uint8Array) => {
+      const decoded = registry.decode('MatchHost', bytes);
+      if (!decoded.ok) throw decoded.error;
+      this.arrivals.push(`host ${(decoded.value.body as Game.MatchHostT).nodeId}`);
     });
     room.onMessage(ClientMessage.Snapshot, (bytes: Uint8Array) => {
       this.snapshotBytes += bytes.byteLength;
