@@ -38,7 +38,7 @@ function text(value: string | Uint8Array | null): string {
 }
 
 /**
- * Encodes `ClientInput` bodies and decodes `Snapshot` and `JoinAccepted` bodies. Snapshots arrive thirty times a
+ * Encodes `ClientInput` bodies and decodes `Snapshot`, `JoinAccepted` and `MatchHost` bodies. Snapshots arrive thirty times a
  * second: they are verified, then read straight from the buffer into the plain objects game code gets, without the
  * generated object API's intermediate objects.
  */
@@ -112,5 +112,12 @@ export class MatchCodec {
         serverTick: body.serverTick,
       },
     };
+  }
+
+  /** Verifies and decodes a `MatchHost` from the gateway: the id of the node the match runs on. */
+  decodeHost(bytes: Uint8Array): Decoded<string> {
+    const decoded = this.registry.decode('MatchHost', bytes);
+    if (!decoded.ok) return decoded;
+    return { ok: true, value: text((decoded.value.body as Game.MatchHostT).nodeId) };
   }
 }

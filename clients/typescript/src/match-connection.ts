@@ -84,6 +84,7 @@ export class MatchConnection {
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private latestRttMs: number | undefined;
   private latestInputRttMs: number | undefined;
+  private latestHost: string | undefined;
   /** Between a drop and the gateway's next `Joined`: inputs are only recorded, to go out in order after it. */
   private awaitingJoin = false;
   /** `leave()` was called: a reconnection that was already under way leaves as soon as it is back. */
@@ -105,6 +106,7 @@ export class MatchConnection {
   private readonly dropListeners = new Listeners<[code: number, reason: string]>();
   private readonly reconnectListeners = new Listeners<[]>();
   private readonly reseatListeners = new Listeners<[info: JoinInfo]>();
+  private readonly hostListeners = new Listeners<[nodeId: string]>();
   private readonly leaveListeners = new Listeners<[code: number, reason: string]>();
 
   /**
@@ -174,6 +176,9 @@ export class MatchConnection {
     });
     room.onMessage(ClientMessage.Snapshot, (bytes: unknown) => {
       if (room === this.room) this.onSnapshotBytes(bytes);
+    });
+    room.onMessage(ClientMessage.Host, (bytes: unknown) => {
+      if (room === this.room) this.onHostBytes(bytes);
     });
     room.onError((code, message) => {
       if (room !== this.room) return;
@@ -297,6 +302,19 @@ export class MatchConnection {
     this.snapshotListeners.emit(snapshot, this.history.acked);
   }
 
+  /** The gateway tells the host before every `Joined` as well as when it changed: only a change is news. */
+  private onHostBytes(bytes: unknown): void {
+    const decoded = bytes instanceof Uint8Array ? this.codec.decodeHost(bytes) : undefined;
+    if (decoded === undefined || !decoded.ok) {
+      const error = unreadable('MatchHost', decoded);
+      this.errorListeners.emit(error.code, error.message);
+      return;
+    }
+    if (decoded.value === this.latestHost) return;
+    this.latestHost = decoded.value;
+    this.hostListeners.emit(decoded.value);
+  }
+
   private ping(): void {
     this.room.ping((ms) => {
       this.latestRttMs = ms;
@@ -330,6 +348,14 @@ export class MatchConnection {
   /** The newest server tick heard of: from the last `Joined` or snapshot. */
   get serverTick(): number {
     return this.latestServerTick;
+  }
+
+  /**
+   * The id of the cluster node the match runs on, as the gateway last told it: known once the join is confirmed
+   * with a gateway that tells it (undefined otherwise). It changes when the match moves to another node.
+   */
+  get host(): string | undefined {
+    return this.latestHost;
   }
 
   /** Round-trip time from the latest Colyseus ping, in ms; undefined until the first pong. */
@@ -390,6 +416,14 @@ export class MatchConnection {
    */
   onError(callback: (code: number, message: string) => void): () => void {
     return this.errorListeners.add(callback);
+  }
+
+  /**
+   * Calls back with the new node's id when the match moved to another cluster node (its host died and another
+   * resumed it). The node it was on when the join was confirmed is `host`.
+   */
+  onHost(callback: (nodeId: string) => void): () => void {
+    return this.hostListeners.add(callback);
   }
 
   /** Calls back when the connection dropped and Colyseus starts reconnecting. */

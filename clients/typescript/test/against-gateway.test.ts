@@ -95,6 +95,7 @@ describe('the SDK against the real gateway', () => {
     assert.ok(match.matchId.length > 0);
     assert.ok(Number.isInteger(match.entity));
     assert.ok(match.connected);
+    assert.equal(match.host, 'gateway-test', 'the node hosting the match, the gateway’s own here');
     assert.equal(match.interpolation.delayMs, 2000 / 30);
   });
 

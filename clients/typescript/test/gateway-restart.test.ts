@@ -75,6 +75,11 @@ describe('the SDK when the gateway restarts', () => {
     const entities = players.map((p) => p.match.entity);
     const acked = players.map((p) => p.match.ackedSequence);
     const ticks = players.map((p) => p.ticks.at(-1)!);
+    const moves: string[] = [];
+    for (const player of players) {
+      assert.equal(player.match.host, 'services', 'the node the gateway routes the match to');
+      player.match.onHost((nodeId) => moves.push(nodeId));
+    }
 
     await backend.killGateway();
     await until(() => players.every((p) => !p.match.connected), 'both dropped');
@@ -87,6 +92,7 @@ describe('the SDK when the gateway restarts', () => {
       assert.equal(player.match.matchId, matchId, 'the same match');
       assert.equal(player.match.entity, entities[i], 'the same entity');
       assert.equal(player.leftWith, undefined, 'never left');
+      assert.equal(player.match.host, 'services', 'the new room tells the same host');
       const seen = player.ticks.length;
       await until(() => player.ticks.length >= seen + 2, 'more snapshots');
       assert.ok(player.ticks.at(-1)! > ticks[i]!, 'the server tick went on');
@@ -95,6 +101,7 @@ describe('the SDK when the gateway restarts', () => {
       () => players.every((p, i) => p.match.ackedSequence > acked[i]! + 10),
       'inputs numbered on are acknowledged',
     );
+    assert.deepEqual(moves, [], 'the match never moved');
     for (const player of players) {
       player.stop();
       assert.equal(await player.match.leave(), CloseCode.CONSENTED);

@@ -86,6 +86,13 @@ describe('MatchCodec', () => {
     assert.match(zero.error.message, /tick rate/);
   });
 
+  it('decodes a MatchHost into the node id, and refuses one without it', () => {
+    const decoded = codec.decodeHost(registry.encode({ type: 'MatchHost', body: new Game.MatchHostT('game-logic-2') }));
+    assert.deepEqual(decoded, { ok: true, value: 'game-logic-2' });
+    const empty = codec.decodeHost(registry.encode({ type: 'ClientInput', body: new Game.ClientInputT() }));
+    assert.ok(!empty.ok);
+  });
+
   it('reports bytes that are not the promised table as an error value, never by throwing', () => {
     const good = snapshotBytes();
     const cases: Uint8Array[] = [new Uint8Array(0), new Uint8Array([1, 2, 3]), new Uint8Array(64).fill(0xff)];
