@@ -66,10 +66,12 @@ describe('two gateways and two hosts of each service on Redis', () => {
       for (const proxy of proxies) proxy.cut();
     }));
 
-  it('a match whose game-logic host is killed resumes on the other host, and the bots play on', async () => {
+  it('a match whose game-logic host is killed resumes on the other host, and the bots play on, told so', async () => {
     const { matchId } = bots[0]!.match;
     const hosts = ['game-logic-1', 'game-logic-2'].map((id) => ({ id, roles: ['match'] }));
     const owner = new RendezvousRouter(hosts).owner('match', matchId)!.id;
+    const other = hosts.find((host) => host.id !== owner)!.id;
+    for (const bot of bots) assert.equal(bot.match.host, owner, 'the gateway names the host at the join');
     const entities = bots.map((bot) => bot.match.entity);
     const victim = backend.process(owner);
     victim.signal('SIGKILL');
@@ -82,5 +84,10 @@ describe('two gateways and two hosts of each service on Redis', () => {
       entities,
     );
     for (const bot of bots) assert.equal(bot.match.matchId, matchId);
+    // The gateway tells the new host with the first snapshot from it, so the bots that played on have heard.
+    for (const bot of bots) {
+      assert.equal(bot.match.host, other);
+      assert.deepEqual(bot.moves, [other], 'onHost fired once, with the host the match moved to');
+    }
   });
 });

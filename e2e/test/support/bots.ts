@@ -23,6 +23,8 @@ export class Bot {
   readonly errors: { code: number; message: string }[] = [];
   leftWith: number | undefined;
   reconnects = 0;
+  /** The nodes the SDK said the match moved to (`onHost`), in order. */
+  readonly moves: string[] = [];
 
   private constructor(
     readonly client: PacketFlowClient,
@@ -31,6 +33,7 @@ export class Bot {
     match.onSnapshot((snapshot) => this.snapshots.push(snapshot));
     match.onError((code, message) => this.errors.push({ code, message }));
     match.onReconnect(() => this.reconnects++);
+    match.onHost((nodeId) => this.moves.push(nodeId));
     match.onLeave((code) => {
       this.leftWith = code;
     });
