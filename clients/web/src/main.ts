@@ -29,6 +29,8 @@ const match = await joinMatch(options).catch((error: unknown) => {
 });
 panel.status('playing');
 panel.joined(match.matchId, invitationTo(window.location, match.matchId));
+panel.host(match.host);
+match.onHost((nodeId) => panel.host(nodeId));
 
 const latest = new LatestSnapshot();
 const bodies = new Bodies(stage.scene, match.entity);

@@ -137,6 +137,8 @@ describe('the browser demo in Chromium against the whole backend', () => {
     firstPlayer = await joinedHook(first);
     assert.equal(await panelField(first, 'status'), 'playing');
     assert.equal(await panelField(first, 'match'), firstPlayer.matchId);
+    // The one game-logic host of `npm start`'s layout runs every match.
+    assert.equal(await panelField(first, 'host'), 'game-logic');
     // The panel catches up four times a second; players, score and tick are written together.
     await first.locator('#hud [data-field="players"]', { hasText: /^1$/ }).waitFor({ timeout: WAIT_MS });
     assert.equal(await panelField(first, 'score'), '0');

@@ -1,5 +1,5 @@
-// The corner panel: connection status, round trip, server tick, players and this player's score, and a link that
-// brings another player into the same match. Each field is written only when its text changes.
+// The corner panel: connection status, round trip, server tick, players and this player's score, the match and the
+// cluster node it runs on, and a link that brings another player into the same match. Each field is written only when its text changes.
 
 export interface PanelValues {
   readonly rttMs: number | undefined;
@@ -8,7 +8,7 @@ export interface PanelValues {
   readonly score: number | undefined;
 }
 
-const FIELDS = ['status', 'rtt', 'tick', 'players', 'score', 'match'] as const;
+const FIELDS = ['status', 'rtt', 'tick', 'players', 'score', 'match', 'host'] as const;
 type Field = (typeof FIELDS)[number];
 
 const LABELS: Readonly<Record<Field, string>> = {
@@ -18,6 +18,7 @@ const LABELS: Readonly<Record<Field, string>> = {
   players: 'players',
   score: 'score',
   match: 'match',
+  host: 'match on',
 };
 
 export class Panel {
@@ -53,6 +54,11 @@ export class Panel {
     this.write('match', matchId);
     this.invitation.href = invitation;
     this.invitation.hidden = false;
+  }
+
+  /** The node the match runs on, which changes when the match moves to another (its host died). */
+  host(nodeId: string | undefined): void {
+    this.write('host', nodeId ?? '–');
   }
 
   show(values: PanelValues): void {
