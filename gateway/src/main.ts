@@ -1,7 +1,7 @@
 // The gateway service: a cluster member that hosts no actor kind of its own, only the pinned actors of its rooms,
 // and the Colyseus server players connect to. Configured from the environment: the node's PACKETFLOW_* variables
 // (see @packetflow/actors' README) and the gateway's own (see this package's README).
-import { createLogger, startNode } from '@packetflow/actors';
+import { createLogger, exitWithParent, startNode } from '@packetflow/actors';
 import { loadConfig } from './config.js';
 import { gatewayRegistry, startGateway } from './gateway.js';
 import { gatewayMetrics } from './metrics/gateway-metrics.js';
@@ -25,7 +25,7 @@ const gateway = await startGateway(config, {
 });
 
 let stopping = false;
-const stop = (signal: NodeJS.Signals): void => {
+const stop = (signal: NodeJS.Signals | 'parent gone'): void => {
   if (stopping) {
     logger.warn('second signal: exiting without finishing the shutdown', { signal });
     process.exit(1);
@@ -46,3 +46,4 @@ const stop = (signal: NodeJS.Signals): void => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+exitWithParent(() => stop('parent gone'));

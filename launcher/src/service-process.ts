@@ -31,7 +31,8 @@ export class ServiceProcess {
     private readonly onLine: (line: LogLine) => void,
   ) {
     // Its own process group: Ctrl-C reaches the launcher only, which stops the services in order.
-    this.child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // The IPC channel closing tells the service that the launcher is gone, even when it was SIGKILLed.
+    this.child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
     running.add(this.child);
     for (const stream of ['stdout', 'stderr'] as const) {
       createInterface({ input: this.child[stream]! }).on('line', (text) => this.line(stream, text));

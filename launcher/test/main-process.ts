@@ -97,8 +97,7 @@ export class Launcher {
 
   /** After a failed test: nothing it started may outlive it, least of all services main can no longer stop. */
   kill(pids: Iterable<number>): void {
-    if (this.exit !== undefined) return;
-    this.child.kill('SIGKILL');
+    if (this.exit === undefined) this.child.kill('SIGKILL');
     for (const pid of pids) {
       if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     }

@@ -198,6 +198,23 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
     assertNoneAlive(started(), 'no service outlives main');
   });
 
+  it('leaves no service running when it is killed with SIGKILL itself: each leaves the cluster on its own', async () => {
+    const { launcher } = await launchOnFreePorts();
+    let pids = new Map<string, number>();
+    try {
+      pids = await launcher.servicePids();
+      launcher.signal('SIGKILL');
+      assert.deepEqual(await launcher.exitWithin(), { code: null, signal: 'SIGKILL' });
+      const deadline = Date.now() + HANG_MS;
+      while ([...pids.values()].some(isAlive) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      launcher.kill(pids.values());
+    }
+    assertNoneAlive(pids.values(), 'no service outlives a SIGKILLed main');
+  });
+
   it('refuses a bad port variable with one line naming it, and starts nothing', async () => {
     for (const [variable, value] of [
       ['PACKETFLOW_GATEWAY_PORT', '70000'],

@@ -29,7 +29,7 @@ export {
   NodeConfigError,
   readNodeConfig,
 } from './config/node-config.js';
-export { type RunningNode, type StartNodeOptions, startNode } from './config/run-node.js';
+export { exitWithParent, type RunningNode, type StartNodeOptions, startNode } from './config/run-node.js';
 export { Secret } from './config/secret.js';
 export type { StaticPeer } from './config/static-peers.js';
 export {

@@ -31,7 +31,10 @@ export interface StartNodeOptions {
   registry?: MessageRegistry;
   /** Limits on frames between nodes (see ClusterOptions.limits); the protocol's defaults unless set. */
   limits?: Partial<Limits>;
-  /** On SIGTERM or SIGINT, leave the cluster and exit; true unless set (false when several nodes share a process). */
+  /**
+   * On SIGTERM or SIGINT, or when the parent that started this process with an IPC channel goes away, leave the
+   * cluster and exit; true unless set (false when several nodes share a process).
+   */
   handleSignals?: boolean;
   /**
    * What else this node needs to do its work, e.g. `storeReadiness(store)`: the admin endpoint's /readyz answers 503
@@ -128,7 +131,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     });
     return stopping;
   };
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: NodeJS.Signals | 'parent gone') => {
     if (stopping) {
       logger.warn('second signal: exiting without finishing the leave', { signal });
       process.exit(1);
@@ -142,15 +145,29 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       },
     );
   };
+  const onParentGone = () => onSignal('parent gone');
   const removeSignalHandlers = () => {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    process.off('disconnect', onParentGone);
   };
   if (options.handleSignals ?? true) {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    exitWithParent(onParentGone);
   }
   return { system, cluster, config, admin, metrics, stop };
+}
+
+/**
+ * A supervisor that starts this process with an IPC channel (as `npm start` does) may die without a word, by
+ * SIGKILL or a crash: the channel closing is then the only sign, and a node left running would hold its ports
+ * against the supervisor's next start. The channel itself must not keep the process alive.
+ */
+export function exitWithParent(onParentGone: () => void): void {
+  if (process.channel === undefined) return;
+  process.channel.unref();
+  process.once('disconnect', onParentGone);
 }
 
 function membershipFor(config: NodeConfig, logger: Logger): Membership {
