@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@colyseus/sdk';
 import { ClientCloseCode, ClientErrorCode, createProtocolRegistry, Game, MATCH_ROOM } from '@packetflow/protocol';
+import { metricSample } from '@packetflow/testing';
 import { Histogram, Registry } from 'prom-client';
 import { issueGuestToken } from '../src/index.js';
 import {
@@ -23,24 +24,6 @@ const maxPayloadBytes = 1024;
 /** Colyseus' frame of a byte message: its protocol code, then the type as a msgpack string. */
 const SNAP_HEADER = 1 + 1 + 'snap'.length;
 
-/** One sample of a metric in `registry`: `sample` names a histogram's `_count` or `_sum`; labels must all match. */
-async function sample(
-  registry: Registry,
-  name: string,
-  labels: Record<string, string> = {},
-  sampleName = name,
-): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  assert.ok(metric, `${name} is registered`);
-  const { values } = await metric.get();
-  const found = values.find(
-    (v) =>
-      ((v as { metricName?: string }).metricName ?? name) === sampleName &&
-      Object.entries(labels).every(([key, value]) => String(v.labels[key]) === value),
-  );
-  return found?.value ?? Number.NaN;
-}
-
 describe('gateway metrics', () => {
   let backend: InProcessBackend;
   const bots: RawBot[] = [];
@@ -50,7 +33,7 @@ describe('gateway metrics', () => {
     return bot;
   };
   const read = (name: string, labels: Record<string, string> = {}, sampleName = name) =>
-    sample(backend.metrics, name, labels, sampleName);
+    metricSample(backend.metrics, name, { labels, sampleName });
 
   before(async () => {
     backend = await inProcessBackend({
