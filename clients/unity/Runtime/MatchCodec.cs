@@ -66,6 +66,14 @@ namespace PacketFlow.Client
             return new JoinInfo(table.MatchId, table.PlayerId, table.Entity, table.TickRate, table.ServerTick);
         });
 
+        /// <summary>The node id of a <c>MatchHost</c>: the cluster node the match runs on.</summary>
+        public string DecodeHost(byte[] bytes) => Read("MatchHost", bytes, buffer =>
+        {
+            string node = Game.MatchHost.GetRootAsMatchHost(buffer).NodeId;
+            if (string.IsNullOrEmpty(node)) throw Unreadable("MatchHost", "node_id missing");
+            return node;
+        });
+
         private static T Read<T>(string table, byte[] bytes, Func<ByteBuffer, T> read)
         {
             // Shorter than a root offset and a vtable offset: no table at all.

@@ -31,6 +31,7 @@ namespace PacketFlow.Client
             ApplyReconnection(settings.Reconnection);
             room.OnMessage<byte[]>(ClientContract.JoinedMessage, OnJoinedBytes);
             room.OnMessage<byte[]>(ClientContract.SnapshotMessage, OnSnapshotBytes);
+            room.OnMessage<byte[]>(ClientContract.HostMessage, OnHostBytes);
             room.OnError += OnRoomError;
             room.OnDrop += OnRoomDrop;
             room.OnReconnect += OnRoomReconnect;
@@ -44,6 +45,9 @@ namespace PacketFlow.Client
 
         /// <summary>Every snapshot, decoded and merged into the whole match.</summary>
         public event Action<MatchSnapshot> SnapshotReceived;
+
+        /// <summary>The match moved to another cluster node (a failover): its id, as <see cref="Host"/> now reads.</summary>
+        public event Action<string> HostChanged;
 
         /// <summary>
         /// Errors once joined: the gateway's <see cref="ClientErrorCode"/>s (the message was dropped, the connection
@@ -76,6 +80,9 @@ namespace PacketFlow.Client
 
         public string MatchId => session.Join?.MatchId;
         public string PlayerId => session.Join?.PlayerId;
+
+        /// <summary>The cluster node the match runs on, as the gateway last said; null before the first word.</summary>
+        public string Host { get; private set; }
 
         /// <summary>The entity this player controls in snapshots.</summary>
         public uint Entity => session.Join?.Entity ?? 0;
@@ -175,6 +182,24 @@ namespace PacketFlow.Client
             PingWhenDue();
             if (!reconnection) joined.TrySetResult(this);
             else if (!leaving) Reconnected?.Invoke();
+        }
+
+        private void OnHostBytes(byte[] bytes)
+        {
+            string node;
+            try
+            {
+                node = codec.DecodeHost(bytes);
+            }
+            catch (PacketFlowException e)
+            {
+                ErrorReceived?.Invoke(e.Code, e.Message);
+                return;
+            }
+            if (node == Host) return;
+            bool moved = Host != null;
+            Host = node;
+            if (moved) HostChanged?.Invoke(node);
         }
 
         private void OnSnapshotBytes(byte[] bytes)

@@ -18,6 +18,12 @@ namespace PacketFlow.Client
         /// <summary>Byte message type gateway → client: one <c>Snapshot</c> per server tick.</summary>
         public const string SnapshotMessage = "snap";
 
+        /// <summary>
+        /// Byte message type gateway → client: <c>MatchHost</c>, the cluster node the match runs on, before every
+        /// <c>joined</c> and again whenever the match moves to another node.
+        /// </summary>
+        public const string HostMessage = "host";
+
         /// <summary>Sequence numbers may skip ahead (inputs the client dropped) by at most this much.</summary>
         public const int MaxSequenceGap = 1024;
     }

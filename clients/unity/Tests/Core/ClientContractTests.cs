@@ -36,6 +36,7 @@ namespace PacketFlow.Client.Tests
             Assert.AreEqual(Value(source, "Input"), ClientContract.InputMessage);
             Assert.AreEqual(Value(source, "Joined"), ClientContract.JoinedMessage);
             Assert.AreEqual(Value(source, "Snapshot"), ClientContract.SnapshotMessage);
+            Assert.AreEqual(Value(source, "Host"), ClientContract.HostMessage);
             Assert.AreEqual(Value(source, "MAX_SEQUENCE_GAP"), ClientContract.MaxSequenceGap.ToString());
             Assert.AreEqual(Value(source, "InvalidPayload"), ClientErrorCode.InvalidPayload.ToString());
             Assert.AreEqual(Value(source, "BadSequence"), ClientErrorCode.BadSequence.ToString());
