@@ -70,6 +70,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const metrics = options.metrics ?? gatewayMetrics(new Registry());
   const { system, cluster } = options;
   system.register(ROOM_KIND, roomActorBehavior({ serviceTimeoutMs: config.serviceTimeoutMs }));
+  const statsWrites = new Set<Promise<unknown>>();
   const hostOf =
     cluster === undefined ? () => system.nodeId : (matchId: string) => cluster.ownerOf(MATCH_KIND, matchId);
 
@@ -89,7 +90,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     gracefullyShutdown: false,
     greet: false,
     rooms: {
-      [MATCH_ROOM]: defineRoom(matchRoomType({ system, registry, config, logger, metrics, hostOf })),
+      [MATCH_ROOM]: defineRoom(matchRoomType({ system, registry, config, logger, metrics, hostOf, statsWrites })),
     },
     express: (app) => {
       app.post('/auth/guest', (_req, res) => {
@@ -111,7 +112,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     server,
     port,
     close: () => {
-      closing ??= server.gracefullyShutdown(false);
+      // The players' stats writes outlive their rooms; the actor system they need stops after this.
+      closing ??= server.gracefullyShutdown(false).then(async () => {
+        await Promise.all(statsWrites);
+      });
       return closing;
     },
   };

@@ -51,6 +51,8 @@ export interface MatchRoomDeps {
   readonly metrics: GatewayMetrics;
   /** The node a match runs on, by its id; undefined while no node hosts matches. */
   hostOf(matchId: string): string | undefined;
+  /** Stats writes of players who left, still retrying: the gateway's shutdown waits for them. */
+  readonly statsWrites: Set<Promise<unknown>>;
 }
 
 export interface JoinOptions {
@@ -459,22 +461,29 @@ export class MatchRoom extends Room {
       : code === CloseCode.CONSENTED
         ? Game.LeaveReason.Left
         : Game.LeaveReason.Disconnected;
+    let stats: PlayerStatsMessage | undefined;
     try {
-      const stats = await this.ask<PlayerStatsMessage | undefined>({
-        type: 'RoomLeave',
-        playerId: seat.playerId,
-        reason,
-      });
-      if (stats?.type !== 'PlayerStats') return;
-      const { matches, score, xp } = stats.body;
-      await this.players.addStats(seat.playerId, { matches, score, xp });
+      stats = await this.ask<PlayerStatsMessage | undefined>({ type: 'RoomLeave', playerId: seat.playerId, reason });
     } catch (error) {
       this.deps.logger.error('player left, stats not written', {
         player: seat.playerId,
         match: this.roomId,
         error: describeError(error),
       });
+      return;
     }
+    if (stats?.type !== 'PlayerStats') return;
+    const { matches, score, xp, opKey } = stats.body;
+    // Not awaited: Colyseus keeps the seat taken and the room from disposing until onLeave is over, and the write
+    // may retry for half a minute while the player-store restarts. It needs only the actor system, not the room.
+    const write = this.players.addStatsUntilWritten(seat.playerId, { matches, score, xp }, opKey as string, {
+      logger: this.deps.logger,
+      failure: 'player left, stats not written',
+      fields: { match: this.roomId },
+    });
+    const { statsWrites } = this.deps;
+    statsWrites.add(write);
+    void write.finally(() => statsWrites.delete(write));
   }
 
   override onDispose(): void {

@@ -1,4 +1,15 @@
-import type { ActorSystem, AskOptions } from '@packetflow/actors';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ActorStoppedError,
+  type ActorSystem,
+  type AskOptions,
+  AskTimeoutError,
+  HandlerError,
+  type Logger,
+  PeerDownError,
+  PeerOverloadedError,
+  UnknownKindError,
+} from '@packetflow/actors';
 import type { InventoryMessage, PlayerProfileMessage, PlayerStatsMessage } from '@packetflow/protocol';
 import {
   addPlayerStats,
@@ -13,6 +24,41 @@ import {
   text,
 } from './messages.js';
 import { PlayerRefusedError, REFUSAL_CODES, type RefusalCode, type Stats } from './player-data.js';
+
+/** How `addStatsUntilWritten` retries: the first pause, doubled after each attempt up to the longest, for so long. */
+export interface StatsRetry {
+  /** 100 ms unless set. */
+  readonly firstDelayMs?: number;
+  /** 2 s unless set. */
+  readonly maxDelayMs?: number;
+  /** No attempt starts after this long from the first; 30 s unless set, a player-store restart with room to spare. */
+  readonly giveUpAfterMs?: number;
+}
+
+export interface StatsWriteOptions extends StatsRetry {
+  /** Where the retry and the giving up are told; nowhere unless set. */
+  readonly logger?: Logger;
+  /** Logged at error when the stats are not written in the end. */
+  readonly failure: string;
+  /** Further fields of the log lines, e.g. the match. */
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Whether a failed ask may have gone unanswered for a reason that passes: the player-store's node down, restarting
+ * or not yet back in the cluster, too slow to answer, or its store failing the write. A refusal, or a message its
+ * actor does not know, would fail the same way again.
+ */
+export function worthRetrying(error: unknown): boolean {
+  return (
+    error instanceof PeerDownError ||
+    error instanceof PeerOverloadedError ||
+    error instanceof AskTimeoutError ||
+    error instanceof UnknownKindError ||
+    error instanceof ActorStoppedError ||
+    error instanceof HandlerError
+  );
+}
 
 export interface Profile {
   readonly playerId: string;
@@ -39,8 +85,47 @@ export class PlayerClient {
     return profile(await this.ask(playerId, renamePlayer(name)));
   }
 
-  async addStats(playerId: string, delta: { matches?: number; score?: number; xp?: number }): Promise<Stats> {
-    return stats(await this.ask(playerId, addPlayerStats(delta)));
+  /** With a `key`, adds the stats once per key (see `AddPlayerStats`), however often it is sent. */
+  async addStats(
+    playerId: string,
+    delta: { matches?: number; score?: number; xp?: number },
+    key?: string,
+  ): Promise<Stats> {
+    return stats(await this.ask(playerId, addPlayerStats(delta, key)));
+  }
+
+  /**
+   * Adds stats under `key`, sending them again (the key keeps them from counting twice) while the player-store
+   * cannot be reached, with growing pauses, for a bounded time. Never rejects: resolves the player's totals, or
+   * undefined when it gave up (a refusal at once). Logs a warning at its first retry and an error when it gives up.
+   */
+  async addStatsUntilWritten(
+    playerId: string,
+    delta: { matches?: number; score?: number; xp?: number },
+    key: string,
+    options: StatsWriteOptions,
+  ): Promise<Stats | undefined> {
+    const giveUpAfterMs = options.giveUpAfterMs ?? 30_000;
+    const maxDelayMs = options.maxDelayMs ?? 2_000;
+    let delayMs = options.firstDelayMs ?? 100;
+    const started = performance.now();
+    const fields = { player: playerId, key, ...options.fields };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.addStats(playerId, delta, key);
+      } catch (error) {
+        const elapsedMs = performance.now() - started;
+        if (!worthRetrying(error) || elapsedMs + delayMs > giveUpAfterMs) {
+          options.logger?.error(options.failure, { ...fields, attempts: attempt, error: errorText(error) });
+          return undefined;
+        }
+        if (attempt === 1) {
+          options.logger?.warn('stats not written yet; sending them again', { ...fields, error: errorText(error) });
+        }
+        await sleep(delayMs);
+        delayMs = Math.min(2 * delayMs, maxDelayMs);
+      }
+    }
   }
 
   async stats(playerId: string): Promise<Stats> {
@@ -69,6 +154,10 @@ export class PlayerClient {
     if (reply.type === 'PlayerRefused') throw refusalOf(text(reply.body.message) ?? '');
     return reply;
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Rebuilds the error from a PlayerRefused message (`<code>: <message>`). */

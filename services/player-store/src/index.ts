@@ -1,4 +1,11 @@
-export { PlayerClient, type Profile, refusalOf } from './client.js';
+export {
+  PlayerClient,
+  type Profile,
+  refusalOf,
+  type StatsRetry,
+  type StatsWriteOptions,
+  worthRetrying,
+} from './client.js';
 export * from './messages.js';
 export { PlayerMetrics, playerMetrics } from './metrics/player-metrics.js';
 export {
@@ -13,5 +20,5 @@ export {
 export * from './player-data.js';
 export { playerStorageFromEnv } from './storage/from-env.js';
 export { LmdbPlayerStorage } from './storage/lmdb-player-storage.js';
-export type { PlayerStorage } from './storage/player-storage.js';
+export type { ApplyOutcome, PlayerStorage } from './storage/player-storage.js';
 export { RedisPlayerStorage } from './storage/redis-player-storage.js';

@@ -20,7 +20,10 @@ import {
 export type LoadPlayer = WireMessage<'LoadPlayer', Game.PlayerProfileT>;
 /** Replies `PlayerProfile` with the new name. */
 export type RenamePlayer = WireMessage<'RenamePlayer', Game.PlayerProfileT>;
-/** Adds the body's matches, score and xp to the player's; replies `PlayerStats` with the totals. */
+/**
+ * Adds the body's matches, score and xp to the player's; replies `PlayerStats` with the totals. With an `op_key`,
+ * once per key: an addition whose key the player already holds changes nothing and replies the totals as they are.
+ */
 export type AddPlayerStats = WireMessage<'AddPlayerStats', Game.PlayerStatsT>;
 /** Gives the body's item stacks to the player; replies `Inventory`. */
 export type GiveItems = WireMessage<'GiveItems', Game.InventoryT>;
@@ -61,10 +64,10 @@ export function renamePlayer(name: string): RenamePlayer {
   return { type: 'RenamePlayer', body: new Game.PlayerProfileT('', name, 0) };
 }
 
-export function addPlayerStats(delta: { matches?: number; score?: number; xp?: number }): AddPlayerStats {
+export function addPlayerStats(delta: { matches?: number; score?: number; xp?: number }, key?: string): AddPlayerStats {
   return {
     type: 'AddPlayerStats',
-    body: new Game.PlayerStatsT('', delta.matches ?? 0, delta.score ?? 0, delta.xp ?? 0),
+    body: new Game.PlayerStatsT('', delta.matches ?? 0, delta.score ?? 0, delta.xp ?? 0, key ?? null),
   };
 }
 

@@ -9,6 +9,8 @@ export interface PlayerRecord {
   readonly items: Readonly<Record<string, number>>;
   /** 1 after creation, one more per applied change: the store refuses a change made against another version. */
   readonly version: number;
+  /** Keys of the latest keyed stats additions, oldest first, at most `MAX_STATS_KEYS`. */
+  readonly statsKeys: readonly string[];
 }
 
 export interface Stats {
@@ -24,6 +26,11 @@ export interface PlayerChange {
   readonly stats?: Stats;
   /** Item → delta (positive gives, negative takes); no resulting count may be negative. */
   readonly items?: Readonly<Record<string, number>>;
+  /**
+   * The key of a stats addition that must count once (a match's result for one seat): a change whose key the
+   * player already holds is not applied again, and an applied one joins `statsKeys`.
+   */
+  readonly statsKey?: string;
 }
 
 export const MAX_UINT32 = 4_294_967_295;
@@ -32,6 +39,12 @@ export const MAX_ITEM_LENGTH = 64;
 export const MAX_PLAYER_ID_LENGTH = 128;
 /** Distinct items one player may hold. */
 export const MAX_DISTINCT_ITEMS = 256;
+/**
+ * Stats keys a player remembers. A key is sent again only while its writer retries (half a minute at most), and a
+ * player finishes far fewer than 32 matches in that time, so an older key is never seen again.
+ */
+export const MAX_STATS_KEYS = 32;
+export const MAX_STATS_KEY_LENGTH = 160;
 
 /** Why an operation may be refused; stable codes a client can switch on. */
 export const REFUSAL_CODES = [
@@ -89,6 +102,15 @@ export function checkName(name: unknown): asserts name is string {
     throw new PlayerRefusedError(
       'invalid_name',
       `a name is 1–${MAX_NAME_LENGTH} printable characters without leading or trailing spaces, got ${JSON.stringify(name)}`,
+    );
+  }
+}
+
+export function checkStatsKey(key: string): void {
+  if (key.length === 0 || length(key) > MAX_STATS_KEY_LENGTH || !printable(key)) {
+    throw new PlayerRefusedError(
+      'invalid_stats',
+      `a stats key is 1–${MAX_STATS_KEY_LENGTH} printable characters, got ${JSON.stringify(key)}`,
     );
   }
 }
@@ -174,9 +196,23 @@ export function applyChange(record: PlayerRecord, change: PlayerChange): PlayerR
         xp: record.stats.xp + change.stats.xp,
       }
     : record.stats;
-  return { ...record, name: change.name ?? record.name, stats, items, version: record.version + 1 };
+  const statsKeys = change.statsKey === undefined ? record.statsKeys : withStatsKey(record.statsKeys, change.statsKey);
+  return { ...record, name: change.name ?? record.name, stats, items, statsKeys, version: record.version + 1 };
+}
+
+/** `keys` with `key` appended, the oldest dropped beyond `MAX_STATS_KEYS`. */
+function withStatsKey(keys: readonly string[], key: string): string[] {
+  return [...keys, key].slice(-MAX_STATS_KEYS);
 }
 
 export function newPlayer(playerId: string, name: string, createdAtMs: number): PlayerRecord {
-  return { playerId, name, createdAtMs, stats: { matches: 0, score: 0, xp: 0 }, items: {}, version: 1 };
+  return {
+    playerId,
+    name,
+    createdAtMs,
+    stats: { matches: 0, score: 0, xp: 0 },
+    items: {},
+    version: 1,
+    statsKeys: [],
+  };
 }

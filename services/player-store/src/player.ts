@@ -15,13 +15,14 @@ import {
   applyChange,
   checkName,
   checkPlayerId,
+  checkStatsKey,
   itemDeltas,
   newPlayer,
   type PlayerChange,
   type PlayerRecord,
   PlayerRefusedError,
 } from './player-data.js';
-import type { PlayerStorage } from './storage/player-storage.js';
+import type { ApplyOutcome, PlayerStorage } from './storage/player-storage.js';
 
 export interface PlayerState {
   /** The stored player as last written or read; undefined until loaded, or after a write whose outcome is unknown. */
@@ -77,14 +78,21 @@ export function playerBehavior(storage: PlayerStorage, options: PlayerBehaviorOp
 
   async function write(ctx: Ctx, record: PlayerRecord, change: PlayerChange): Promise<PlayerRecord> {
     const started = performance.now();
+    let outcome: ApplyOutcome;
     try {
-      await storage.apply(record.playerId, record.version, change, nextOpId());
+      outcome = await storage.apply(record.playerId, record.version, change, nextOpId());
     } catch (error) {
       ctx.state.record = undefined; // the store may hold something else now: read it again next time
       if (!(error instanceof PlayerRefusedError)) metrics?.writeFailures.inc();
       throw error;
     }
     metrics?.written(performance.now() - started);
+    if (outcome === 'already_applied') {
+      // Nothing written: the store holds its stats key, so its totals count these stats already (maybe not this
+      // state, when the first attempt was made elsewhere); read them.
+      ctx.state.record = undefined;
+      return current(ctx);
+    }
     const next = applyChange(record, change);
     ctx.state.record = next;
     return next;
@@ -135,9 +143,13 @@ export function playerBehavior(storage: PlayerStorage, options: PlayerBehaviorOp
       }),
       AddPlayerStats: operation(async (msg, ctx) => {
         const delta = { matches: msg.body.matches, score: msg.body.score, xp: msg.body.xp };
+        const statsKey = text(msg.body.opKey);
+        if (statsKey !== undefined) checkStatsKey(statsKey);
         const record = await current(ctx);
         addStats(record.stats, delta); // validates before anything is written
-        return statsOf(await write(ctx, record, { stats: delta }));
+        return statsOf(
+          await write(ctx, record, statsKey === undefined ? { stats: delta } : { stats: delta, statsKey }),
+        );
       }),
       GiveItems: operation(async (msg, ctx) => {
         const record = await current(ctx);

@@ -89,6 +89,31 @@ for (const backend of backends) {
         assert.deepEqual(await players.stats('p1'), { matches: 1, score: 35, xp: 250 });
       }));
 
+    it('adds keyed stats once: sent again after its reply was lost, it replies the totals unchanged', () =>
+      withPlayers(async (players, storage) => {
+        await players.load('p1', 'Ada');
+        const win = { matches: 1, score: 4, xp: 4 };
+        assert.deepEqual(await players.addStats('p1', win, 'match:m1:1'), win);
+        assert.deepEqual(await players.addStats('p1', win, 'match:m1:1'), win);
+        assert.deepEqual(await players.addStats('p1', win, 'match:m1:2'), { matches: 2, score: 8, xp: 8 });
+        assert.deepEqual((await storage.load('p1'))?.stats, { matches: 2, score: 8, xp: 8 });
+        await assert.rejects(players.addStats('p1', win, 'bad\nkey'), refusedWith('invalid_stats', /stats key/));
+      }));
+
+    it('adds keyed stats once when another writer applied them behind this actor', () =>
+      withPlayers(async (players, storage) => {
+        await players.load('p1', 'Ada');
+        await players.addStats('p1', { matches: 1 }, 'match:m1:1');
+        // The store moves ahead of the actor's state, as when a write's reply was lost on its way back.
+        await storage.apply('p1', 2, { stats: { matches: 1, score: 9, xp: 9 }, statsKey: 'match:m2:1' }, 'other');
+        assert.deepEqual(await players.addStats('p1', { matches: 1, score: 9, xp: 9 }, 'match:m2:1'), {
+          matches: 2,
+          score: 9,
+          xp: 9,
+        });
+        assert.deepEqual(await players.stats('p1'), { matches: 2, score: 9, xp: 9 });
+      }));
+
     it('refuses invalid operations with clear errors and changes nothing, in memory or in the store', () =>
       withPlayers(async (players, storage) => {
         await players.load('p1', 'Ada');
@@ -157,6 +182,7 @@ describe('player messages on the wire', () => {
       loadPlayer('Ada'),
       renamePlayer('Bea'),
       addPlayerStats({ matches: 1, score: 2, xp: 3 }),
+      addPlayerStats({ matches: 1, score: 2, xp: 3 }, 'match:m1:1'),
       giveItems({ gem: 2, sword: 1 }),
       takeItems({ gem: 1 }),
     ]) {

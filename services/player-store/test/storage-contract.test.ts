@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { RedisServer } from '@packetflow/testing';
 import {
   LmdbPlayerStorage,
+  MAX_STATS_KEYS,
   newPlayer,
   type PlayerRefusedError,
   type PlayerStorage,
@@ -105,6 +106,7 @@ for (const backend of backends) {
           stats: { matches: 2, score: 15, xp: 100 },
           items: { shield: 1 },
           version: 3,
+          statsKeys: [],
         });
       }));
 
@@ -142,6 +144,37 @@ for (const backend of backends) {
         await storage.apply('p1', 1, { stats: { matches: 0, score: 3, xp: 0 } }, 'op-1');
         assert.equal((await storage.load('p1'))?.stats.score, 3);
         assert.equal((await storage.load('p1'))?.version, 2);
+      }));
+
+    it('applies a stats change with a key once, whatever the version it is sent again with', () =>
+      withStorage(async (storage) => {
+        await storage.create(newPlayer('p1', 'Ada', 5));
+        const win = { stats: { matches: 1, score: 3, xp: 3 }, statsKey: 'match:m1:1' };
+        assert.equal(await storage.apply('p1', 1, win, 'op-1'), 'applied');
+        // Sent again by a writer that never heard back: another op id, and against the version it last knew.
+        assert.equal(await storage.apply('p1', 1, win, 'op-2'), 'already_applied');
+        assert.equal(await storage.apply('p1', 2, win, 'op-3'), 'already_applied');
+        assert.equal(await storage.apply('p1', 2, { ...win, statsKey: 'match:m1:2' }, 'op-4'), 'applied');
+        const stored = await storage.load('p1');
+        assert.deepEqual(stored?.stats, { matches: 2, score: 6, xp: 6 });
+        assert.deepEqual(stored?.statsKeys, ['match:m1:1', 'match:m1:2']);
+        assert.equal(stored?.version, 3);
+      }));
+
+    it(`keeps the last ${MAX_STATS_KEYS} stats keys, each with its change`, () =>
+      withStorage(async (storage) => {
+        await storage.create(newPlayer('p1', 'Ada', 5));
+        const total = MAX_STATS_KEYS + 3;
+        for (let i = 1; i <= total; i++) {
+          const change = { stats: { matches: 1, score: 0, xp: 0 }, statsKey: `match:m${i}:1`, items: { gem: 1 } };
+          assert.equal(await storage.apply('p1', i, change, `op-${i}`), 'applied');
+        }
+        const stored = await storage.load('p1');
+        assert.equal(stored?.stats.matches, total);
+        assert.equal(stored?.items.gem, total);
+        assert.equal(stored?.statsKeys.length, MAX_STATS_KEYS);
+        assert.equal(stored?.statsKeys[0], `match:m4:1`);
+        assert.equal(stored?.statsKeys.at(-1), `match:m${total}:1`);
       }));
 
     it('refuses a change to a player that does not exist', () =>
@@ -191,6 +224,7 @@ for (const backend of backends) {
             stats: { matches: 1, score: 2, xp: 3 },
             items: { coin: 1 },
             version: 3,
+            statsKeys: [],
           },
         );
         assert.deepEqual(await storage.load('m1'), before[1]);

@@ -6,7 +6,7 @@ import {
   type Logger,
   RefusedError,
 } from '@packetflow/actors';
-import { addPlayerStats, type PlayerRequest } from '@packetflow/player-store';
+import { PlayerClient } from '@packetflow/player-store';
 import { Game, keyHash, type MatchCheckpointBody, type MessageRegistry } from '@packetflow/protocol';
 import type { MatchMetrics } from '../metrics/match-metrics.js';
 import type { Ticking, TickScheduler } from '../tick/tick-scheduler.js';
@@ -206,7 +206,11 @@ export function matchBehavior(options: MatchOptions) {
     if (checkpointDue(state, msg.tick)) await checkpoint(ctx, false);
   }
 
-  /** Takes a player out of the match and its world; returns the stats the match earned them. */
+  /**
+   * Takes a player out of the match and its world; returns the stats the match earned them, keyed by the seat:
+   * its entity is never handed out twice in one match (a player who leaves and joins again gets a new one), and a
+   * match resumed from a checkpoint removes a player it restored under the same key.
+   */
   async function removePlayer(ctx: Ctx, player: PlayerState): Promise<Game.PlayerStatsT> {
     const state = ctx.state;
     state.players.delete(player.playerId);
@@ -215,14 +219,26 @@ export function matchBehavior(options: MatchOptions) {
     state.fullSnapshotDue = true;
     await physics.removePlayer(ctx, state.matchId, player.playerId);
     if (state.players.size === 0) stopTicking(state.matchId);
-    return new Game.PlayerStatsT(player.playerId, 1, player.score, player.score);
+    return new Game.PlayerStatsT(
+      player.playerId,
+      1,
+      player.score,
+      player.score,
+      `match:${state.matchId}:${player.entity}`,
+    );
   }
 
   /** Takes players out of the match and, as their gateway would have, adds what they earned in the player store. */
   async function removeStranded(ctx: Ctx, stranded: readonly PlayerState[]): Promise<void> {
+    const players = new PlayerClient(ctx.system);
     for (const player of stranded) {
-      const { matches, score, xp } = await removePlayer(ctx, player);
-      ctx.tell(ctx.system.ref<PlayerRequest>('player', player.playerId), addPlayerStats({ matches, score, xp }));
+      const { matches, score, xp, opKey } = await removePlayer(ctx, player);
+      // Not awaited: the match plays on while the player-store is away.
+      void players.addStatsUntilWritten(player.playerId, { matches, score, xp }, opKey as string, {
+        logger: options.logger,
+        failure: 'player left the match without its room, stats not written',
+        fields: { match: ctx.state.matchId },
+      });
     }
     if (stranded.length > 0) await checkpoint(ctx, true);
   }

@@ -4,7 +4,7 @@ import { type Database, open, type RootDatabase } from 'lmdb';
 import { applyChange, type PlayerChange, type PlayerRecord, PlayerRefusedError } from '../player-data.js';
 import { DEFAULT_GUEST_TTL_MS, isGuest } from './guest-expiry.js';
 import { LmdbGuestSweep } from './lmdb-guest-sweep.js';
-import type { PlayerStorage } from './player-storage.js';
+import type { ApplyOutcome, PlayerStorage } from './player-storage.js';
 
 export interface LmdbPlayerStorageOptions {
   /** Directory of the database files; created when missing. `./data/players` unless set. */
@@ -39,6 +39,8 @@ interface StoredPlayer {
   version: number;
   /** The change that made this version, so that a retry of it is recognised. */
   opId: string;
+  /** Absent in records stored before there were stats keys. */
+  statsKeys?: string[];
   /**
    * Guests only: when the record was last loaded or written. Guest records stored before there was one count from
    * their creation, which is safe: their token, issued before, expired at most a token lifetime after it.
@@ -115,20 +117,23 @@ export class LmdbPlayerStorage implements PlayerStorage {
     return toRecord(record.playerId, stored);
   }
 
-  async apply(playerId: string, expectedVersion: number, change: PlayerChange, opId: string): Promise<void> {
+  async apply(playerId: string, expectedVersion: number, change: PlayerChange, opId: string): Promise<ApplyOutcome> {
     this.checkOpen();
     // Every check comes before the one put, so a refusal leaves the transaction without a write.
-    await this.db.transaction(() => {
+    const outcome = await this.db.transaction((): ApplyOutcome => {
       const existing = this.live(playerId);
       if (existing === undefined) throw new PlayerRefusedError('no_such_player', `player ${playerId} does not exist`);
+      if (change.statsKey !== undefined && existing.statsKeys?.includes(change.statsKey)) return 'already_applied';
       if (existing.version !== expectedVersion) {
-        if (existing.version === expectedVersion + 1 && existing.opId === opId) return;
+        if (existing.version === expectedVersion + 1 && existing.opId === opId) return 'applied';
         throw conflict(playerId, expectedVersion, existing.version);
       }
       const next = applyChange(toRecord(playerId, existing), change);
       this.db.put(playerId, this.stamped(playerId, fromRecord(next, opId)));
+      return 'applied';
     });
     await this.db.flushed;
+    return outcome;
   }
 
   /** The database is embedded: reachable as long as it is open. */
@@ -179,10 +184,22 @@ function toRecord(playerId: string, stored: StoredPlayer): PlayerRecord {
     stats: { matches: stored.matches, score: stored.score, xp: stored.xp },
     items: { ...stored.items },
     version: stored.version,
+    statsKeys: [...(stored.statsKeys ?? [])],
   };
 }
 
 function fromRecord(record: PlayerRecord, opId: string): StoredPlayer {
   const { name, createdAtMs, stats, items, version } = record;
-  return { name, createdAtMs, matches: stats.matches, score: stats.score, xp: stats.xp, items, version, opId };
+  const statsKeys = [...record.statsKeys];
+  return {
+    name,
+    createdAtMs,
+    matches: stats.matches,
+    score: stats.score,
+    xp: stats.xp,
+    items,
+    version,
+    opId,
+    statsKeys,
+  };
 }

@@ -1,13 +1,13 @@
 import type { Readiness } from '@packetflow/actors';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { PlayerChange, PlayerRecord } from '../player-data.js';
-import { PlayerRefusedError } from '../player-data.js';
+import { MAX_STATS_KEYS, PlayerRefusedError } from '../player-data.js';
 import { DEFAULT_GUEST_TTL_MS, isGuest } from './guest-expiry.js';
-import type { PlayerStorage } from './player-storage.js';
+import type { ApplyOutcome, PlayerStorage } from './player-storage.js';
 
 /**
  * One hash per player, `<prefix><player id>`: `name`, `created`, `matches`, `score`, `xp`, `v` (version), `op` (the
- * change that made it) and `i:<item>` per item held. Creation and every change are one Lua script each, so they
+ * change that made it), `sk` (the stats keys, newline-separated: a key is printable) and `i:<item>` per item held. Creation and every change are one Lua script each, so they
  * are atomic; a change checks the version and every item count before it writes anything.
  *
  * A guest's key expires after the guest TTL, which every script that finds the key sets again (ttl > 0 in its
@@ -31,10 +31,10 @@ return hash`;
 /**
  * A batch of changes, one per key, each checked and applied on its own (one refused leaves the others alone), all in
  * one script run: one command to parse, one reply, one MULTI/EXEC in the AOF and one fsync for the lot. Per change,
- * ARGV holds: expected version, op id, guest TTL (0 = none), name ('' = unchanged), matches, score, xp, number of
- * items, then item, delta pairs. Per change the reply holds 'OK', 'DUP' (already applied by this op id), 'NOPLAYER',
- * 'CONFLICT <version>' or 'NEGATIVE <item>'. Every check of a change comes before its one HSET (and HDEL of items
- * gone to zero).
+ * ARGV holds: expected version, op id, guest TTL (0 = none), name ('' = unchanged), matches, score, xp, stats key
+ * ('' = none), number of items, then item, delta pairs. Per change the reply holds 'OK', 'DUP' (already applied by
+ * this op id), 'SEEN' (its stats key is already held, whatever the version), 'NOPLAYER', 'CONFLICT <version>' or
+ * 'NEGATIVE <item>'. Every check of a change comes before its one HSET (and HDEL of items gone to zero).
  */
 const APPLY_BATCH = `
 local results = {}
@@ -46,15 +46,25 @@ for k = 1, #KEYS do
   local ttl = tonumber(ARGV[a + 2])
   local name = ARGV[a + 3]
   local dm, ds, dx = tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6])
-  local n = tonumber(ARGV[a + 7])
-  local first = a + 8
+  local statsKey = ARGV[a + 7]
+  local n = tonumber(ARGV[a + 8])
+  local first = a + 9
   a = first + 2 * n
-  local fields = {'v', 'op', 'matches', 'score', 'xp'}
-  for i = 0, n - 1 do fields[6 + i] = 'i:' .. ARGV[first + 2 * i] end
+  local fields = {'v', 'op', 'matches', 'score', 'xp', 'sk'}
+  for i = 0, n - 1 do fields[7 + i] = 'i:' .. ARGV[first + 2 * i] end
   local stored = redis.call('HMGET', key, unpack(fields))
   local result = 'OK'
+  local statsKeys = {}
+  if statsKey ~= '' and stored[6] then
+    for held in string.gmatch(stored[6], '[^\\n]+') do
+      statsKeys[#statsKeys + 1] = held
+      if held == statsKey then result = 'SEEN' end
+    end
+  end
   if not stored[1] then
     result = 'NOPLAYER'
+  elseif result == 'SEEN' then
+    if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
   else
     local version = tonumber(stored[1])
     if version ~= expected then
@@ -64,8 +74,8 @@ for k = 1, #KEYS do
       local gone = {}
       local counts = {}
       for i = 0, n - 1 do
-        local field = fields[6 + i]
-        local count = (counts[field] or tonumber(stored[6 + i] or '0')) + tonumber(ARGV[first + 2 * i + 1])
+        local field = fields[7 + i]
+        local count = (counts[field] or tonumber(stored[7 + i] or '0')) + tonumber(ARGV[first + 2 * i + 1])
         if count < 0 then result = 'NEGATIVE ' .. ARGV[first + 2 * i]; break end
         counts[field] = count
       end
@@ -77,6 +87,11 @@ for k = 1, #KEYS do
         if dm ~= 0 then set[#set + 1] = 'matches'; set[#set + 1] = tonumber(stored[3] or '0') + dm end
         if ds ~= 0 then set[#set + 1] = 'score'; set[#set + 1] = tonumber(stored[4] or '0') + ds end
         if dx ~= 0 then set[#set + 1] = 'xp'; set[#set + 1] = tonumber(stored[5] or '0') + dx end
+        if statsKey ~= '' then
+          statsKeys[#statsKeys + 1] = statsKey
+          while #statsKeys > ${MAX_STATS_KEYS} do table.remove(statsKeys, 1) end
+          set[#set + 1] = 'sk'; set[#set + 1] = table.concat(statsKeys, '\\n')
+        end
         if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
         redis.call('HSET', key, unpack(set))
       end
@@ -95,7 +110,7 @@ interface PendingChange {
   readonly key: string;
   readonly expectedVersion: number;
   readonly args: readonly string[];
-  readonly resolve: () => void;
+  readonly resolve: (outcome: ApplyOutcome) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -211,16 +226,17 @@ export class RedisPlayerStorage implements PlayerStorage {
    * Queues the change for the batch of its connection, sent once the current event-loop turn is over (so the
    * changes of all players that write in one turn share one script run), and resolves once Redis has answered it.
    */
-  apply(playerId: string, expectedVersion: number, change: PlayerChange, opId: string): Promise<void> {
+  apply(playerId: string, expectedVersion: number, change: PlayerChange, opId: string): Promise<ApplyOutcome> {
     const stats = change.stats;
     const args = [String(expectedVersion), opId, this.ttlOf(playerId), change.name ?? ''];
     if (stats) args.push(String(stats.matches), String(stats.score), String(stats.xp));
     else args.push('0', '0', '0');
+    args.push(change.statsKey ?? '');
     const items = change.items ? Object.entries(change.items) : [];
     args.push(String(items.length));
     for (const [item, delta] of items) args.push(item, String(delta));
     const key = this.keyOf(playerId);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<ApplyOutcome>((resolve, reject) => {
       this.pending[this.slotOf(playerId)]!.push({ playerId, key, expectedVersion, args, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -250,7 +266,8 @@ export class RedisPlayerStorage implements PlayerStorage {
         for (let i = 0; i < batch.length; i++) {
           const change = batch[i]!;
           const result = results[i];
-          if (result === 'OK' || result === 'DUP') change.resolve();
+          if (result === 'OK' || result === 'DUP') change.resolve('applied');
+          else if (result === 'SEEN') change.resolve('already_applied');
           else change.reject(refusalOf(change, String(result)));
         }
       },
@@ -323,5 +340,6 @@ function toRecord(playerId: string, hash: Record<string, string>): PlayerRecord 
     stats: { matches: Number(hash.matches ?? 0), score: Number(hash.score ?? 0), xp: Number(hash.xp ?? 0) },
     items,
     version: Number(hash.v),
+    statsKeys: hash.sk ? hash.sk.split('\n') : [],
   };
 }

@@ -366,6 +366,12 @@ export const tableLayouts = {
         "kind": "scalar",
         "size": 4,
         "align": 4
+      },
+      {
+        "name": "op_key",
+        "slot": 4,
+        "required": false,
+        "kind": "string"
       }
     ]
   },

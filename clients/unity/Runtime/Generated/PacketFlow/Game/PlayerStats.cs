@@ -29,13 +29,24 @@ public struct PlayerStats : IFlatbufferObject
   public uint Matches { get { int o = __p.__offset(6); return o != 0 ? __p.bb.GetUint(o + __p.bb_pos) : (uint)0; } }
   public uint Score { get { int o = __p.__offset(8); return o != 0 ? __p.bb.GetUint(o + __p.bb_pos) : (uint)0; } }
   public uint Xp { get { int o = __p.__offset(10); return o != 0 ? __p.bb.GetUint(o + __p.bb_pos) : (uint)0; } }
+  /// Optional. In the player-store's AddPlayerStats: the addition's key (a match hands out one per seat), so that
+  /// an addition sent again is applied once; in a match's reply to LeaveMatch: the key to add these stats with.
+  public string OpKey { get { int o = __p.__offset(12); return o != 0 ? __p.__string(o + __p.bb_pos) : null; } }
+#if ENABLE_SPAN_T
+  public Span<byte> GetOpKeyBytes() { return __p.__vector_as_span<byte>(12, 1); }
+#else
+  public ArraySegment<byte>? GetOpKeyBytes() { return __p.__vector_as_arraysegment(12); }
+#endif
+  public byte[] GetOpKeyArray() { return __p.__vector_as_array<byte>(12); }
 
   public static Offset<PacketFlow.Game.PlayerStats> CreatePlayerStats(FlatBufferBuilder builder,
       StringOffset player_idOffset = default(StringOffset),
       uint matches = 0,
       uint score = 0,
-      uint xp = 0) {
-    builder.StartTable(4);
+      uint xp = 0,
+      StringOffset op_keyOffset = default(StringOffset)) {
+    builder.StartTable(5);
+    PlayerStats.AddOpKey(builder, op_keyOffset);
     PlayerStats.AddXp(builder, xp);
     PlayerStats.AddScore(builder, score);
     PlayerStats.AddMatches(builder, matches);
@@ -43,11 +54,12 @@ public struct PlayerStats : IFlatbufferObject
     return PlayerStats.EndPlayerStats(builder);
   }
 
-  public static void StartPlayerStats(FlatBufferBuilder builder) { builder.StartTable(4); }
+  public static void StartPlayerStats(FlatBufferBuilder builder) { builder.StartTable(5); }
   public static void AddPlayerId(FlatBufferBuilder builder, StringOffset playerIdOffset) { builder.AddOffset(0, playerIdOffset.Value, 0); }
   public static void AddMatches(FlatBufferBuilder builder, uint matches) { builder.AddUint(1, matches, 0); }
   public static void AddScore(FlatBufferBuilder builder, uint score) { builder.AddUint(2, score, 0); }
   public static void AddXp(FlatBufferBuilder builder, uint xp) { builder.AddUint(3, xp, 0); }
+  public static void AddOpKey(FlatBufferBuilder builder, StringOffset opKeyOffset) { builder.AddOffset(4, opKeyOffset.Value, 0); }
   public static Offset<PacketFlow.Game.PlayerStats> EndPlayerStats(FlatBufferBuilder builder) {
     int o = builder.EndTable();
     builder.Required(o, 4);  // player_id

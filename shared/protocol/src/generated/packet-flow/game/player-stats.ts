@@ -44,8 +44,19 @@ xp():number {
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
+/**
+ * Optional. In the player-store's AddPlayerStats: the addition's key (a match hands out one per seat), so that
+ * an addition sent again is applied once; in a match's reply to LeaveMatch: the key to add these stats with.
+ */
+opKey():string|null
+opKey(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+opKey(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startPlayerStats(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(5);
 }
 
 static addPlayerId(builder:flatbuffers.Builder, playerIdOffset:flatbuffers.Offset) {
@@ -64,18 +75,23 @@ static addXp(builder:flatbuffers.Builder, xp:number) {
   builder.addFieldInt32(3, xp, 0);
 }
 
+static addOpKey(builder:flatbuffers.Builder, opKeyOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, opKeyOffset, 0);
+}
+
 static endPlayerStats(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // player_id
   return offset;
 }
 
-static createPlayerStats(builder:flatbuffers.Builder, playerIdOffset:flatbuffers.Offset, matches:number, score:number, xp:number):flatbuffers.Offset {
+static createPlayerStats(builder:flatbuffers.Builder, playerIdOffset:flatbuffers.Offset, matches:number, score:number, xp:number, opKeyOffset:flatbuffers.Offset):flatbuffers.Offset {
   PlayerStats.startPlayerStats(builder);
   PlayerStats.addPlayerId(builder, playerIdOffset);
   PlayerStats.addMatches(builder, matches);
   PlayerStats.addScore(builder, score);
   PlayerStats.addXp(builder, xp);
+  PlayerStats.addOpKey(builder, opKeyOffset);
   return PlayerStats.endPlayerStats(builder);
 }
 
@@ -84,7 +100,8 @@ unpack(): PlayerStatsT {
     this.playerId(),
     this.matches(),
     this.score(),
-    this.xp()
+    this.xp(),
+    this.opKey()
   );
 }
 
@@ -94,6 +111,7 @@ unpackTo(_o: PlayerStatsT): void {
   _o.matches = this.matches();
   _o.score = this.score();
   _o.xp = this.xp();
+  _o.opKey = this.opKey();
 }
 }
 
@@ -102,18 +120,21 @@ constructor(
   public playerId: string|Uint8Array|null = null,
   public matches: number = 0,
   public score: number = 0,
-  public xp: number = 0
+  public xp: number = 0,
+  public opKey: string|Uint8Array|null = null
 ){}
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const playerId = (this.playerId !== null ? builder.createString(this.playerId!) : 0);
+  const opKey = (this.opKey !== null ? builder.createString(this.opKey!) : 0);
 
   return PlayerStats.createPlayerStats(builder,
     playerId,
     this.matches,
     this.score,
-    this.xp
+    this.xp,
+    opKey
   );
 }
 }
