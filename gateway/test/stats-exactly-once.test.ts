@@ -6,16 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LmdbStore, type RunningNode, startNode } from '@packetflow/actors';
+import { LmdbStore, type RunningNode, startNode, worthRetrying } from '@packetflow/actors';
 import { matchHost } from '@packetflow/game-logic';
 import { initPhysics, PHYSICS_KIND, physicsLimits, physicsRegistry, physicsWorldBehavior } from '@packetflow/physics';
-import {
-  LmdbPlayerStorage,
-  PlayerClient,
-  playerBehavior,
-  playerRegistry,
-  worthRetrying,
-} from '@packetflow/player-store';
+import { LmdbPlayerStorage, PlayerClient, playerBehavior, playerRegistry } from '@packetflow/player-store';
 import { freePort } from '@packetflow/testing';
 import { type Gateway, loadConfig, startGateway } from '../src/index.js';
 import { LogLines, TEST_SECRET } from './support/in-process-backend.js';

@@ -13,7 +13,14 @@ import {
   Room,
   ServerError,
 } from '@colyseus/core';
-import { type ActorRef, type ActorSystem, type Logger, type Message, RefusedError } from '@packetflow/actors';
+import {
+  type ActorRef,
+  type ActorSystem,
+  type Logger,
+  type Message,
+  RefusedError,
+  retryUntilAnswered,
+} from '@packetflow/actors';
 import { PlayerClient } from '@packetflow/player-store';
 import {
   ClientCloseCode,
@@ -461,17 +468,17 @@ export class MatchRoom extends Room {
       : code === CloseCode.CONSENTED
         ? Game.LeaveReason.Left
         : Game.LeaveReason.Disconnected;
-    let stats: PlayerStatsMessage | undefined;
-    try {
-      stats = await this.ask<PlayerStatsMessage | undefined>({ type: 'RoomLeave', playerId: seat.playerId, reason });
-    } catch (error) {
-      this.deps.logger.error('player left, stats not written', {
-        player: seat.playerId,
-        match: this.roomId,
-        error: describeError(error),
-      });
-      return;
-    }
+    // Asked again while the match cannot answer (its host or its physics restarting): the next ask activates it
+    // from its checkpoint, which still holds the player, and the stats only it knows would be lost otherwise.
+    const stats = await retryUntilAnswered(
+      () => this.ask<PlayerStatsMessage | undefined>({ type: 'RoomLeave', playerId: seat.playerId, reason }),
+      {
+        logger: this.deps.logger,
+        retrying: 'the match did not answer the leave; asking again',
+        failure: 'player left, stats not written',
+        fields: { player: seat.playerId, match: this.roomId },
+      },
+    );
     if (stats?.type !== 'PlayerStats') return;
     const { matches, score, xp, opKey } = stats.body;
     // Not awaited: Colyseus keeps the seat taken and the room from disposing until onLeave is over, and the write

@@ -1,15 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ActorStoppedError,
-  type ActorSystem,
-  type AskOptions,
-  AskTimeoutError,
-  HandlerError,
-  type Logger,
-  PeerDownError,
-  PeerOverloadedError,
-  UnknownKindError,
-} from '@packetflow/actors';
+import { type ActorSystem, type AskOptions, type RetryOptions, retryUntilAnswered } from '@packetflow/actors';
 import type { InventoryMessage, PlayerProfileMessage, PlayerStatsMessage } from '@packetflow/protocol';
 import {
   addPlayerStats,
@@ -25,40 +14,8 @@ import {
 } from './messages.js';
 import { PlayerRefusedError, REFUSAL_CODES, type RefusalCode, type Stats } from './player-data.js';
 
-/** How `addStatsUntilWritten` retries: the first pause, doubled after each attempt up to the longest, for so long. */
-export interface StatsRetry {
-  /** 100 ms unless set. */
-  readonly firstDelayMs?: number;
-  /** 2 s unless set. */
-  readonly maxDelayMs?: number;
-  /** No attempt starts after this long from the first; 30 s unless set, a player-store restart with room to spare. */
-  readonly giveUpAfterMs?: number;
-}
-
-export interface StatsWriteOptions extends StatsRetry {
-  /** Where the retry and the giving up are told; nowhere unless set. */
-  readonly logger?: Logger;
-  /** Logged at error when the stats are not written in the end. */
-  readonly failure: string;
-  /** Further fields of the log lines, e.g. the match. */
-  readonly fields?: Readonly<Record<string, unknown>>;
-}
-
-/**
- * Whether a failed ask may have gone unanswered for a reason that passes: the player-store's node down, restarting
- * or not yet back in the cluster, too slow to answer, or its store failing the write. A refusal, or a message its
- * actor does not know, would fail the same way again.
- */
-export function worthRetrying(error: unknown): boolean {
-  return (
-    error instanceof PeerDownError ||
-    error instanceof PeerOverloadedError ||
-    error instanceof AskTimeoutError ||
-    error instanceof UnknownKindError ||
-    error instanceof ActorStoppedError ||
-    error instanceof HandlerError
-  );
-}
+/** Where and how `addStatsUntilWritten` retries; its warning at the first retry is its own. */
+export type StatsWriteOptions = Omit<RetryOptions, 'retrying'>;
 
 export interface Profile {
   readonly playerId: string;
@@ -105,27 +62,11 @@ export class PlayerClient {
     key: string,
     options: StatsWriteOptions,
   ): Promise<Stats | undefined> {
-    const giveUpAfterMs = options.giveUpAfterMs ?? 30_000;
-    const maxDelayMs = options.maxDelayMs ?? 2_000;
-    let delayMs = options.firstDelayMs ?? 100;
-    const started = performance.now();
-    const fields = { player: playerId, key, ...options.fields };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.addStats(playerId, delta, key);
-      } catch (error) {
-        const elapsedMs = performance.now() - started;
-        if (!worthRetrying(error) || elapsedMs + delayMs > giveUpAfterMs) {
-          options.logger?.error(options.failure, { ...fields, attempts: attempt, error: errorText(error) });
-          return undefined;
-        }
-        if (attempt === 1) {
-          options.logger?.warn('stats not written yet; sending them again', { ...fields, error: errorText(error) });
-        }
-        await sleep(delayMs);
-        delayMs = Math.min(2 * delayMs, maxDelayMs);
-      }
-    }
+    return retryUntilAnswered(() => this.addStats(playerId, delta, key), {
+      ...options,
+      retrying: 'stats not written yet; sending them again',
+      fields: { player: playerId, key, ...options.fields },
+    });
   }
 
   async stats(playerId: string): Promise<Stats> {
@@ -154,10 +95,6 @@ export class PlayerClient {
     if (reply.type === 'PlayerRefused') throw refusalOf(text(reply.body.message) ?? '');
     return reply;
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Rebuilds the error from a PlayerRefused message (`<code>: <message>`). */

@@ -1,11 +1,4 @@
-export {
-  PlayerClient,
-  type Profile,
-  refusalOf,
-  type StatsRetry,
-  type StatsWriteOptions,
-  worthRetrying,
-} from './client.js';
+export { PlayerClient, type Profile, refusalOf, type StatsWriteOptions } from './client.js';
 export * from './messages.js';
 export { PlayerMetrics, playerMetrics } from './metrics/player-metrics.js';
 export {

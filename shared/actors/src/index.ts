@@ -55,6 +55,7 @@ export {
 } from './logging/logger.js';
 export * from './membership/index.js';
 export { type OutboundOptions, PacketEndpoint, type PacketEndpointOptions } from './packets/packet-endpoint.js';
+export { type RetryOptions, type RetryPacing, retryUntilAnswered, worthRetrying } from './retry-until-answered.js';
 export type { DurableStore } from './storage/durable-store.js';
 export { LmdbStore, type LmdbStoreOptions } from './storage/lmdb-store.js';
 export { RedisStore, type RedisStoreOptions } from './storage/redis-store.js';
