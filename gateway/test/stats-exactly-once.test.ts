@@ -1,6 +1,7 @@
 // A player's match counts once in the player store, however the write of their stats goes: the player-store node
-// stopped when the player leaves (the gateway sends the stats again until it is back), or a reply lost after the
-// write was applied (the same stats, under the same key, sent again).
+// stopped when the player leaves (the gateway sends the stats again until it is back), the match's node stopped when
+// the player leaves (the gateway asks the leave again until the match, activated from its checkpoint, answers), or a
+// reply lost after the write was applied (the same stats, under the same key, sent again).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,9 +24,10 @@ describe('a match result reaches the player store exactly once', () => {
   const registry = playerRegistry(physicsRegistry());
   let peers: string;
   let gatewayNode: RunningNode;
+  let matchesNode: RunningNode | undefined;
   let playersNode: RunningNode | undefined;
   let storage: LmdbPlayerStorage | undefined;
-  let store: LmdbStore;
+  let store: LmdbStore | undefined;
   let gateway: Gateway;
   let url: string;
   let players: PlayerClient;
@@ -50,22 +52,45 @@ describe('a match result reaches the player store exactly once', () => {
     storage = undefined;
   }
 
-  before(async () => {
-    await initPhysics();
-    const [gatewayPort, playersPort] = [await freePort(), await freePort()];
-    peers = `gateway=127.0.0.1:${gatewayPort}/physics+match,players=127.0.0.1:${playersPort}/player`;
-    store = LmdbStore.open({ path: join(dir, 'matches') });
-    gatewayNode = await startNode({
-      env: { PACKETFLOW_NODE_ID: 'gateway', PACKETFLOW_PEERS: peers, PACKETFLOW_SECRET: SECRET },
+  /** Matches and their physics as their own cluster member, on the same node id, port and checkpoints every time. */
+  async function startMatches(): Promise<void> {
+    const checkpoints = LmdbStore.open({ path: join(dir, 'matches') });
+    store = checkpoints;
+    matchesNode = await startNode({
+      env: { PACKETFLOW_NODE_ID: 'matches', PACKETFLOW_PEERS: peers, PACKETFLOW_SECRET: SECRET },
       register: (system) => {
         system.register(PHYSICS_KIND, physicsWorldBehavior());
-        matchHost(system, { store, registry, tickRate: 30, logger: log });
+        matchHost(system, { store: checkpoints, registry, tickRate: 30, logger: log });
       },
       registry,
       limits: physicsLimits,
       logger: log,
       handleSignals: false,
     });
+  }
+
+  async function stopMatches(): Promise<void> {
+    await matchesNode?.stop();
+    await store?.close();
+    matchesNode = undefined;
+    store = undefined;
+  }
+
+  before(async () => {
+    await initPhysics();
+    const [gatewayPort, matchesPort, playersPort] = [await freePort(), await freePort(), await freePort()];
+    peers =
+      `gateway=127.0.0.1:${gatewayPort},matches=127.0.0.1:${matchesPort}/physics+match,` +
+      `players=127.0.0.1:${playersPort}/player`;
+    gatewayNode = await startNode({
+      env: { PACKETFLOW_NODE_ID: 'gateway', PACKETFLOW_PEERS: peers, PACKETFLOW_SECRET: SECRET },
+      register: () => {},
+      roles: [],
+      registry,
+      logger: log,
+      handleSignals: false,
+    });
+    await startMatches();
     await startPlayerStore();
     const config = loadConfig({ PACKETFLOW_TOKEN_SECRET: TEST_SECRET, PACKETFLOW_GATEWAY_PORT: '0' });
     gateway = await startGateway(config, { system: gatewayNode.system, cluster: gatewayNode.cluster, logger: log });
@@ -76,8 +101,8 @@ describe('a match result reaches the player store exactly once', () => {
   after(async () => {
     await gateway.close();
     await gatewayNode.stop();
+    await stopMatches();
     await stopPlayerStore();
-    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -100,6 +125,31 @@ describe('a match result reaches the player store exactly once', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+
+  it('a player who leaves while their match cannot answer has the leave asked again, and the match counted once', async () => {
+    const guest = await guestToken(url);
+    const bot = await RawBot.join(url, { token: guest.token });
+    await bot.nextSnapshot();
+    await stopMatches();
+    await bot.leave();
+    await eventually(
+      async () =>
+        log.lines.some(
+          (line) =>
+            line.level === 'warn' &&
+            line.message === 'the match did not answer the leave; asking again' &&
+            line.fields?.player === guest.playerId,
+        ),
+      (retrying) => retrying,
+      'the gateway asking the leave again',
+    );
+    await startMatches();
+    assert.equal(await matchesOf(guest.playerId), 1);
+    assert.ok(
+      !log.lines.some((line) => line.level === 'error' && line.fields?.player === guest.playerId),
+      'no leave or stats write given up',
+    );
+  });
 
   it('a player who leaves while the player-store is down has the match counted once it is back', async () => {
     const guest = await guestToken(url);

@@ -28,6 +28,7 @@ import {
   createProtocolRegistry,
   Game,
   type JoinAcceptedMessage,
+  type LeaveMatchMessage,
   MATCH_ROOM,
   type MatchHostMessage,
   type MessageRegistry,
@@ -468,29 +469,41 @@ export class MatchRoom extends Room {
       : code === CloseCode.CONSENTED
         ? Game.LeaveReason.Left
         : Game.LeaveReason.Disconnected;
-    // Asked again while the match cannot answer (its host or its physics restarting): the next ask activates it
-    // from its checkpoint, which still holds the player, and the stats only it knows would be lost otherwise.
+    // Not awaited: Colyseus holds the leaving client's close and the room's disposal until onLeave is over, and
+    // the leave and the stats write may be retried for half a minute while a service restarts. The match is asked
+    // directly, not through the room's actor, which stops with the room.
+    const leaving = this.leaveMatch(seat.playerId, reason);
+    const { statsWrites } = this.deps;
+    statsWrites.add(leaving);
+    void leaving.finally(() => statsWrites.delete(leaving));
+  }
+
+  /**
+   * Takes the player out of the match and writes their stats. The leave is asked again while the match cannot
+   * answer (its host or its physics restarting): the next ask activates it from its checkpoint, which still holds
+   * the player, and the stats only it knows would be lost otherwise.
+   */
+  private async leaveMatch(playerId: string, reason: Game.LeaveReason): Promise<void> {
+    const { system, config, logger } = this.deps;
+    const leave: LeaveMatchMessage = { type: 'LeaveMatch', body: new Game.LeaveMatchT(this.roomId, playerId, reason) };
+    const match = system.ref<Message>(MATCH_KIND, this.roomId);
+    const fields = { player: playerId, match: this.roomId };
     const stats = await retryUntilAnswered(
-      () => this.ask<PlayerStatsMessage | undefined>({ type: 'RoomLeave', playerId: seat.playerId, reason }),
+      () => system.send<PlayerStatsMessage | undefined>(match, leave, { timeoutMs: config.serviceTimeoutMs }),
       {
-        logger: this.deps.logger,
+        logger,
         retrying: 'the match did not answer the leave; asking again',
         failure: 'player left, stats not written',
-        fields: { player: seat.playerId, match: this.roomId },
+        fields,
       },
     );
     if (stats?.type !== 'PlayerStats') return;
     const { matches, score, xp, opKey } = stats.body;
-    // Not awaited: Colyseus keeps the seat taken and the room from disposing until onLeave is over, and the write
-    // may retry for half a minute while the player-store restarts. It needs only the actor system, not the room.
-    const write = this.players.addStatsUntilWritten(seat.playerId, { matches, score, xp }, opKey as string, {
-      logger: this.deps.logger,
+    await this.players.addStatsUntilWritten(playerId, { matches, score, xp }, opKey as string, {
+      logger,
       failure: 'player left, stats not written',
       fields: { match: this.roomId },
     });
-    const { statsWrites } = this.deps;
-    statsWrites.add(write);
-    void write.finally(() => statsWrites.delete(write));
   }
 
   override onDispose(): void {

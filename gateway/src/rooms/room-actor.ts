@@ -5,9 +5,7 @@ import {
   Game,
   type JoinAcceptedMessage,
   type JoinMatchMessage,
-  type LeaveMatchMessage,
   type MessageRegistry,
-  type PlayerStatsMessage,
   type SnapshotMessage,
   tableCodec,
   type WireMessage,
@@ -47,12 +45,6 @@ export interface RoomJoin extends Message {
   readonly restartInputs?: boolean;
 }
 
-export interface RoomLeave extends Message {
-  readonly type: 'RoomLeave';
-  readonly playerId: string;
-  readonly reason: Game.LeaveReason;
-}
-
 export interface RoomClose extends Message {
   readonly type: 'RoomClose';
 }
@@ -60,10 +52,10 @@ export interface RoomClose extends Message {
 /** A snapshot as the room actor receives it. */
 export type RoomSnapshot = SnapshotMessage | WireMessage<'Snapshot', Uint8Array>;
 
-export type RoomActorMessage = RoomJoin | RoomLeave | RoomClose | RoomSnapshot;
+export type RoomActorMessage = RoomJoin | RoomClose | RoomSnapshot;
 
 /**
- * The answer to RoomJoin and RoomLeave: the match's reply, still on its way. The handler only starts the ask, so
+ * The answer to RoomJoin: the match's reply, still on its way. The handler only starts the ask, so
  * snapshots keep flowing through the room while a join waits on the match.
  */
 export interface Pending<T> {
@@ -90,16 +82,6 @@ export function roomActorBehavior(options: { serviceTimeoutMs: number }) {
           body: new Game.JoinMatchT(matchId, msg.playerId, msg.name, msg.restartInputs ?? false),
         };
         return pending(ctx.send<JoinAcceptedMessage>(ctx.system.ref<Message>(MATCH_KIND, matchId), join, deadline));
-      },
-      RoomLeave: (msg, ctx) => {
-        const matchId = ctx.state.matchId;
-        const leave: LeaveMatchMessage = {
-          type: 'LeaveMatch',
-          body: new Game.LeaveMatchT(matchId, msg.playerId, msg.reason),
-        };
-        return pending(
-          ctx.send<PlayerStatsMessage | undefined>(ctx.system.ref<Message>(MATCH_KIND, matchId), leave, deadline),
-        );
       },
       RoomClose: (_msg, ctx) => ctx.stop(),
       Snapshot: (msg, ctx) => ctx.state.snapshot(msg.body),
