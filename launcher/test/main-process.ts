@@ -133,3 +133,12 @@ export async function launchOnFreePorts(): Promise<{ launcher: Launcher; gateway
 export function assertNoneAlive(pids: Iterable<number>, message: string): void {
   assert.deepEqual([...pids].filter(isAlive), [], message);
 }
+
+/** The longest wait between two snapshot arrivals (`at`: performance.now()) from index `from` on, in ms. */
+export function longestGap(arrivals: readonly { readonly at: number }[], from: number): number {
+  let longest = 0;
+  for (let i = Math.max(from, 1); i < arrivals.length; i++) {
+    longest = Math.max(longest, arrivals[i]!.at - arrivals[i - 1]!.at);
+  }
+  return longest;
+}

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type MatchConnection, PacketFlowClient } from '@packetflow/client';
-import { assertNoneAlive, HANG_MS, isAlive, Launcher, launchOnFreePorts } from './main-process.js';
+import { assertNoneAlive, HANG_MS, isAlive, Launcher, launchOnFreePorts, longestGap } from './main-process.js';
 
 /** A player on the client SDK who keeps moving and notes when each snapshot arrives. */
 class Player {
@@ -39,11 +39,7 @@ class Player {
 
   /** The longest wait between two snapshots from `from` (an index into arrivals) on, in ms. */
   longestGapFrom(from: number): number {
-    let longest = 0;
-    for (let i = Math.max(from, 1); i < this.arrivals.length; i++) {
-      longest = Math.max(longest, this.arrivals[i]!.at - this.arrivals[i - 1]!.at);
-    }
-    return longest;
+    return longestGap(this.arrivals, from);
   }
 
   async leave(): Promise<void> {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type JoinInfo, type MatchConnection, type MatchSnapshot, PacketFlowClient } from '@packetflow/client';
 import { LmdbPlayerStorage } from '@packetflow/player-store';
-import { assertNoneAlive, HANG_MS, isAlive, launchOnFreePorts } from './main-process.js';
+import { assertNoneAlive, HANG_MS, isAlive, launchOnFreePorts, longestGap } from './main-process.js';
 
 /** Props are entities 1–999, players 1000 on (physics' entities.ts). */
 const FIRST_PLAYER_ENTITY = 1000;
@@ -122,11 +122,7 @@ class Bot {
 
   /** The longest wait between two snapshots from `from` (an index into arrivals) on, in ms. */
   longestGapFrom(from: number): number {
-    let longest = 0;
-    for (let i = Math.max(from, 1); i < this.arrivals.length; i++) {
-      longest = Math.max(longest, this.arrivals[i]!.at - this.arrivals[i - 1]!.at);
-    }
-    return longest;
+    return longestGap(this.arrivals, from);
   }
 
   /** Stops playing and leaves with consent; the close code. */

@@ -5,10 +5,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { type ActorRef, ActorSystem, Cluster, defineBehavior, RedisMembership } from '@packetflow/actors';
+import { ActorSystem, Cluster, RedisMembership } from '@packetflow/actors';
 import { physicsLimits, physicsRegistry } from '@packetflow/physics';
-import { Game, type JoinAcceptedMessage, type Message, type SnapshotMessage } from '@packetflow/protocol';
+import { Game, type JoinAcceptedMessage, type Message } from '@packetflow/protocol';
 import { RedisServer } from '@packetflow/testing';
+import { snapshotRoom } from './support/snapshot-room.js';
 
 const SECRET = 'failover-test-secret-0123456789';
 const CLUSTER = `failover-${process.pid}`;
@@ -80,28 +81,9 @@ test('a match resumes from its checkpoint on another host after its host is SIGK
   const matchId = Array.from({ length: 100 }, (_, i) => `m-${i}`).find(
     (id) => cluster.ownerOf('match', id) === 'logic-1',
   )!;
-  const snapshots: Game.SnapshotT[] = [];
+  const { room, snapshots } = await snapshotRoom(system, matchId);
   const match = system.ref<Message>('match', matchId);
-  system.register(
-    'room',
-    defineBehavior<object, SnapshotMessage | { type: 'join' }>({
-      initial: () => ({}),
-      handlers: {
-        join: (_msg, ctx) =>
-          ctx.send<JoinAcceptedMessage>(
-            match as ActorRef,
-            {
-              type: 'JoinMatch',
-              body: new Game.JoinMatchT(matchId, 'p1', 'p1'),
-            } as Message,
-          ),
-        Snapshot: (msg) => {
-          snapshots.push(msg.body);
-        },
-      },
-    }),
-  );
-  const room = await system.create('room');
+
   const join = async () => ((await system.send(room, { type: 'join' })) as JoinAcceptedMessage).body;
   let sequence = 0;
   const move = () =>

@@ -6,12 +6,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { type ActorRef, ActorSystem, Cluster, defineBehavior, RedisMembership } from '@packetflow/actors';
+import { ActorSystem, Cluster, RedisMembership } from '@packetflow/actors';
 import { physicsLimits, physicsRegistry } from '@packetflow/physics';
 import { PlayerClient, PlayerRefusedError, playerRegistry } from '@packetflow/player-store';
-import { Game, type JoinAcceptedMessage, type Message, type SnapshotMessage } from '@packetflow/protocol';
 import { RedisServer } from '@packetflow/testing';
 import parsePrometheusTextFormat, { type MetricFamily } from 'parse-prometheus-text-format';
+import { snapshotRoom } from './support/snapshot-room.js';
 
 const SECRET = 'services-admin-test-secret-0123456789';
 const CLUSTER = `services-admin-${process.pid}`;
@@ -114,28 +114,9 @@ test('every service is ready and serves its own metrics, which move as they work
     await until(async () => (await get(service, '/readyz')).status === 200, `${service} ready`);
   }
 
-  const snapshots: Game.SnapshotT[] = [];
-  const match = system.ref<Message>('match', 'admin-match');
-  system.register(
-    'room',
-    defineBehavior<object, SnapshotMessage | { type: 'join' }>({
-      initial: () => ({}),
-      handlers: {
-        join: (_msg, ctx) =>
-          ctx.send<JoinAcceptedMessage>(
-            match as ActorRef,
-            {
-              type: 'JoinMatch',
-              body: new Game.JoinMatchT('admin-match', 'p1', 'p1'),
-            } as Message,
-          ),
-        Snapshot: (msg) => {
-          snapshots.push(msg.body);
-        },
-      },
-    }),
-  );
-  await system.send(await system.create('room'), { type: 'join' });
+  const { room, snapshots } = await snapshotRoom(system, 'admin-match');
+
+  await system.send(room, { type: 'join' });
   await until(() => snapshots.length >= 5, 'five snapshots');
 
   const physics = await scrape('physics');

@@ -571,6 +571,8 @@ export class Cluster implements RemoteRouting {
     if (bound === undefined) return;
     clearTimeout(bound);
     this.leaving.delete(id);
+    // Deregistered and gone: nothing will ask about its departure again, and a set of every past member would grow.
+    this.departed.delete(id);
     this.lost(id, LEFT);
   }
 
