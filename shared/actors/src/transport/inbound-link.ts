@@ -10,7 +10,12 @@ import {
   refusalPacket,
   type Transcript,
 } from './handshake.js';
-import { HANDSHAKE_MAX_FRAME_BYTES, REFUSAL_LINGER_MS, type TransportContext } from './transport-context.js';
+import {
+  HANDSHAKE_MAX_FRAME_BYTES,
+  type PeerTraffic,
+  REFUSAL_LINGER_MS,
+  type TransportContext,
+} from './transport-context.js';
 
 /**
  * A connection a peer dialed to this node, used only to receive. The peer must prove the cluster secret before any
@@ -33,11 +38,12 @@ export class InboundLink {
     const nonce = newNonce();
     const timer = setTimeout(() => this.refuse('handshake timed out'), ctx.handshakeTimeoutMs);
     let reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
+    // Looked up once the peer is known, not once per frame.
+    let traffic: PeerTraffic | undefined;
     socket.on('data', (chunk: Buffer) => {
       const error = reader.push(chunk, (payload) => {
         if (this.closed) return;
-        if (this.peerId !== undefined) {
-          const traffic = ctx.trafficOf(this.peerId);
+        if (traffic !== undefined) {
           traffic.receivedFrames++;
           traffic.receivedBytes += payload.length + FRAME_HEADER_BYTES;
         }
@@ -80,6 +86,7 @@ export class InboundLink {
         }
         clearTimeout(timer);
         this.peerId = hello.nodeId;
+        traffic = ctx.trafficOf(hello.nodeId);
         socket.write(
           ctx.codec.encodeFrame([
             handshakePacket(ctx.registry, ctx.self, nonce, proofOf(ctx.secret, 'acceptor', transcript)),

@@ -12,7 +12,12 @@ import {
   refusalPacket,
   type Transcript,
 } from './handshake.js';
-import { HANDSHAKE_MAX_FRAME_BYTES, REFUSAL_LINGER_MS, type TransportContext } from './transport-context.js';
+import {
+  HANDSHAKE_MAX_FRAME_BYTES,
+  type PeerTraffic,
+  REFUSAL_LINGER_MS,
+  type TransportContext,
+} from './transport-context.js';
 
 /** Most packets, and roughly most bytes, put in one frame; a flush writes as many frames as the queue needs. */
 const PACKETS_PER_FRAME = 4096;
@@ -40,6 +45,7 @@ export class OutboundLink {
   private flushScheduled = false;
   private blocked = false;
   private readonly socket: Socket;
+  private readonly traffic: PeerTraffic;
   private readonly flushNow = () => this.flush();
 
   constructor(
@@ -47,6 +53,7 @@ export class OutboundLink {
     private readonly ctx: TransportContext,
     private readonly events: OutboundLinkEvents,
   ) {
+    this.traffic = ctx.trafficOf(peer.id);
     const [host, port] = splitAddress(peer.address);
     this.socket = connect({ host, port, noDelay: true });
     this.socket.setKeepAlive(true, 1000);
@@ -175,9 +182,8 @@ export class OutboundLink {
       this.queue = count === this.queue.length ? [] : this.queue.slice(count);
       const frame = ctx.codec.encodeFrame(batch);
       socket.write(frame);
-      const traffic = ctx.trafficOf(this.peer.id);
-      traffic.sentFrames++;
-      traffic.sentBytes += frame.length;
+      this.traffic.sentFrames++;
+      this.traffic.sentBytes += frame.length;
       this.stats.frames++;
       this.stats.packets += batch.length;
     }
