@@ -63,14 +63,14 @@ function findOnPath(tool: string, path: string): string | undefined {
 
 /**
  * Why a root cannot be built or entered here (not Linux, not root, no debootstrap/unshare/chroot), or undefined.
- * `path` is the PATH searched for the tools (the process's by default).
+ * `path` is the PATH searched for the tools, as given (by default the process's PATH and the sbin folders).
  */
 export function trixieRootUnavailable(options: { path?: string } = {}): string | undefined {
   if (process.platform !== 'linux' || process.arch !== 'x64')
     return `the Node 24 root needs Linux on x64 (this is ${process.platform} ${process.arch})`;
   if (process.getuid?.() !== 0) return 'the Node 24 root needs root (debootstrap, mount and chroot)';
-  const path = options.path ?? process.env.PATH ?? '';
-  const missing = TOOLS.filter((tool) => findOnPath(tool, withSbin(path)) === undefined);
+  const path = options.path ?? withSbin(process.env.PATH ?? '');
+  const missing = TOOLS.filter((tool) => findOnPath(tool, path) === undefined);
   if (missing.length > 0) return `the Node 24 root needs ${missing.join(', ')}, not found on PATH`;
   return undefined;
 }
