@@ -1,4 +1,5 @@
 export { DEFAULTS, type GatewayConfig, GatewayConfigError, loadConfig } from './config.js';
+export { GATEWAY_VARIABLES } from './config-variables.js';
 export {
   backend,
   type Gateway,

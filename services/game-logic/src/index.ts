@@ -20,3 +20,4 @@ export {
   TickScheduler,
   type TickStats,
 } from './tick/tick-scheduler.js';
+export { GAME_LOGIC_VARIABLES } from './variables.js';

@@ -15,3 +15,4 @@ export { playerStorageFromEnv } from './storage/from-env.js';
 export { LmdbPlayerStorage } from './storage/lmdb-player-storage.js';
 export type { ApplyOutcome, PlayerStorage } from './storage/player-storage.js';
 export { RedisPlayerStorage } from './storage/redis-player-storage.js';
+export { PLAYER_STORE_VARIABLES } from './variables.js';

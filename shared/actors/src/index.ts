@@ -20,6 +20,7 @@ export type {
 export { defineBehavior } from './behavior.js';
 export { Cluster } from './cluster/cluster.js';
 export type { ClusterOptions, ClusterStats, MembersByState, PeerStats } from './cluster/cluster-options.js';
+export { ALWAYS, type EnvVariable, isVariableSet, type Requirement } from './config/env-variable.js';
 export {
   type AdminAddress,
   type ConfigProblem,
@@ -32,6 +33,7 @@ export {
 export { exitWithParent, type RunningNode, type StartNodeOptions, startNode } from './config/run-node.js';
 export { Secret } from './config/secret.js';
 export type { StaticPeer } from './config/static-peers.js';
+export { ACTORS_VARIABLES } from './config/variables.js';
 export {
   ActorError,
   type ActorErrorCode,

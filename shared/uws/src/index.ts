@@ -3,4 +3,5 @@
 import * as uws from './api.js';
 
 export * from './api.js';
+export { UWS_VARIABLES } from './variables.js';
 export default uws;
