@@ -39,7 +39,8 @@ const MONITORING_MOUNTS: Readonly<Record<string, Readonly<Record<string, string>
 /** Environment variables whose values are secrets: they must come from the .env file, never the Compose file. */
 const SECRET_VARIABLE = /SECRET|PASSWORD|REDISCLI_AUTH/;
 /** `${VAR:?message}`: interpolated from .env, and Compose refuses to start without it. */
-const INLINE_SECRET = 'a secret written in the file: take it from .env with $' + '{VAR:?message}';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Compose's ${VAR} syntax, not a template
+const INLINE_SECRET = 'a secret written in the file: take it from .env with ${VAR:?message}';
 const REQUIRED_INTERPOLATION = /^\$\{[A-Za-z_][A-Za-z0-9_]*:\?[^}]*\}$/;
 
 export function composeProblems(document: ComposeDocument, options: ComposeCheckOptions = {}): string[] {
