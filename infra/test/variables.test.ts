@@ -94,7 +94,7 @@ describe('the catalogues are equal to the names the code reads', () => {
   it("the image's catalogue is equal to the names its scripts read, and its ENV to its defaults", () => {
     const stage = runtimeStage();
     const scripts = imageScripts(stage);
-    assert.deepEqual(scripts.toSorted(), ['infra/docker/healthcheck.mjs', 'infra/docker/start-service.sh']);
+    assert.ok(scripts.includes('infra/docker/start-service.sh'), `the runtime stage copies ${scripts.join(', ')}`);
     const uses = scripts.flatMap((script) => variablesInFile(join(REPO_ROOT, script), REPO_ROOT));
     assert.deepEqual(catalogueProblems('the image', 'infra/src/config/image-variables.ts', IMAGE_VARIABLES, uses), []);
     const env = imageEnvironment(stage);
