@@ -81,13 +81,13 @@ export function copyPaths(instruction: DockerInstruction): { sources: string[]; 
   return { sources: paths.slice(0, -1), destination: paths.at(-1) ?? '' };
 }
 
-/** The stage's working directory at an instruction: the last WORKDIR before it, `/` if none. */
+/** The stage's working directory at an instruction, as that instruction leaves it (`/` before any WORKDIR). */
 export function workdirAt(stage: DockerStage, instruction: DockerInstruction): string {
   let dir = '/';
   for (const i of stage.instructions) {
-    if (i === instruction) break;
     if (i.keyword === 'WORKDIR')
       dir = i.args[0]?.startsWith('/') ? i.args[0] : `${dir.replace(/\/$/, '')}/${i.args[0]}`;
+    if (i === instruction) break;
   }
   return dir;
 }
