@@ -6,8 +6,11 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const testDir = 'dist/test';
-rmSync('test-results', { recursive: true, force: true });
-mkdirSync('test-results', { recursive: true });
+// `--results <dir>`: where the JUnit file goes; the Node 24 run of scripts/test.mjs keeps its own beside Node 20's.
+const resultsAt = process.argv.indexOf('--results');
+const resultsDir = resultsAt === -1 ? 'test-results' : process.argv[resultsAt + 1];
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
 if (!existsSync(testDir)) {
   console.error(`no compiled tests in ${process.cwd()}/${testDir}: run the build first`);
   process.exit(1);
@@ -25,7 +28,7 @@ const result = spawnSync(
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=junit',
-    '--test-reporter-destination=test-results/junit.xml',
+    `--test-reporter-destination=${join(resultsDir, 'junit.xml')}`,
     ...files,
   ],
   { stdio: 'inherit' },

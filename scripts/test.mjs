@@ -1,11 +1,17 @@
 #!/usr/bin/env node
-// `npm test`: builds and tests every workspace through turbo, then prints one line a CI can read:
+// `npm test`: makes sure the system packages the tests need are installed (scripts/system-packages.mjs), builds and
+// tests every workspace through turbo on this machine's Node, then runs the launcher's, gateway's and e2e tests again
+// under Node 24 in a Debian 13 root (scripts/node24-tests.mjs), and prints one line a CI can read:
 // "Summary: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { NODE24_PACKAGES, node24ResultFile, runNode24Tests } from './node24-tests.mjs';
+import { ensureSystemPackages } from './system-packages.mjs';
 
 const root = join(import.meta.dirname, '..');
+if (!ensureSystemPackages()) process.exit(1);
+
 // Workspace entries are folders or `folder/*` patterns, as npm accepts them.
 const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces.flatMap((entry) => {
   if (!entry.endsWith('/*')) return [entry];
@@ -16,8 +22,8 @@ const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).
     .map((e) => `${parent}/${e.name}`)
     .sort();
 });
-const resultFiles = workspaces.map((ws) => join(root, ws, 'test-results', 'junit.xml'));
-for (const file of resultFiles) rmSync(file, { force: true });
+const resultFile = (workspace) => join(root, workspace, 'test-results', 'junit.xml');
+for (const workspace of workspaces) rmSync(resultFile(workspace), { force: true });
 
 // Two packages at a time, as many as this machine has cores: many test files start whole backends of their own, and
 // ten at once (turbo's default) starve each other until timeouts meant for a hung process fire. It is no slower.
@@ -26,20 +32,54 @@ const turbo = spawnSync('npx', ['turbo', 'run', 'test', '--continue', '--concurr
   stdio: 'inherit',
 });
 
+// After turbo, never beside it: the machine's cores are taken. Only the workspaces whose tests ran above (all three,
+// unless `npm test -- --filter=…` chose others), so a filtered run stays filtered.
+const node24Workspaces = NODE24_PACKAGES.filter((workspace) => existsSync(resultFile(workspace)));
+let node24Skipped;
+let node24Error;
+let node24Seconds = 0;
+if (node24Workspaces.length > 0) {
+  const started = performance.now();
+  try {
+    node24Skipped = await runNode24Tests(node24Workspaces);
+  } catch (error) {
+    node24Error = error instanceof Error ? error.message : String(error);
+  }
+  node24Seconds = (performance.now() - started) / 1000;
+}
+
 const count = (xml, name) => Number(new RegExp(`<!-- ${name} (\\d+) -->`).exec(xml)?.[1] ?? 0);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const [i, file] of resultFiles.entries()) {
-  if (!existsSync(file)) continue;
+function add(label, file) {
+  if (!existsSync(file)) return false;
   const xml = readFileSync(file, 'utf8');
   const p = count(xml, 'pass');
   const f = count(xml, 'fail') + count(xml, 'cancelled');
   const s = count(xml, 'skipped') + count(xml, 'todo');
-  console.log(`${workspaces[i]}: ${p} passed, ${f} failed, ${s} skipped`);
+  console.log(`${label}: ${p} passed, ${f} failed, ${s} skipped`);
   passed += p;
   failed += f;
   skipped += s;
+  return true;
+}
+console.log('');
+for (const workspace of workspaces) add(workspace, resultFile(workspace));
+if (node24Skipped !== undefined) {
+  console.log(`Node 24 run skipped: ${node24Skipped}`);
+  skipped += 1;
+} else if (node24Error !== undefined) {
+  console.log(`Node 24 run failed: ${node24Error}`);
+  failed += 1;
+} else {
+  for (const workspace of node24Workspaces) {
+    if (!add(`${workspace} (Node 24)`, node24ResultFile(workspace))) {
+      console.log(`${workspace} (Node 24): no results (its run broke before its tests ran)`);
+      failed += 1;
+    }
+  }
+  if (node24Workspaces.length > 0) console.log(`The Node 24 run took ${node24Seconds.toFixed(0)} s.`);
 }
 const turboFailed = turbo.status !== 0;
 if (turboFailed && failed === 0) failed = 1;
