@@ -134,7 +134,7 @@ describe('compose.yaml', () => {
 describe('compose.yaml, broken copies', () => {
   it('an unknown key: named with its service by the schema check and by docker-compose', async () => {
     const file = brokenCopy((text) =>
-      text.replace("      - '2568:2567'\n", "      - '2568:2567'\n    restart_policy: always\n"),
+      text.replace('      - "2568:2567"\n', '      - "2568:2567"\n    restart_policy: always\n'),
     );
     const problems = await problemsOf(file);
     assert.ok(problems.includes(`${file}: services.gateway-2.restart_policy: unknown key`), problems.join('\n'));
@@ -146,7 +146,7 @@ describe('compose.yaml, broken copies', () => {
   it('a missing healthcheck: named, and so is each depends_on that waits for it', async () => {
     const file = brokenCopy((text) =>
       text.replace(
-        "    healthcheck:\n      test: ['CMD-SHELL', 'redis-cli ping | grep -q PONG']\n      interval: 5s\n      timeout: 3s\n      retries: 5\n      start_period: 10s\n",
+        '    healthcheck:\n      test: ["CMD-SHELL", "redis-cli ping | grep -q PONG"]\n      interval: 5s\n      timeout: 3s\n      retries: 5\n      start_period: 10s\n',
         '',
       ),
     );
@@ -232,7 +232,7 @@ describe('compose.yaml, broken copies', () => {
   it('Redis without AOF, and a depends_on that waits only for a start: named', async () => {
     const file = brokenCopy((text) =>
       text
-        .replace("      - --appendonly\n      - 'yes'\n", '')
+        .replace('      - --appendonly\n      - "yes"\n', '')
         .replace('  physics:\n    condition: service_healthy\n', '  physics:\n    condition: service_started\n'),
     );
     const problems = await problemsOf(file);
