@@ -10,10 +10,10 @@ export const COMPOSE_FILE = infraFile('compose.yaml');
 export const ENV_EXAMPLE = infraFile('.env.example');
 
 export interface ComposeService {
-  readonly name: string;
-  readonly image?: string;
+  name: string;
+  image?: string;
   /** After interpolation, with the service's `env_file` contents under its own `environment`. */
-  readonly environment: Record<string, string>;
+  environment: Record<string, string>;
 }
 
 /** A Compose file as written (`raw`, YAML merge keys applied) and as Compose runs it (`resolved`, interpolated). */
@@ -46,9 +46,7 @@ export async function readComposeDocument(
  * Every service of a Compose file with its environment as the container gets it: interpolated from
  * `infra/.env.example`, `env_file` contents first and `environment` over them, as Compose merges them.
  */
-export async function composeServices(
-  file?: string,
-): Promise<Array<{ name: string; image?: string; environment: Record<string, string> }>> {
+export async function composeServices(file?: string): Promise<ComposeService[]> {
   const document = await readComposeDocument(file);
   const services = (document.resolved.services ?? {}) as Record<string, ServiceTree>;
   return Object.entries(services).map(([name, service]) => ({

@@ -78,11 +78,7 @@ export interface RenderedWorkload {
  * `secret/<name>/<key>` for any Secret's key (never its value), `configmap/<name>/<key>` for a ConfigMap outside
  * the render, `field/<path>` and `resource/<name>` for the downward API.
  */
-export function renderedWorkloads(overlay: 'dev' | 'prod'): Array<{
-  kind: string;
-  name: string;
-  containers: Array<{ name: string; env: Record<string, string | { from: string }> }>;
-}> {
+export function renderedWorkloads(overlay: 'dev' | 'prod'): RenderedWorkload[] {
   return workloadsOf(renderOverlay(overlay).map(({ manifest }) => manifest));
 }
 
