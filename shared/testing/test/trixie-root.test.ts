@@ -138,6 +138,8 @@ test('binds, cwd and env reach the command; /tmp is its own; localhost resolves 
     assert.equal(run.stdout, '127.0.0.1 ::1\n');
     assert.equal(await readFile(join(shared, 'out.txt'), 'utf8'), 'from the machine and back, hi');
     assert.equal(existsSync(join(r.dir, 'tmp', 'private.txt')), false, '/tmp inside is a tmpfs of its own');
+    const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+    assert.ok(!mounts.includes(r.dir), "the root's mounts were never in this process's mount namespace");
 
     const redis = await finished(spawnInRoot(r, 'redis-server', ['--version'], { binds: [], cwd: '/', stdio: 'pipe' }));
     assert.equal(redis.code, 0, redis.stderr);
