@@ -9,7 +9,19 @@ import { gatewayMetrics } from './metrics/gateway-metrics.js';
 const logger = createLogger({ service: 'gateway' });
 const config = loadConfig();
 const registry = gatewayRegistry();
-const node = await startNode({ register: () => {}, roles: [], registry, logger, handleSignals: false });
+// Ready only while Colyseus takes players: an orchestrator that sends players on the node's readiness alone would
+// send them here between the join and the listen, and again while the gateway closes.
+let takingPlayers = false;
+let stopping = false;
+const node = await startNode({
+  register: () => {},
+  roles: [],
+  registry,
+  logger,
+  handleSignals: false,
+  readiness: () =>
+    takingPlayers ? { ready: true } : { ready: false, reason: stopping ? 'closing' : 'not listening yet' },
+});
 // The gateway's metrics in the node's registry, served at the admin endpoint (PACKETFLOW_ADMIN_PORT) with the node's.
 const metrics = gatewayMetrics(node.metrics);
 const gateway = await startGateway(config, {
@@ -23,14 +35,15 @@ const gateway = await startGateway(config, {
   await node.stop();
   process.exit(1);
 });
+takingPlayers = true;
 
-let stopping = false;
 const stop = (signal: NodeJS.Signals | 'parent gone'): void => {
   if (stopping) {
     logger.warn('second signal: exiting without finishing the shutdown', { signal });
     process.exit(1);
   }
   stopping = true;
+  takingPlayers = false;
   logger.info('gateway stopping', { signal });
   // Clients first, so every player leaves its match and has its stats written while the cluster is still there.
   gateway

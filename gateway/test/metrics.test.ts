@@ -1,6 +1,7 @@
 // The gateway's metrics (issue 12), read through the registry they are in while bots play against the real gateway
 // over real sockets; and served at the admin endpoint by the gateway's own entry point.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@colyseus/sdk';
 import { ClientCloseCode, ClientErrorCode, createProtocolRegistry, Game, MATCH_ROOM } from '@packetflow/protocol';
@@ -259,7 +260,48 @@ describe('input-to-snapshot bookkeeping', () => {
   });
 });
 
+/** Whether a TCP connection to `url`'s port is accepted now. */
+function accepts(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 describe('the gateway process', () => {
+  it('answers /readyz ready only while its port takes players', async () => {
+    const backend = await gatewayProcessBackend({ admin: true });
+    try {
+      await backend.killGateway();
+      let started = false;
+      const restart = backend.startGateway().then(() => {
+        started = true;
+      });
+      // From the spawn on: the admin endpoint comes up before the cluster join, the join before Colyseus listens.
+      const answers: string[] = [];
+      let readyWhileClosed = 0;
+      while (!started || answers.at(-1) !== '200') {
+        const status = await fetch(`${backend.adminUrl}/readyz`).then(
+          async (response) => `${response.status}${response.ok ? '' : ` ${(await response.text()).trim()}`}`,
+          () => 'down',
+        );
+        if (status === '200' && !(await accepts(backend.url))) readyWhileClosed++;
+        if (answers.at(-1) !== status) answers.push(status);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await restart;
+      assert.equal(readyWhileClosed, 0, `ready while the gateway's port refused players; answers: ${answers}`);
+      for (const answer of answers.slice(0, -1)) assert.match(answer, /^(down|503 .*(joining|not listening yet).*)$/);
+    } finally {
+      await backend.close();
+    }
+  });
+
   it('serves its metrics at the node admin endpoint, with the node metrics', async () => {
     const backend = await gatewayProcessBackend({ admin: true });
     try {
