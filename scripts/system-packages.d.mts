@@ -7,6 +7,8 @@ export interface SystemPackage {
   /** Or a file that does. */
   readonly file?: string;
   readonly why: string;
+  /** Installed without its Recommends (docker-compose's are a whole Docker engine). */
+  readonly withoutRecommends?: boolean;
 }
 
 export interface OsRelease {

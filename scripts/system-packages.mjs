@@ -33,6 +33,8 @@ export const SYSTEM_PACKAGES = [
     apt: 'docker-compose',
     command: 'docker-compose',
     why: 'checks infra/compose.yaml offline (docker-compose config -q); there is no Docker engine to run it',
+    // Its recommended Docker engine (docker.io) is large, starts a daemon, and nothing here uses it.
+    withoutRecommends: true,
   },
   { apt: 'iproute2', command: 'ip', why: 'network namespaces (ip netns) for tests that need hosts of their own' },
 ];
@@ -86,16 +88,22 @@ export function installPlan({ missing, osRelease, isRoot, hasAptGet }) {
   const names = missing.map((p) => p.apt);
   const family = osRelease === undefined ? [] : [osRelease.id, ...osRelease.idLike];
   const debianLike = family.includes('debian') || family.includes('ubuntu');
+  const installs = [
+    missing.filter((p) => !p.withoutRecommends).map((p) => p.apt),
+    missing.filter((p) => p.withoutRecommends).flatMap((p) => ['--no-install-recommends', p.apt]),
+  ]
+    .filter((args) => args.length > 0)
+    .map((args) => ['apt-get', 'install', '-y', ...args]);
   if (debianLike && hasAptGet && isRoot) {
     return {
       kind: 'install',
       commands: [
         ['apt-get', 'update', '-qq'],
-        ['apt-get', 'install', '-y', '-qq', ...names],
+        ...installs.map(([apt, install, y, ...args]) => [apt, install, y, '-qq', ...args]),
       ],
     };
   }
-  const command = `sudo apt-get update && sudo apt-get install -y ${names.join(' ')}`;
+  const command = ['sudo apt-get update', ...installs.map((args) => `sudo ${args.join(' ')}`)].join(' && ');
   const line = debianLike
     ? `The tests need system packages that are missing: run \`${command}\`, then npm test again.`
     : `The tests need system packages that are missing (Debian names: ${names.join(', ')}): install them with your system's package manager (on Debian or Ubuntu: \`${command}\`), then npm test again.`;

@@ -1,5 +1,5 @@
-import { NodeConfigError, readNodeConfig } from '@packetflow/actors';
-import { GatewayConfigError, loadConfig } from '@packetflow/gateway';
+import { SERVICE_VALIDATORS } from '../config/service-validators.js';
+import { IMAGE_SERVICES, type ImageService } from '../docker/runtime-packages.js';
 
 export interface VariableProblem {
   readonly variable: string;
@@ -7,31 +7,17 @@ export interface VariableProblem {
 }
 
 /**
- * What a PacketFlow service would refuse at start in this environment, read by the services' own validators: the
- * node's (`readNodeConfig`, every service) and the gateway's (`loadConfig`). A deployment file that sets a
- * combination a service refuses then fails a test instead of a deploy. Values never appear in the reasons.
+ * What a PacketFlow service would refuse at start in this environment, read by the services' own validators
+ * (`SERVICE_VALIDATORS`: the node's, and the gateway's or game-logic's own). A deployment file that sets a combination
+ * a service refuses then fails a test instead of a deploy. Values never appear in the reasons.
  */
 export function serviceConfigProblems(service: string, env: Readonly<Record<string, string>>): VariableProblem[] {
-  const problems: VariableProblem[] = [];
-  try {
-    readNodeConfig(env);
-  } catch (error) {
-    if (!(error instanceof NodeConfigError)) throw error;
-    problems.push(...error.problems);
-  }
-  if (service === 'gateway') {
-    try {
-      loadConfig({ ...env });
-    } catch (error) {
-      if (!(error instanceof GatewayConfigError)) throw error;
-      problems.push(...error.problems.map(gatewayProblem));
-    }
-  }
-  return problems;
+  if (!(service in IMAGE_SERVICES)) return [{ variable: 'PACKETFLOW_SERVICE', reason: `no service ${service}` }];
+  return SERVICE_VALIDATORS[service as ImageService].flatMap((validator) => validator.refusals(env)).map(problemOf);
 }
 
-/** The gateway words its problems `NAME=value: reason` or `NAME: reason`; the value may be a secret. */
-function gatewayProblem(text: string): VariableProblem {
+/** Refusals are worded `NAME=value: reason` or `NAME: reason`; the value may be a secret. */
+function problemOf(text: string): VariableProblem {
   const match = /^([A-Z][A-Z0-9_]*)(?:=.*?)?: (.*)$/s.exec(text);
-  return match ? { variable: match[1]!, reason: match[2]! } : { variable: '(gateway)', reason: text };
+  return match ? { variable: match[1]!, reason: match[2]! } : { variable: '(service)', reason: text };
 }

@@ -68,6 +68,18 @@ describe('the system packages npm test needs', () => {
     for (const osRelease of [debian, { id: 'ubuntu', idLike: ['debian'] }, { id: 'linuxmint', idLike: ['ubuntu'] }]) {
       assert.deepEqual(installPlan({ missing, osRelease, isRoot: true, hasAptGet: true }), install, osRelease.id);
     }
+    assert.deepEqual(
+      installPlan({ missing: needs('chromium', 'docker-compose'), osRelease: debian, isRoot: true, hasAptGet: true }),
+      {
+        kind: 'install',
+        commands: [
+          ['apt-get', 'update', '-qq'],
+          ['apt-get', 'install', '-y', '-qq', 'chromium'],
+          ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'docker-compose'],
+        ],
+      },
+      'docker-compose without the Docker engine it recommends',
+    );
     assert.deepEqual(installPlan({ missing: [], osRelease: debian, isRoot: false, hasAptGet: false }), {
       kind: 'nothing',
     });
