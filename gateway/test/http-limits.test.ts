@@ -53,6 +53,20 @@ function rawExchange(port: number, request: string): Promise<string> {
   });
 }
 
+/** HTTP requests on `route` the gateway answered with a status `wanted` takes (`packetflow_gateway_http_requests_total`). */
+async function httpAnswers(
+  backend: InProcessBackend,
+  route: string,
+  wanted: (status: string) => boolean,
+): Promise<number> {
+  const metric = backend.metrics.getSingleMetric('packetflow_gateway_http_requests_total');
+  assert.ok(metric, 'packetflow_gateway_http_requests_total is registered');
+  const { values } = await metric.get();
+  return values
+    .filter((value) => value.labels.route === route && wanted(String(value.labels.status)))
+    .reduce((sum, value) => sum + value.value, 0);
+}
+
 function statusOf(response: string): number {
   return Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
 }
@@ -176,13 +190,24 @@ describe('HTTP bodies', () => {
       assert.notEqual(answer.status, 200, `${body.slice(0, 20)}: ${JSON.stringify(answer.body)}`);
       assert.ok(answer.status >= 400 && answer.status < 600, `${body.slice(0, 20)}: ${answer.status}`);
     }
-    // A length that is no byte count: uWS closes the connection without an answer.
+    // A length that is no byte count: uWS refuses the request. Node 20's build (@trufflesuite) closes the
+    // connection without an answer; the build loaded on Node 24 (@btc-vision) answers 400 itself, then closes it.
+    // Either way no guest token is issued. (Both builds let one that overflows 64 bits on to the request guard,
+    // which refuses it 413, but that answer never reaches the client.)
+    const served = () => httpAnswers(backend, 'auth_guest', (status) => status.startsWith('2'));
+    const servedBefore = await served();
+    assert.ok(servedBefore >= 1, 'the guest token above is counted');
     for (const length of ['lots', '-1', '1e3', '0x10', '+5', '99999999999999999999']) {
+      const what = `Content-Length: ${length}`;
       const broken = await rawExchange(
         backend.gateway.port,
         `POST /auth/guest HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n`,
       );
-      assert.equal(broken, '', `Content-Length: ${length}`);
+      if (broken !== '') {
+        assert.equal(statusOf(broken), 400, `${what}: ${broken}`);
+        assert.equal(broken.match(/HTTP\/1\.1 /g)?.length, 1, `${what}: one answer, then the close: ${broken}`);
+      }
+      assert.equal(await served(), servedBefore, `${what}: no guest token issued`);
     }
     const bot = await RawBot.join(backend.url, { token: (await guestToken(backend.url)).token });
     bots.push(bot);

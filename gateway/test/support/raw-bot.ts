@@ -1,9 +1,53 @@
 // A test client on the plain Colyseus SDK that speaks the client contract by hand (FlatBuffers built here), so the
 // gateway's tests do not lean on PacketFlow's own SDK.
 import { Client, type Room } from '@colyseus/sdk';
+import { WebSocketTransport } from '@colyseus/sdk/transport/WebSocketTransport';
 import { ClientMessage, createProtocolRegistry, Game, MATCH_ROOM } from '@packetflow/protocol';
+import { WebSocket } from 'ws';
 
 const registry = createProtocolRegistry();
+
+/**
+ * The SDK's WebSocket transport, on the `ws` package whatever the Node. The SDK takes Node's own WebSocket where
+ * there is one (Node 22 and later) and `ws` only where there is none (Node 20); Node's own can neither drop a
+ * connection without a close frame nor send bytes as a text frame, which a bot must do to play a lost network and
+ * a client sending text that is not UTF-8. Everything but the connecting is the SDK's own.
+ */
+class WsTransport extends WebSocketTransport {
+  declare ws: WebSocket;
+
+  override connect(url: string, headers?: Record<string, string>): void {
+    // What the SDK does on Node 20, where `ws` is the WebSocket it finds.
+    this.ws = new WebSocket(url, this.protocols, { headers });
+    this.ws.binaryType = 'arraybuffer';
+    this.ws.onopen = (event) => this.events.onopen?.(event);
+    this.ws.onmessage = (event) => this.events.onmessage?.(event);
+    this.ws.onclose = (event) => this.events.onclose?.(event);
+    this.ws.onerror = (event) => this.events.onerror?.(event);
+  }
+}
+
+/**
+ * A Colyseus client whose rooms connect with `WsTransport`. A room makes its connection when it joins
+ * (`room.connection = new Connection(...)`, which connects at once) and keeps it for its reconnections, so the
+ * transport is swapped in as the connection is set, before it connects.
+ */
+class WsClient extends Client {
+  protected override createRoom<T>(roomName: string, rootSchema?: new () => T): Room<unknown, T> {
+    const room = super.createRoom<T>(roomName, rootSchema);
+    let connection: Room['connection'] | undefined;
+    Object.defineProperty(room, 'connection', {
+      configurable: true,
+      enumerable: true,
+      get: () => connection,
+      set: (made: Room['connection']) => {
+        made.transport = new WsTransport(made.events);
+        connection = made;
+      },
+    });
+    return room;
+  }
+}
 
 export async function guestToken(url: string): Promise<{ token: string; playerId: string; expiresAt: number }> {
   const response = await fetch(`${url}/auth/guest`, { method: 'POST' });
@@ -94,7 +138,7 @@ export class RawBot {
       restore?: { matchId: string; continueInputs?: boolean };
     } = {},
   ): Promise<RawBot> {
-    const client = new Client(url.replace(/^http/, 'ws'));
+    const client = new WsClient(url.replace(/^http/, 'ws'));
     if (options.token !== undefined) client.auth.token = options.token;
     const joinOptions = options.name === undefined ? {} : { name: options.name };
     const room =
@@ -118,22 +162,26 @@ export class RawBot {
     return this.sequence;
   }
 
+  /** The bot's WebSocket now (a reconnection makes a new one). */
+  private get socket(): WebSocket {
+    const { transport } = this.room.connection;
+    if (!(transport instanceof WsTransport)) throw new Error('the bot is not connected through WsTransport');
+    return transport.ws;
+  }
+
   /** Sends bytes straight onto the WebSocket, below the Colyseus framing. */
   raw(bytes: Uint8Array): void {
-    (this.room.connection as unknown as { transport: { send(data: Uint8Array): void } }).transport.send(bytes);
+    this.socket.send(bytes, { binary: true });
   }
 
   /** Sends bytes straight onto the WebSocket as a text frame, which a Colyseus client never sends. */
   rawText(bytes: Uint8Array): void {
-    const { transport } = this.room.connection as unknown as {
-      transport: { ws: { send(data: Uint8Array, options: { binary: boolean }): void } };
-    };
-    transport.ws.send(bytes, { binary: false });
+    this.socket.send(bytes, { binary: false });
   }
 
-  /** Drops the connection without a close handshake, as a lost network does. */
+  /** Drops the connection without a close handshake, as a lost network does: the socket is destroyed. */
   drop(): void {
-    (this.room.connection as unknown as { transport: { ws: { terminate(): void } } }).transport.ws.terminate();
+    this.socket.terminate();
   }
 
   ackedSequence(snapshot = this.snapshots.at(-1)): number {
