@@ -13,6 +13,8 @@ export interface RemoteRouting {
    * hosts `kind`.
    */
   ownerOf(kind: string, id: string): string | undefined;
+  /** Whether this node may act as the owner of `(kind, id)` now: the owner in its view, with its membership current. */
+  owns(kind: string, id: string): boolean;
   tell(node: string, target: ActorRef, message: Message, sender: ActorRef | undefined): void;
   ask(
     node: string,

@@ -155,6 +155,10 @@ export class Runtime {
     this.remote = remote;
   }
 
+  owns(kind: string, id: string): boolean {
+    return this.remote === null ? this.phase === OPEN : this.remote.owns(kind, id);
+  }
+
   /** Live activations of each registered kind. */
   activeActorsByKind(): [kind: string, active: number][] {
     return [...this.kinds.values()].map((kind) => [kind.name, kind.actors.size]);

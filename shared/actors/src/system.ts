@@ -48,6 +48,16 @@ export class ActorSystem {
     this.runtime.register(kind, behavior as unknown as Behavior<unknown, Message, unknown>);
   }
 
+  /**
+   * Whether this node may act now as the one owner of virtual actor `(kind, id)`: it is the owner in this node's
+   * view of the cluster and its own membership is current (with Redis, its lease: the last refresh of its record is
+   * younger than the TTL less a margin). Cheap enough to call on every tick: a match stops ticking when it is false,
+   * since another node may own it by then. Without a cluster: true until shutdown.
+   */
+  owns(kind: string, id: string): boolean {
+    return this.runtime.owns(kind, id);
+  }
+
   /** An explicit actor with a generated id, pinned to this node; it lives until stopped. */
   async create<M extends Message = Message>(kind: string, init?: unknown): Promise<ActorRef<M>> {
     return this.runtime.create(kind, init, undefined) as ActorRef<M>;

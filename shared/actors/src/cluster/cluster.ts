@@ -239,6 +239,31 @@ export class Cluster implements RemoteRouting {
     return this.router.owner(kind, id)?.id;
   }
 
+  /**
+   * True only while this node is the owner of `(kind, id)` in its own view and its membership is current (see
+   * `leaseHeld`): what a node checks before acting as the one owner, e.g. on every tick of a match.
+   */
+  owns(kind: string, id: string): boolean {
+    return !this.stopping && this.leaseHeld() && this.ownerOf(kind, id) === this.nodeId;
+  }
+
+  /**
+   * Whether the others still count this node as a member: with Redis membership, its last successful refresh is
+   * younger than the TTL less a margin; with static membership, always (until it leaves).
+   */
+  leaseHeld(): boolean {
+    const lease = this.options.membership.lease;
+    return lease === undefined ? !this.stopping : lease.held;
+  }
+
+  /**
+   * Called with false when the lease lapses (or the node leaves) and true when it is renewed again. Static
+   * membership has no lease to lose: the listener is never called. Returns an unsubscribe function.
+   */
+  onLeaseChange(listener: (held: boolean) => void): () => void {
+    return this.options.membership.lease?.onChange(listener) ?? (() => {});
+  }
+
   tell(node: string, target: ActorRef, message: Message, sender: ActorRef | undefined): void {
     try {
       this.endpoint.tell(target, message, { node, sender });

@@ -1,4 +1,5 @@
 import type { Member } from '@packetflow/protocol';
+import type { Lease } from './lease.js';
 
 export interface MemberInfo extends Member {
   /** host:port where this member's actor transport listens. */
@@ -34,4 +35,9 @@ export interface Membership {
    * view stays readable afterwards but no longer changes.
    */
   leave(): Promise<void>;
+  /**
+   * This member's hold on its own registration, for memberships where the others can drop a member that stops
+   * renewing (Redis: its record's TTL). Absent where no one can (static): such a member is always current.
+   */
+  readonly lease?: Lease;
 }

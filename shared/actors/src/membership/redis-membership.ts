@@ -3,6 +3,7 @@ import type { Logger } from '../behavior.js';
 import { componentLogger } from '../logging/logger.js';
 import { ChangeListeners } from './change-listeners.js';
 import { MembershipStartError } from './errors.js';
+import { Lease } from './lease.js';
 import { checkMemberInfo, parseMemberInfo, sameView, sortById } from './member-info.js';
 import type { MemberInfo, Membership } from './membership.js';
 import { ProblemLog } from './problem-log.js';
@@ -51,6 +52,12 @@ const unreachable = 'redis-unreachable';
  * everyone briefly drop everyone else (and move their actors).
  */
 export class RedisMembership implements Membership {
+  /**
+   * Held while the last successful refresh of this member's record is younger than the TTL less half a heartbeat:
+   * the others can only drop it after the full TTL, so a member that heeds its lease never overlaps the owner that
+   * replaces it, even with a tick in flight when the lease lapses.
+   */
+  readonly lease: Lease;
   private readonly settings: RedisMembershipSettings;
   private readonly keys: ReturnType<typeof membershipKeys>;
   private readonly logger: Logger;
@@ -73,6 +80,7 @@ export class RedisMembership implements Membership {
     this.logger = options.logger ?? componentLogger('membership');
     this.listeners = new ChangeListeners(this.logger);
     this.problems = new ProblemLog(this.logger);
+    this.lease = new Lease(this.settings.ttlMs - this.settings.heartbeatMs / 2, this.logger);
   }
 
   async start(self: MemberInfo): Promise<void> {
@@ -216,6 +224,7 @@ export class RedisMembership implements Membership {
   private async register(running: Running): Promise<void> {
     const { self, selfRecord, commands } = running;
     const { members, infos, channel } = this.keys;
+    const sentAt = performance.now();
     const outcome = await commands.membershipRegister(
       members,
       infos,
@@ -232,7 +241,9 @@ export class RedisMembership implements Membership {
         `${self.id} is registered by a newer process (later startedAt); this one no longer refreshes the record`,
         { id: self.id, startedAt: self.startedAt },
       );
+      return;
     }
+    if (!this.leaving) this.lease.renewed(sentAt);
   }
 
   private requestRead(): void {
@@ -320,6 +331,7 @@ export class RedisMembership implements Membership {
   private async deregisterAndClose(): Promise<void> {
     await this.starting?.catch(() => undefined);
     this.listeners.clear();
+    this.lease.release();
     const running = this.running;
     if (!running) return;
     for (const timer of running.timers) clearInterval(timer);
