@@ -20,6 +20,10 @@ export interface MatchHostOptions {
   readonly logger?: Logger;
   /** The host's match metrics (`matchMetrics(registry)`); none unless set. */
   readonly metrics?: MatchMetrics;
+  /** Deadline of each store call a match makes (see MatchOptions.storeTimeoutMs); 3 s unless set. */
+  readonly storeTimeoutMs?: number;
+  /** How long a tick may stay unsettled before its ticker ends (see MatchOptions.staleTickMs); 10 s unless set. */
+  readonly staleTickMs?: number;
 }
 
 /**
@@ -44,6 +48,8 @@ export function matchHost(system: ActorSystem, options: MatchHostOptions): TickS
       ...(options.checkpointEveryTicks === undefined ? {} : { checkpointEveryTicks: options.checkpointEveryTicks }),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.storeTimeoutMs === undefined ? {} : { storeTimeoutMs: options.storeTimeoutMs }),
+      ...(options.staleTickMs === undefined ? {} : { staleTickMs: options.staleTickMs }),
     }),
   );
   return scheduler;

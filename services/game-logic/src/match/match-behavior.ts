@@ -1,19 +1,15 @@
-import {
-  type ActorContext,
-  type ActorRef,
-  type DurableStore,
-  defineBehavior,
-  type Logger,
-  RefusedError,
-} from '@packetflow/actors';
+import { type ActorContext, type DurableStore, defineBehavior, type Logger, RefusedError } from '@packetflow/actors';
 import { PlayerClient } from '@packetflow/player-store';
 import { Game, keyHash, type MatchCheckpointBody, type MessageRegistry } from '@packetflow/protocol';
 import type { MatchMetrics } from '../metrics/match-metrics.js';
-import type { Ticking, TickScheduler } from '../tick/tick-scheduler.js';
+import type { TickScheduler } from '../tick/tick-scheduler.js';
 import { checkpointKey, type MatchMessage, type TickMessage } from './match-messages.js';
 import { MatchState, PlayerState } from './match-state.js';
+import { MatchTicker, type TickerEnd } from './match-ticker.js';
+import { FencedError, OwnerClaims } from './owner-claim.js';
 import type { PhysicsPort } from './physics-port.js';
 import { scoreTouches } from './rules.js';
+import { withDeadline } from './with-deadline.js';
 
 export interface MatchOptions {
   readonly scheduler: TickScheduler;
@@ -41,23 +37,16 @@ export interface MatchOptions {
   readonly logger?: Logger;
   /** The host's match metrics (`matchMetrics(registry)`); none unless set. */
   readonly metrics?: MatchMetrics;
+  /** Deadline of each store call a match makes (its checkpoint, its owner claim), in ms; 3 s unless set. */
+  readonly storeTimeoutMs?: number;
+  /**
+   * How long a tick may stay unsettled before its ticker takes the activation for gone and ends, in ms; 10 s unless
+   * set. Longer than any tick can take with every physics and store call under its deadline.
+   */
+  readonly staleTickMs?: number;
 }
 
 type Ctx = ActorContext<MatchState, MatchMessage>;
-
-/** Ticks the scheduler hands a match: a local tell of `Tick`, nothing more, so a slow match delays only itself. */
-class MatchTicker implements Ticking {
-  constructor(
-    private readonly ctx: Ctx,
-    private readonly self: ActorRef<MatchMessage>,
-    private readonly stop: () => void,
-  ) {}
-
-  tick(tick: number): void {
-    if (this.ctx.system.running) this.ctx.tell(this.self, { type: 'Tick', tick });
-    else this.stop();
-  }
-}
 
 /**
  * A match: players join and leave, their inputs queue by sequence number, and on every tick of the host's scheduler
@@ -71,13 +60,18 @@ export function matchBehavior(options: MatchOptions) {
   const fullEvery = options.fullSnapshotEveryTicks ?? Math.round(scheduler.rateHz);
   const holdTicks = options.holdInputTicks ?? Math.max(1, Math.round(scheduler.rateHz / 6));
   const rejoinWindowMs = options.rejoinWindowMs ?? 30_000;
+  const storeTimeoutMs = options.storeTimeoutMs ?? 3000;
+  const staleTickMs = options.staleTickMs ?? 10_000;
+  const claims = new OwnerClaims(store, storeTimeoutMs);
   const tickers = new Map<string, MatchTicker>();
 
   async function ensureLoaded(ctx: Ctx): Promise<void> {
     const state = ctx.state;
     if (state.loaded) return;
     state.loaded = true;
-    const bytes = await store.get(checkpointKey(state.matchId));
+    // Claimed before the checkpoint is read, so the checkpoint read is the last one any earlier owner could write.
+    state.claim = await claims.claim(state.matchId, ctx.system.nodeId);
+    const bytes = await withDeadline(store.get(checkpointKey(state.matchId)), storeTimeoutMs, 'checkpoint read');
     if (bytes === undefined) return;
     const decoded = registry.decode('MatchCheckpoint', bytes);
     if (!decoded.ok) {
@@ -100,20 +94,55 @@ export function matchBehavior(options: MatchOptions) {
   }
 
   function startTicking(ctx: Ctx): void {
-    if (tickers.has(ctx.state.matchId)) return;
-    const matchId = ctx.state.matchId;
-    const ticker = new MatchTicker(ctx, ctx.self, () => stopTicking(matchId));
-    tickers.set(ctx.state.matchId, ticker);
+    const state = ctx.state;
+    if (tickers.has(state.matchId) || state.fenced) return;
+    const ticker = new MatchTicker(
+      ctx.system,
+      ctx.self.kind,
+      state.matchId,
+      staleTickMs,
+      () => {
+        state.overruns++;
+        metrics?.skippedByBacklog();
+      },
+      (why) => tickerEnded(ticker, why),
+    );
+    tickers.set(state.matchId, ticker);
     scheduler.add(ticker);
     metrics?.matchesActive.set(tickers.size);
   }
 
-  function stopTicking(matchId: string): void {
+  function tickerEnded(ticker: MatchTicker, why: TickerEnd): void {
+    if (why === 'tick never settled') {
+      options.logger?.warn('match tick never settled; its activation is gone, its ticker removed', {
+        match: ticker.matchId,
+        afterMs: staleTickMs,
+      });
+    }
+    stopTicking(ticker.matchId, ticker);
+  }
+
+  function stopTicking(matchId: string, only?: MatchTicker): void {
     const ticker = tickers.get(matchId);
-    if (ticker === undefined) return;
+    if (ticker === undefined || (only !== undefined && ticker !== only)) return;
     tickers.delete(matchId);
     scheduler.remove(ticker);
     metrics?.matchesActive.set(tickers.size);
+  }
+
+  /**
+   * This activation's match is another's now (this node no longer owns it, or a newer activation claimed it): it
+   * stops ticking and stops, writing no checkpoint, so the new owner's are never overwritten; its rooms, hearing no
+   * more snapshots, join again through routing, which takes them to the new owner.
+   */
+  function fence(ctx: Ctx, state: MatchState, reason: string): void {
+    if (state.fenced) return;
+    state.fenced = true;
+    options.logger?.warn('match is no longer ours; stopped without a checkpoint', { match: state.matchId, reason });
+    // A restarted activation has a state of its own, with its own claim: it is not the one fenced.
+    if (ctx.state !== state) return;
+    stopTicking(state.matchId);
+    ctx.stop();
   }
 
   /**
@@ -130,19 +159,24 @@ export function matchBehavior(options: MatchOptions) {
     const body: MatchCheckpointBody = { matchId: state.matchId, tick: state.tick, players: slots, physics: world };
     const bytes = registry.encode({ type: 'MatchCheckpoint', body });
     const previous = state.checkpointing;
+    const claim = state.claim;
     const write = (async () => {
       await previous;
-      await store.put(checkpointKey(state.matchId), bytes);
+      if (state.fenced) return;
+      if (claim === undefined) throw new Error('a checkpoint of a match not loaded');
+      await claims.check(state.matchId, claim);
+      await withDeadline(store.put(checkpointKey(state.matchId), bytes), storeTimeoutMs, 'checkpoint write');
+      metrics?.checkpointed(performance.now() - started, bytes.length);
     })();
     state.checkpointing = write;
     write.then(
       () => {
         if (state.checkpointing === write) state.checkpointing = null;
-        metrics?.checkpointed(performance.now() - started, bytes.length);
       },
       (error: unknown) => {
         if (state.checkpointing === write) state.checkpointing = null;
-        options.logger?.error('match checkpoint failed', { match: state.matchId, error: String(error) });
+        if (error instanceof FencedError) fence(ctx, state, error.message);
+        else options.logger?.error('match checkpoint failed', { match: state.matchId, error: String(error) });
       },
     );
     if (wait) await write;
@@ -354,10 +388,25 @@ export function matchBehavior(options: MatchOptions) {
           throw new RefusedError(`player ${msg.body.playerId} is not in match ${ctx.state.matchId}`);
         }
         player.queue.push(msg.body.input!);
+        // A ticker that gave the activation up for gone while it was only slow comes back with its players' inputs.
+        startTicking(ctx);
       },
       Tick: async (msg, ctx) => {
-        await ensureLoaded(ctx);
-        await onTick(msg, ctx);
+        try {
+          const state = ctx.state;
+          // A node shutting down owns nothing any more, but it is leaving, not cut off: nothing to fence.
+          if (state.fenced || !ctx.system.running) return;
+          // Cut off (its membership lease lapsed) or outvoted (a member that wins the match is back): another node
+          // may be ticking this match by now.
+          if (!ctx.system.owns(ctx.self.kind, state.matchId)) {
+            fence(ctx, state, `${ctx.system.nodeId} no longer owns it`);
+            return;
+          }
+          await ensureLoaded(ctx);
+          await onTick(msg, ctx);
+        } finally {
+          msg.ticker.settled();
+        }
       },
     },
     onDeactivate: (state) => stopTicking(state.matchId),

@@ -7,11 +7,13 @@ import type {
   PlayerInputMessage,
 } from '@packetflow/protocol';
 import { Game, type MessageRegistry, tableCodec, type WireMessage } from '@packetflow/protocol';
+import type { MatchTicker } from './match-ticker.js';
 
-/** The scheduler's nudge; local to a host, never sent over the wire. */
+/** The scheduler's nudge; local to a host, never sent over the wire. The match settles it with its ticker. */
 export interface TickMessage extends Message {
   readonly type: 'Tick';
   readonly tick: number;
+  readonly ticker: MatchTicker;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ActorRef } from '@packetflow/actors';
 import type { Game } from '@packetflow/protocol';
 import { InputQueue, type InputStats } from './input-queue.js';
+import type { OwnerClaim } from './owner-claim.js';
 
 export class PlayerState {
   readonly queue: InputQueue;
@@ -43,6 +44,10 @@ export class MatchState {
   checkpointing: Promise<void> | null = null;
   /** Whether the checkpoint (if any) has been read since this activation began. */
   loaded = false;
+  /** This activation's claim on the match, taken as it loads: its checkpoints are written only while it holds. */
+  claim: OwnerClaim | undefined;
+  /** The match is no longer this activation's (not owned here, or claimed since): it writes and ticks no more. */
+  fenced = false;
   /** Ticks dropped because the match was still busy with an earlier one. */
   overruns = 0;
   /** The next snapshot carries every entity: a player joined or left (or the match just began here). */

@@ -1,0 +1,84 @@
+import type { DurableStore } from '@packetflow/actors';
+import { withDeadline } from './with-deadline.js';
+
+/**
+ * A fencing token for a match's checkpoints: each activation that loads a match takes the next epoch and writes
+ * it, with its node, under the match's owner key; a checkpoint is written only while that key still holds the
+ * writer's own claim. A host that was cut off (or paused) and ticked on meanwhile finds a newer claim there and
+ * stops, instead of overwriting the checkpoints of the host that took the match over.
+ */
+export interface OwnerClaim {
+  readonly epoch: number;
+  readonly node: string;
+}
+
+/** A newer activation, on this node or another, has claimed the match: this one must stop and write nothing. */
+export class FencedError extends Error {
+  constructor(
+    readonly matchId: string,
+    readonly mine: OwnerClaim,
+    readonly current: OwnerClaim,
+  ) {
+    super(
+      `match ${matchId} was claimed by ${current.node} (epoch ${current.epoch}) after ${mine.node} (epoch ${mine.epoch})`,
+    );
+    this.name = 'FencedError';
+  }
+}
+
+/** The store key of a match's owner claim, beside its checkpoint. */
+export function ownerKey(matchId: string): string {
+  return `match/${matchId}/owner`;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function encodeClaim(claim: OwnerClaim): Uint8Array {
+  return encoder.encode(JSON.stringify(claim));
+}
+
+/** A claim as stored; anything else (a foreign or damaged value) reads as no claim. */
+function decodeClaim(bytes: Uint8Array | undefined): OwnerClaim | undefined {
+  if (bytes === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(decoder.decode(bytes));
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { epoch, node } = value as Record<string, unknown>;
+    if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) return undefined;
+    if (typeof node !== 'string') return undefined;
+    return { epoch, node };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The owner claims of matches in one store, each call bounded by `timeoutMs`. */
+export class OwnerClaims {
+  constructor(
+    private readonly store: DurableStore,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async current(matchId: string): Promise<OwnerClaim | undefined> {
+    return decodeClaim(await withDeadline(this.store.get(ownerKey(matchId)), this.timeoutMs, 'owner claim read'));
+  }
+
+  /** Takes the next epoch of the match for `node`. */
+  async claim(matchId: string, node: string): Promise<OwnerClaim> {
+    const previous = await this.current(matchId);
+    const claim: OwnerClaim = { epoch: (previous?.epoch ?? 0) + 1, node };
+    await withDeadline(this.store.put(ownerKey(matchId), encodeClaim(claim)), this.timeoutMs, 'owner claim write');
+    return claim;
+  }
+
+  /**
+   * Throws FencedError when the stored claim is newer than `mine`. An older one, or none, means the store lost
+   * writes (a Redis restarted without its data), not that anyone claimed the match since.
+   */
+  async check(matchId: string, mine: OwnerClaim): Promise<void> {
+    const current = await this.current(matchId);
+    if (current === undefined || current.epoch < mine.epoch) return;
+    if (current.epoch > mine.epoch || current.node !== mine.node) throw new FencedError(matchId, mine, current);
+  }
+}
