@@ -12,7 +12,8 @@ export type ActorErrorCode =
   | 'packet_refused'
   | 'refused'
   | 'peer_down'
-  | 'peer_overloaded';
+  | 'peer_overloaded'
+  | 'not_owner';
 
 export class ActorError extends Error {
   readonly code: ActorErrorCode;
@@ -132,6 +133,20 @@ export class PeerOverloadedError extends ActorError {
   constructor(node: string, queued: number) {
     super('peer_overloaded', `the queue to node ${node} is full (${queued} packets); send refused`);
     this.node = node;
+  }
+}
+
+/** How the text of a NotOwnerError starts on the wire, where its code is the protocol's `Unavailable`. */
+export const NOT_OWNER_PREFIX = 'not the owner: ';
+
+/**
+ * The node an ask reached does not own its virtual target in that node's view of the cluster (views differ while a
+ * member joins or leaves) and did not serve it, so no second copy of the actor was activated. Asking again routes by
+ * the asker's view, which by then has usually caught up.
+ */
+export class NotOwnerError extends ActorError {
+  constructor(detail: string) {
+    super('not_owner', `${NOT_OWNER_PREFIX}${detail}`);
   }
 }
 

@@ -40,6 +40,7 @@ export {
   ActorStoppedError,
   AskTimeoutError,
   HandlerError,
+  NotOwnerError,
   PacketRefusedError,
   PeerDownError,
   PeerOverloadedError,

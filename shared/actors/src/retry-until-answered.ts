@@ -4,6 +4,7 @@ import {
   ActorStoppedError,
   AskTimeoutError,
   HandlerError,
+  NotOwnerError,
   PeerDownError,
   PeerOverloadedError,
   UnknownKindError,
@@ -11,13 +12,15 @@ import {
 
 /**
  * Whether a failed ask may have gone unanswered for a reason that passes: the target's node down, restarting or not
- * yet back in the cluster, too slow to answer, or its handler failing on something it depends on (a store, another
- * service). A refusal, or a message its actor does not know, would fail the same way again.
+ * yet back in the cluster, not the owner in its own view while the members' views differ, too slow to answer, or
+ * its handler failing on something it depends on (a store, another service). A refusal, or a message its actor does
+ * not know, would fail the same way again.
  */
 export function worthRetrying(error: unknown): boolean {
   return (
     error instanceof PeerDownError ||
     error instanceof PeerOverloadedError ||
+    error instanceof NotOwnerError ||
     error instanceof AskTimeoutError ||
     error instanceof UnknownKindError ||
     error instanceof ActorStoppedError ||

@@ -55,6 +55,13 @@ export interface ClusterStats {
   undeliverable: number;
   /** Packets re-routed to a new owner after their node went down before they were written. */
   rerouted: number;
+  /** Packets from peers for virtual actors another member owns in this node's view, passed on to it once. */
+  forwarded: number;
+  /**
+   * Packets from peers for virtual actors another member owns, not passed on (an ask, a packet forwarded already, an
+   * owner this node has no link to): asks are answered `Unavailable`, tells are counted in `undeliverable` too.
+   */
+  notOwned: number;
   /** Tells that could not be encoded (no codec for their type, too large). */
   unencodable: number;
   /** Times a member was suspected because its connection dropped. */

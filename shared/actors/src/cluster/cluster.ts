@@ -3,6 +3,7 @@ import {
   BatchCodec,
   createProtocolRegistry,
   defaultLimits,
+  ErrorCode,
   type Message,
   type MessageRegistry,
   type Packet,
@@ -14,7 +15,7 @@ import {
 import type { Actor } from '../actor.js';
 import { ActorRef } from '../actor-ref.js';
 import type { Down, DownReason, Logger } from '../behavior.js';
-import { PeerDownError, PeerOverloadedError } from '../errors.js';
+import { NOT_OWNER_PREFIX, PeerDownError, PeerOverloadedError } from '../errors.js';
 import { componentLogger } from '../logging/logger.js';
 import type { MemberInfo } from '../membership/membership.js';
 import { PacketEndpoint } from '../packets/packet-endpoint.js';
@@ -25,6 +26,7 @@ import { InboundLink } from '../transport/inbound-link.js';
 import { OutboundLink } from '../transport/outbound-link.js';
 import type { TransportContext } from '../transport/transport-context.js';
 import type { ClusterOptions, ClusterStats, MembersByState, PeerStats } from './cluster-options.js';
+import { dispositionOf, FORWARDED, type OwnershipView } from './foreign-packets.js';
 
 const LEFT = 'left the cluster';
 /** The message that asks another node to report an actor's stop (empty body). */
@@ -74,6 +76,8 @@ export class Cluster implements RemoteRouting {
   readonly stats: ClusterStats = {
     undeliverable: 0,
     rerouted: 0,
+    forwarded: 0,
+    notOwned: 0,
     unencodable: 0,
     suspicions: 0,
     reconnects: 0,
@@ -103,6 +107,7 @@ export class Cluster implements RemoteRouting {
   private heartbeats: NodeJS.Timeout | undefined;
   private stopping = false;
   private unsubscribe: () => void = () => {};
+  private readonly ownership: OwnershipView;
 
   private constructor(
     system: ActorSystem,
@@ -111,6 +116,11 @@ export class Cluster implements RemoteRouting {
   ) {
     this.runtime = runtimeOf(system);
     this.nodeId = system.nodeId;
+    this.ownership = {
+      nodeId: this.nodeId,
+      ownerOf: (kind, id) => this.ownerOf(kind, id),
+      linkOpen: (node) => this.peers.get(node)?.link.state === 'open',
+    };
     this.logger = options.logger ?? componentLogger('cluster');
     this.registry = options.registry ?? createProtocolRegistry();
     if (!this.registry.has(WATCH)) this.registry.registerEmpty(WATCH);
@@ -313,6 +323,16 @@ export class Cluster implements RemoteRouting {
       this.departed.add(from);
       return;
     }
+    const disposition = dispositionOf(packet, from, this.ownership, packet.type !== WATCH);
+    if (disposition.action === 'forward') {
+      this.stats.forwarded++;
+      this.send({ ...packet, flags: packet.flags | FORWARDED }, disposition.to);
+      return;
+    }
+    if (disposition.action === 'refuse') {
+      this.notOwned(packet, from, disposition.why);
+      return;
+    }
     if (packet.type === WATCH && packet.sender !== undefined) {
       const key = `${packet.target.kind}/${packet.target.id}`;
       let list = this.remoteWatchers.get(key);
@@ -342,6 +362,16 @@ export class Cluster implements RemoteRouting {
       return;
     }
     this.endpoint.receive(packet, from);
+  }
+
+  /** A packet for a virtual actor another member owns, which this node neither serves nor could pass on. */
+  private notOwned(packet: Packet, from: string, why: string): void {
+    this.stats.notOwned++;
+    if ((packet.flags & PacketFlags.Ask) !== 0) {
+      this.endpoint.refuse(packet, from, ErrorCode.Unavailable, `${NOT_OWNER_PREFIX}${why}`);
+    } else {
+      this.stats.undeliverable++;
+    }
   }
 
   private meterOf(peerId: string): PeerMeter {

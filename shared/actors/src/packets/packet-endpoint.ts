@@ -233,7 +233,8 @@ export class PacketEndpoint {
     );
   }
 
-  private refuse(packet: Packet, fromNode: string | undefined, code: ErrorCode, message: string): void {
+  /** Counts and logs a packet this side will not deliver, and answers it with an Error when it is an ask. */
+  refuse(packet: Packet, fromNode: string | undefined, code: ErrorCode, message: string): void {
     this.stats.refused++;
     this.logger?.warn('packet refused', {
       type: packet.type,

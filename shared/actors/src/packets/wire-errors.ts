@@ -5,6 +5,8 @@ import {
   AskTimeoutError,
   describe,
   HandlerError,
+  NOT_OWNER_PREFIX,
+  NotOwnerError,
   PacketRefusedError,
   RefusedError,
   SystemStoppedError,
@@ -20,6 +22,7 @@ const codeOfActorError: Record<string, ErrorCode> = {
   actor_stopped: ErrorCode.ActorStopped,
   system_stopped: ErrorCode.Unavailable,
   refused: ErrorCode.InvalidArgument,
+  not_owner: ErrorCode.Unavailable,
 };
 
 /** The wire code and text for a failure, as sent in an Error reply. */
@@ -47,9 +50,9 @@ export function fromWireError(code: ErrorCode, message: string, target: Address,
     case ErrorCode.InvalidArgument:
       return new RefusedError(message);
     case ErrorCode.Unavailable:
-      return message === new SystemStoppedError().message
-        ? new SystemStoppedError()
-        : new PacketRefusedError(code, message);
+      if (message === new SystemStoppedError().message) return new SystemStoppedError();
+      if (message.startsWith(NOT_OWNER_PREFIX)) return new NotOwnerError(message.slice(NOT_OWNER_PREFIX.length));
+      return new PacketRefusedError(code, message);
     default:
       return new PacketRefusedError(code, message);
   }
