@@ -1,0 +1,140 @@
+// The test's view of the bots' host: its events, parsed, and the figures computed from them.
+import type { BotCommand, BotEvent } from './bot-events.js';
+import type { HostProcess } from './host-process.js';
+
+type Snap = Extract<BotEvent, { e: 'snap' }>;
+type Joined = Extract<BotEvent, { e: 'joined' }>;
+
+/** How long after a host change the new host's snapshots are searched for state older than what was seen before. */
+const AFTER_MOVE_MS = 1000;
+
+export class BotFleet {
+  readonly events: BotEvent[] = [];
+  private readonly snaps = new Map<number, Snap[]>();
+  readonly joined = new Map<number, Joined>();
+
+  constructor(private readonly host: HostProcess) {
+    host.onLine((line) => {
+      if (line.stream !== 'stdout' || !line.text.startsWith('{')) return;
+      const event = JSON.parse(line.text) as BotEvent;
+      this.events.push(event);
+      if (event.e === 'snap') {
+        const list = this.snaps.get(event.bot) ?? [];
+        list.push(event);
+        this.snaps.set(event.bot, list);
+      } else if (event.e === 'joined') this.joined.set(event.bot, event);
+    });
+  }
+
+  send(command: BotCommand): void {
+    this.host.write(JSON.stringify(command));
+  }
+
+  async next<E extends BotEvent['e']>(
+    kind: E,
+    match: (event: Extract<BotEvent, { e: E }>) => boolean = () => true,
+    timeoutMs = 30_000,
+  ): Promise<Extract<BotEvent, { e: E }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (let seen = 0; ; ) {
+      for (; seen < this.events.length; seen++) {
+        const event = this.events[seen]!;
+        if (event.e === kind && match(event as Extract<BotEvent, { e: E }>))
+          return event as Extract<BotEvent, { e: E }>;
+      }
+      if (Date.now() > deadline) throw new Error(`no ${kind} event from the bots within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  get bots(): number[] {
+    return [...this.joined.keys()];
+  }
+
+  /** Match id → its bots, for the bots still in a match. */
+  matches(): Map<string, number[]> {
+    const matches = new Map<string, number[]>();
+    for (const [bot, joined] of this.joined) {
+      if (this.events.some((e) => e.e === 'leave' && e.bot === bot)) continue;
+      matches.set(joined.match, [...(matches.get(joined.match) ?? []), bot]);
+    }
+    return matches;
+  }
+
+  snapshots(bot: number): readonly Snap[] {
+    return this.snaps.get(bot) ?? [];
+  }
+
+  /** The host the match's latest snapshot came from. */
+  hostOf(bots: readonly number[]): string {
+    const latest = bots.map((bot) => this.snapshots(bot).at(-1)!).sort((a, b) => b.at - a.at)[0]!;
+    return latest.host;
+  }
+
+  /** When any of the bots first got a snapshot after `at` from a host other than `notFrom`; undefined if none yet. */
+  firstSnapshotAfter(bots: readonly number[], at: number, notFrom?: string): number | undefined {
+    const times = bots.flatMap((bot) => {
+      const snap = this.snapshots(bot).find((s) => s.at > at && s.host !== notFrom);
+      return snap === undefined ? [] : [snap.at];
+    });
+    return times.length === 0 ? undefined : Math.min(...times);
+  }
+
+  /** The longest time a bot went without a snapshot between `from` and `to` (the span up to its first one counts). */
+  longestGap(bot: number, from: number, to: number): number {
+    let previous = from;
+    let longest = 0;
+    for (const snap of this.snapshots(bot)) {
+      if (snap.at <= from) continue;
+      if (snap.at > to) break;
+      longest = Math.max(longest, snap.at - previous);
+      previous = snap.at;
+    }
+    return Math.max(longest, to - previous);
+  }
+
+  /**
+   * What a move of the match between hosts within [from, to] took back, for one bot, summed over its moves: the
+   * highest input sequence acknowledged before the move minus the lowest the new host acknowledged in its first
+   * second (inputs the bot was told were applied, missing from the new host's state), and the same for server ticks.
+   * Ticks show a rollback that acks can hide: when inputs resent after the move arrive before the new host's first
+   * snapshot, its acks jump past the lost ones.
+   */
+  undone(bot: number, from: number, to: number): { inputs: number; ticks: number; moves: number } {
+    const snaps = this.snapshots(bot);
+    let inputs = 0;
+    let ticks = 0;
+    let moves = 0;
+    for (let i = 1; i < snaps.length; i++) {
+      const move = snaps[i]!;
+      if (move.at < from || move.at > to || move.host === snaps[i - 1]!.host) continue;
+      moves++;
+      const before = snaps.slice(0, i);
+      const after = snaps.slice(i).filter((s) => s.at <= move.at + AFTER_MOVE_MS && s.host === move.host);
+      const ackBefore = Math.max(...before.map((s) => s.ack));
+      const tickBefore = Math.max(...before.map((s) => s.tick));
+      const acksAfter = after.map((s) => s.ack).filter((ack) => ack >= 0);
+      if (acksAfter.length > 0) inputs += Math.max(0, ackBefore - Math.min(...acksAfter));
+      ticks += Math.max(0, tickBefore - Math.min(...after.map((s) => s.tick)) + 1);
+    }
+    return { inputs, ticks, moves };
+  }
+
+  /** How many times the host named in a bot's snapshots changed within [from, to]. */
+  hostChanges(bot: number, from: number, to: number): number {
+    const snaps = this.snapshots(bot).filter((s) => s.at >= from && s.at <= to);
+    return snaps.filter((s, i) => i > 0 && s.host !== snaps[i - 1]!.host).length;
+  }
+}
+
+/** `p50 x s, max y s` of a list of milliseconds. */
+export function spread(values: readonly number[]): string {
+  if (values.length === 0) return 'none measured';
+  const sorted = [...values].sort((a, b) => a - b);
+  const p50 = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return `p50 ${(p50 / 1000).toFixed(2)} s, max ${(sorted.at(-1)! / 1000).toFixed(2)} s (n=${sorted.length})`;
+}
+
+export function figure(text: string): void {
+  console.log(`figure: ${text}`);
+}
