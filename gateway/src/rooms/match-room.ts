@@ -42,6 +42,7 @@ import { ackCount, ackEntity, ackSequence, PendingInputs, snapshotAcks } from '.
 import { type TokenClaims, verifyToken } from '../token.js';
 import { TransportCloseCode } from '../transport/bound-transport.js';
 import { bannedError, CutOffBans } from './cut-off-bans.js';
+import { KeptInputs } from './kept-inputs.js';
 import {
   type FindSeatMessage,
   MATCH_KIND,
@@ -102,6 +103,8 @@ class Seat {
   constructor(
     readonly playerId: string,
     readonly stream: InputStream,
+    /** The inputs forwarded in the last seconds, given to the match again after a failover. */
+    readonly kept: KeptInputs,
     client: Client,
   ) {
     this.client = client;
@@ -115,6 +118,13 @@ class Seat {
 const SNAPSHOT_WATCH_MS = 250;
 const SNAPSHOT_STALL_MS = 1000;
 const SNAPSHOT_STALL_TICKS = 10;
+
+/**
+ * The deadline of each ask that joins a player to the match again after a failover. The match's new host answers
+ * in milliseconds (a checkpoint read, a physics restore); a host that does not is cut off or stopped, and the next
+ * ask, routed again, reaches the owner membership names by then instead of waiting out the service timeout.
+ */
+const REJOIN_ASK_MS = 1000;
 
 /** Encodes snapshot objects from a match in this process; the gateway's own registry passes snapshots through. */
 const snapshotObjects = createProtocolRegistry();
@@ -257,6 +267,11 @@ export class MatchRoom extends Room {
   /** When the last snapshot came, for the watch on a match that stopped sending them. */
   private lastSnapshotAt = performance.now();
   private rejoining = false;
+  /**
+   * The node the cluster routed the match to when the room last joined its players: inputs that find the route
+   * elsewhere mean the match moved (its host died or left), and the room joins its players again at once.
+   */
+  private matchNode: string | undefined;
   /** Whether this room locked itself (see keepLockTrue), so it is the one to unlock. */
   private lockedForFull = false;
   private stallMs = SNAPSHOT_STALL_MS;
@@ -343,6 +358,7 @@ export class MatchRoom extends Room {
       replaced.seat.client = client;
       replaced.seat.stream.lastSequence = 0;
       replaced.seat.pending.clear();
+      if (!continueInputs) replaced.seat.kept.clear();
     }
     let accepted: JoinAcceptedMessage;
     try {
@@ -360,9 +376,12 @@ export class MatchRoom extends Room {
       }
       throw new ServerError(ErrorCode.APPLICATION_ERROR, `match unavailable: ${describeError(error)}`);
     }
+    this.matchNode ??= this.deps.hostOf(this.roomId);
     let seat = this.seats.get(playerId);
     if (seat === undefined) {
-      seat = new Seat(playerId, new InputStream(this.deps.config, performance.now()), client);
+      const { maxInputsPerSecond, inputBurst } = this.deps.config;
+      const kept = new KeptInputs(KeptInputs.capacityFor(maxInputsPerSecond, inputBurst));
+      seat = new Seat(playerId, new InputStream(this.deps.config, performance.now()), kept, client);
       this.seats.set(playerId, seat);
     } else {
       this.takeOver(seat, client, replaced?.client);
@@ -522,16 +541,26 @@ export class MatchRoom extends Room {
     const now = performance.now();
     const verdict = this.guard.check(seat.stream, bytes, now);
     if (verdict.kind === 'accept') {
-      const input: PlayerInputMessage = {
-        type: 'PlayerInput',
-        body: new Game.PlayerInputT(seat.playerId, verdict.input),
-      };
-      this.deps.system.tell(this.match, input);
+      if (this.matchMoved()) this.rejoin('the match moved to another node; joining its players again');
+      seat.kept.keep(verdict.input, now);
+      if (!seat.kept.holding) this.forward(seat, verdict.input);
       this.deps.metrics.inputs++;
       seat.pending.add(verdict.input.sequence, now);
       return;
     }
     this.enforce(client, seat, verdict);
+  }
+
+  private forward(seat: Seat, input: Game.ClientInputT): void {
+    const message: PlayerInputMessage = { type: 'PlayerInput', body: new Game.PlayerInputT(seat.playerId, input) };
+    this.deps.system.tell(this.match, message);
+  }
+
+  /** Whether the cluster now routes the match to another node than the one the room last joined its players on. */
+  private matchMoved(): boolean {
+    if (this.matchNode === undefined) return false;
+    const node = this.deps.hostOf(this.roomId);
+    return node !== undefined && node !== this.matchNode;
   }
 
   private enforce(client: Client, seat: Seat, verdict: ReturnType<InputGuard['check']>): void {
@@ -594,15 +623,67 @@ export class MatchRoom extends Room {
    * a join changes nothing for a player already in the match, and subscribes the room anew.
    */
   private watchSnapshots(): void {
-    if (this.seats.size === 0 || this.rejoining || performance.now() - this.lastSnapshotAt < this.stallMs) return;
+    if (performance.now() - this.lastSnapshotAt < this.stallMs) return;
+    this.rejoin('no snapshot from the match; joining its players again');
+  }
+
+  /**
+   * Joins every seated player to the match again, where the cluster routes it now, and gives each the inputs it kept:
+   * the match resumed from a checkpoint that predates some inputs its dead host applied and acknowledged, and drops
+   * the kept ones it has (at or below the sequence it restored, or queued). Until a player's inputs went again, its
+   * new ones are held, since one reaching the match first would make it drop the older ones as late. The join keeps
+   * the player's input numbering (no restart_inputs).
+   */
+  private rejoin(why: string): void {
+    if (this.seats.size === 0 || this.rejoining) return;
     this.rejoining = true;
-    this.deps.logger.warn('no snapshot from the match; joining its players again', { match: this.roomId });
-    Promise.allSettled(
-      [...this.seats.values()].map((seat) => this.ask({ type: 'RoomJoin', playerId: seat.playerId, name: null })),
-    ).then(() => {
+    this.matchNode = this.deps.hostOf(this.roomId);
+    this.deps.logger.warn(why, {
+      match: this.roomId,
+      ...(this.matchNode === undefined ? {} : { node: this.matchNode }),
+    });
+    const seats = [...this.seats.values()];
+    for (const seat of seats) seat.kept.holding = true;
+    Promise.allSettled(seats.map((seat) => this.rejoinSeat(seat))).then(() => {
       this.rejoining = false;
       this.lastSnapshotAt = performance.now();
+      this.matchNode = this.deps.hostOf(this.roomId) ?? this.matchNode;
     });
+  }
+
+  /**
+   * Each ask has a short deadline and is made again while it fails in a way that passes: each is routed anew, so a
+   * host cut off but not yet out of membership costs a deadline or two, not the service timeout. A player not joined
+   * in the end keeps its inputs held; the snapshot watch tries again.
+   */
+  private async rejoinSeat(seat: Seat): Promise<void> {
+    const { config, logger } = this.deps;
+    const timeoutMs = Math.min(REJOIN_ASK_MS, config.serviceTimeoutMs);
+    const accepted = await retryUntilAnswered(
+      () => this.ask<JoinAcceptedMessage>({ type: 'RoomJoin', playerId: seat.playerId, name: null, timeoutMs }),
+      {
+        logger,
+        retrying: 'the match did not answer the rejoin; asking again',
+        failure: 'player not joined to the match again; retrying when the watch next fires',
+        fields: { player: seat.playerId, match: this.roomId },
+        firstDelayMs: 50,
+        maxDelayMs: 500,
+        giveUpAfterMs: config.serviceTimeoutMs,
+      },
+    );
+    if (accepted === undefined || this.seats.get(seat.playerId) !== seat) return;
+    seat.kept.holding = false;
+    const inputs = seat.kept.all();
+    for (const input of inputs) this.forward(seat, input);
+    if (inputs.length > 0) {
+      logger.info('inputs given to the match again', {
+        player: seat.playerId,
+        match: this.roomId,
+        inputs: inputs.length,
+        from: inputs[0]!.sequence,
+        to: inputs.at(-1)!.sequence,
+      });
+    }
   }
 
   private broadcastSnapshot(snapshot: Game.SnapshotT | Uint8Array): void {

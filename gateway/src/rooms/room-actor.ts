@@ -43,6 +43,8 @@ export interface RoomJoin extends Message {
   readonly name: string | null;
   /** A new client takes over the player's seat and numbers its inputs from 1 (JoinMatch.restart_inputs). */
   readonly restartInputs?: boolean;
+  /** The deadline of the match's answer; the service timeout unless set. */
+  readonly timeoutMs?: number;
 }
 
 export interface RoomClose extends Message {
@@ -81,7 +83,14 @@ export function roomActorBehavior(options: { serviceTimeoutMs: number }) {
           type: 'JoinMatch',
           body: new Game.JoinMatchT(matchId, msg.playerId, msg.name, msg.restartInputs ?? false),
         };
-        return pending(ctx.send<JoinAcceptedMessage>(ctx.system.ref<Message>(MATCH_KIND, matchId), join, deadline));
+        const match = ctx.system.ref<Message>(MATCH_KIND, matchId);
+        return pending(
+          ctx.send<JoinAcceptedMessage>(
+            match,
+            join,
+            msg.timeoutMs === undefined ? deadline : { timeoutMs: msg.timeoutMs },
+          ),
+        );
       },
       RoomClose: (_msg, ctx) => ctx.stop(),
       Snapshot: (msg, ctx) => ctx.state.snapshot(msg.body),
