@@ -640,7 +640,7 @@ export class MatchRoom extends Room {
     this.matchNode = this.deps.hostOf(this.roomId);
     this.deps.logger.warn(why, {
       match: this.roomId,
-      ...(this.matchNode === undefined ? {} : { node: this.matchNode }),
+      ...(this.matchNode === undefined ? {} : { routedTo: this.matchNode }),
     });
     const seats = [...this.seats.values()];
     for (const seat of seats) seat.kept.holding = true;
