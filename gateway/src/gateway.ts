@@ -3,15 +3,16 @@
 
 import { backend, nativeBuild } from 'uWebSockets.js';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
-import { RedisPresence } from '@colyseus/redis-presence';
 import { type ActorSystem, type Cluster, createLogger, type Logger } from '@packetflow/actors';
 import { playerRegistry } from '@packetflow/player-store';
 import { createProtocolRegistry, MATCH_ROOM, type MessageRegistry } from '@packetflow/protocol';
 import { Registry } from 'prom-client';
+import { colyseusLogger } from './colyseus-logger.js';
 import type { GatewayConfig } from './config.js';
 import { RequestGuard } from './http/request-guard.js';
 import { type GatewayMetrics, gatewayMetrics } from './metrics/gateway-metrics.js';
-import { ArbitratingRedisDriver } from './rooms/arbitrating-redis-driver.js';
+import { redisMatchmaking } from './redis/redis-matchmaking.js';
+import { RedisOutages } from './redis/redis-outages.js';
 import { matchRoomType } from './rooms/match-room.js';
 import { MATCH_KIND, ROOM_KIND, roomActorBehavior, withFindSeat } from './rooms/room-actor.js';
 import { issueGuestToken } from './token.js';
@@ -74,18 +75,18 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const hostOf =
     cluster === undefined ? () => system.nodeId : (matchId: string) => cluster.ownerOf(MATCH_KIND, matchId);
 
+  const outages = config.redisUrl === undefined ? undefined : new RedisOutages(logger);
   const transport = new BoundTransport(
     { maxPayloadLength: config.maxPayloadBytes },
     config.host,
-    new RequestGuard(config, metrics),
+    new RequestGuard(config, metrics, () => outages !== undefined && !outages.reachable),
   );
   const shared =
-    config.redisUrl === undefined
-      ? {}
-      : { presence: new RedisPresence(config.redisUrl), driver: new ArbitratingRedisDriver(config.redisUrl) };
+    config.redisUrl === undefined || outages === undefined ? {} : redisMatchmaking(config.redisUrl, outages);
   const server = defineServer({
     transport,
     ...shared,
+    logger: colyseusLogger(logger),
     ...(config.publicAddress === undefined ? {} : { publicAddress: config.publicAddress }),
     gracefullyShutdown: false,
     greet: false,
@@ -113,6 +114,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     port,
     close: () => {
       // The players' stats writes outlive their rooms; the actor system they need stops after this.
+      outages?.close();
       closing ??= server.gracefullyShutdown(false).then(async () => {
         await Promise.all(statsWrites);
       });

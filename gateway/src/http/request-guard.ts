@@ -37,6 +37,8 @@ export class RequestGuard {
   constructor(
     private readonly limits: RequestLimits,
     private readonly metrics?: GatewayMetrics,
+    /** Whether the Redis that matchmaking shares is unreachable now: seat reservations are refused at once then. */
+    private readonly matchmakingDown: () => boolean = () => false,
   ) {
     const now = performance.now();
     this.guest = new AddressRateLimiter(limits.guestRateLimit, limits.httpRateWindowMs, now);
@@ -60,6 +62,12 @@ export class RequestGuard {
           'Retry-After': String(seconds),
         });
       }
+    }
+    // Colyseus would wait on Redis for each of the reservation's commands in turn, seconds in all, and fail anyway.
+    if (kind === 'matchmake' && this.matchmakingDown()) {
+      return refuse(res, req, MATCHMAKING_UNAVAILABLE, 'matchmaking unavailable: Redis is unreachable; try again', {
+        'Retry-After': String(MATCHMAKING_RETRY_AFTER_S),
+      });
     }
     // uWS reads a chunked body as it comes, with no length to check first; every client sends a Content-Length.
     if (req.getHeader('transfer-encoding') !== '') {
@@ -90,10 +98,15 @@ function countAnswer(res: HttpResponse, route: HttpRoute, metrics: GatewayMetric
   };
 }
 
+/** The gateway's code (HTTP status and Colyseus error code) for a seat reservation refused while Redis is down. */
+export const MATCHMAKING_UNAVAILABLE = 527;
+const MATCHMAKING_RETRY_AFTER_S = 2;
+
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   411: 'Length Required',
   413: 'Content Too Large',
   429: 'Too Many Requests',
+  [MATCHMAKING_UNAVAILABLE]: 'Matchmaking Unavailable',
 };
 
 /**

@@ -16,10 +16,10 @@ const HTTP_ROUTES: readonly HttpRoute[] = ['auth_guest', 'matchmake', 'other'];
 
 /**
  * Codes a seat reservation or a join is refused with: the request guard's (429 over the rate, 411 chunked body, 413
- * too large), 503 while Colyseus shuts down, and Colyseus' matchmaking codes 520–526 (a reservation's HTTP status
- * is its Colyseus code). Anything else counts as `other`.
+ * too large, 527 while Redis is unreachable), 503 while Colyseus shuts down, and Colyseus' matchmaking codes 520–526
+ * (a reservation's HTTP status is its Colyseus code). Anything else counts as `other`.
  */
-export const JOIN_FAILURE_CODES: readonly number[] = [411, 413, 429, 503, 520, 521, 522, 523, 524, 525, 526];
+export const JOIN_FAILURE_CODES: readonly number[] = [411, 413, 429, 503, 520, 521, 522, 523, 524, 525, 526, 527];
 /** The input guard's refusal codes. */
 export const INPUT_REFUSAL_CODES: readonly number[] = [
   ClientErrorCode.InvalidPayload,
