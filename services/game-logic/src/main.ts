@@ -1,7 +1,7 @@
 // The game-logic service alone: hosts `match` actors, which step their worlds on the physics service and write
 // checkpoints to the store (Redis with REDIS_URL, else LMDB under ./data). Configured from the environment like any
 // node (see @packetflow/actors' README, "Running a node"); PACKETFLOW_TICK_RATE sets the tick rate (30 by default).
-import { startNode, storeFromEnv, storeReadiness } from '@packetflow/actors';
+import { createLogger, startNode, storeFromEnv, storeReadiness } from '@packetflow/actors';
 import { physicsLimits, physicsRegistry } from '@packetflow/physics';
 import { playerRegistry } from '@packetflow/player-store';
 import { matchHost } from './match-host.js';
@@ -12,9 +12,13 @@ const tickRate = tickRateFromEnv();
 const store = storeFromEnv({ namespace: 'game-logic' });
 // Matches step their worlds on the physics service and report stranded players' stats to the player store.
 const registry = playerRegistry(physicsRegistry());
+// One logger for the node and its matches, so what a match logs (a stale match fenced, a failed checkpoint) is seen.
+const logger = createLogger({ service: 'game-logic' });
 await startNode({
-  register: (system, { metrics }) => matchHost(system, { store, registry, tickRate, metrics: matchMetrics(metrics) }),
+  register: (system, { metrics }) =>
+    matchHost(system, { store, registry, tickRate, logger, metrics: matchMetrics(metrics) }),
   registry,
+  logger,
   limits: physicsLimits,
   readiness: storeReadiness(store),
 });

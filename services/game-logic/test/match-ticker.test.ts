@@ -15,6 +15,7 @@ function tickerOn(system: ActorSystem, id: string, staleAfterMs: number) {
   const scheduler = new TickScheduler(100);
   const seen = { skipped: 0, ended: undefined as TickerEnd | undefined };
   const ticker = new MatchTicker(
+    {},
     system,
     'ticked',
     id,

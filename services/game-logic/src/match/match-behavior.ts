@@ -6,7 +6,7 @@ import type { TickScheduler } from '../tick/tick-scheduler.js';
 import { checkpointKey, type MatchMessage, type TickMessage } from './match-messages.js';
 import { MatchState, PlayerState } from './match-state.js';
 import { MatchTicker, type TickerEnd } from './match-ticker.js';
-import { FencedError, OwnerClaims } from './owner-claim.js';
+import { FencedError, type OwnerClaim, OwnerClaims } from './owner-claim.js';
 import type { PhysicsPort } from './physics-port.js';
 import { scoreTouches } from './rules.js';
 import { withDeadline } from './with-deadline.js';
@@ -64,13 +64,27 @@ export function matchBehavior(options: MatchOptions) {
   const staleTickMs = options.staleTickMs ?? 10_000;
   const claims = new OwnerClaims(store, storeTimeoutMs);
   const tickers = new Map<string, MatchTicker>();
+  /** The claim of each match's activation on this host, kept across its restarts (which reset its state). */
+  const heldClaims = new Map<string, { readonly activation: Ctx; readonly claim: OwnerClaim }>();
 
   async function ensureLoaded(ctx: Ctx): Promise<void> {
     const state = ctx.state;
     if (state.loaded) return;
     state.loaded = true;
-    // Claimed before the checkpoint is read, so the checkpoint read is the last one any earlier owner could write.
-    state.claim = await claims.claim(state.matchId, ctx.system.nodeId);
+    const held = heldClaims.get(state.matchId);
+    if (held?.activation === ctx) {
+      // Restarted after a failure: the activation keeps its claim, unless another host took the match meanwhile
+      // (this one was cut off): claiming afresh would take the match back on stale grounds.
+      await claims.check(state.matchId, held.claim).catch((error: unknown) => {
+        if (error instanceof FencedError) fence(ctx, state, error.message);
+        throw error;
+      });
+      state.claim = held.claim;
+    } else {
+      // Claimed before the checkpoint is read, so the checkpoint read is the last one any earlier owner could write.
+      state.claim = await claims.claim(state.matchId, ctx.system.nodeId);
+      heldClaims.set(state.matchId, { activation: ctx, claim: state.claim });
+    }
     const bytes = await withDeadline(store.get(checkpointKey(state.matchId)), storeTimeoutMs, 'checkpoint read');
     if (bytes === undefined) return;
     const decoded = registry.decode('MatchCheckpoint', bytes);
@@ -95,8 +109,14 @@ export function matchBehavior(options: MatchOptions) {
 
   function startTicking(ctx: Ctx): void {
     const state = ctx.state;
-    if (tickers.has(state.matchId) || state.fenced) return;
+    if (state.fenced) return;
+    const running = tickers.get(state.matchId);
+    // A restart keeps its activation and its ticker; a new activation replaces the ticker of one that stopped, which
+    // would only end once its last tick went stale.
+    if (running?.activation === ctx) return;
+    if (running !== undefined) stopTicking(state.matchId, running);
     const ticker = new MatchTicker(
+      ctx,
       ctx.system,
       ctx.self.kind,
       state.matchId,
@@ -137,10 +157,11 @@ export function matchBehavior(options: MatchOptions) {
    */
   function fence(ctx: Ctx, state: MatchState, reason: string): void {
     if (state.fenced) return;
+    // The state of a restart since is fenced with it: it holds the same claim.
     state.fenced = true;
+    ctx.state.fenced = true;
     options.logger?.warn('match is no longer ours; stopped without a checkpoint', { match: state.matchId, reason });
-    // A restarted activation has a state of its own, with its own claim: it is not the one fenced.
-    if (ctx.state !== state) return;
+    if (heldClaims.get(state.matchId)?.activation === ctx) heldClaims.delete(state.matchId);
     stopTicking(state.matchId);
     ctx.stop();
   }
@@ -409,6 +430,9 @@ export function matchBehavior(options: MatchOptions) {
         }
       },
     },
-    onDeactivate: (state) => stopTicking(state.matchId),
+    onDeactivate: (state) => {
+      stopTicking(state.matchId);
+      heldClaims.delete(state.matchId);
+    },
   });
 }

@@ -17,6 +17,8 @@ export class MatchTicker implements Ticking {
   private sentAt: number | undefined;
 
   constructor(
+    /** The activation that started it: another activation of the match replaces it rather than sharing it. */
+    readonly activation: object,
     private readonly system: ActorSystem,
     kind: string,
     readonly matchId: string,
