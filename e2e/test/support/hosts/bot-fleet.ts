@@ -5,8 +5,16 @@ import type { HostProcess } from './host-process.js';
 type Snap = Extract<BotEvent, { e: 'snap' }>;
 type Joined = Extract<BotEvent, { e: 'joined' }>;
 
-/** How long after a host change the new host's snapshots are searched for state older than what was seen before. */
-const AFTER_MOVE_MS = 1000;
+/** How long after a host change the new host's snapshots are searched for inputs rolled back and applied again. */
+const AFTER_MOVE_MS = 3000;
+
+export interface Undone {
+  undone: number;
+  rolledBack: number;
+  reapplied: number;
+  ticks: number;
+  moves: number;
+}
 
 export class BotFleet {
   readonly events: BotEvent[] = [];
@@ -94,30 +102,39 @@ export class BotFleet {
   }
 
   /**
-   * What a move of the match between hosts within [from, to] took back, for one bot, summed over its moves: the
-   * highest input sequence acknowledged before the move minus the lowest the new host acknowledged in its first
-   * second (inputs the bot was told were applied, missing from the new host's state), and the same for server ticks.
-   * Ticks show a rollback that acks can hide: when inputs resent after the move arrive before the new host's first
-   * snapshot, its acks jump past the lost ones.
+   * What a move of the match between hosts within [from, to] took back, for one bot, summed over its moves. The
+   * match applies at most one input a tick, in sequence order, and every tick's snapshot acknowledges the last one
+   * applied, so every input applied shows as an ack. At a move: `rolledBack` is the highest sequence acknowledged
+   * before it minus the lowest the new host acknowledged in its first 3 s (inputs the bot was told were applied that
+   * the new host's state started without); `reapplied` is how many of those sequences the new host acknowledged
+   * again in that time (replayed); `undone` is the rest, lost for good. `ticks` is the same rollback in server ticks,
+   * which shows one that acks can hide when inputs sent after the move reach the new host before its first snapshot.
    */
-  undone(bot: number, from: number, to: number): { inputs: number; ticks: number; moves: number } {
+  undone(bot: number, from: number, to: number): Undone {
     const snaps = this.snapshots(bot);
-    let inputs = 0;
-    let ticks = 0;
-    let moves = 0;
+    const total: Undone = { undone: 0, rolledBack: 0, reapplied: 0, ticks: 0, moves: 0 };
     for (let i = 1; i < snaps.length; i++) {
       const move = snaps[i]!;
       if (move.at < from || move.at > to || move.host === snaps[i - 1]!.host) continue;
-      moves++;
+      total.moves++;
       const before = snaps.slice(0, i);
-      const after = snaps.slice(i).filter((s) => s.at <= move.at + AFTER_MOVE_MS && s.host === move.host);
+      const sameHost = snaps.slice(i).findIndex((s) => s.host !== move.host);
+      const after = snaps
+        .slice(i, sameHost < 0 ? undefined : i + sameHost)
+        .filter((s) => s.at <= move.at + AFTER_MOVE_MS);
       const ackBefore = Math.max(...before.map((s) => s.ack));
       const tickBefore = Math.max(...before.map((s) => s.tick));
       const acksAfter = after.map((s) => s.ack).filter((ack) => ack >= 0);
-      if (acksAfter.length > 0) inputs += Math.max(0, ackBefore - Math.min(...acksAfter));
-      ticks += Math.max(0, tickBefore - Math.min(...after.map((s) => s.tick)) + 1);
+      total.ticks += Math.max(0, tickBefore - Math.min(...after.map((s) => s.tick)) + 1);
+      if (acksAfter.length === 0) continue;
+      const restored = Math.min(...acksAfter);
+      const rolledBack = Math.max(0, ackBefore - restored);
+      const reapplied = new Set(acksAfter.filter((ack) => ack > restored && ack <= ackBefore)).size;
+      total.rolledBack += rolledBack;
+      total.reapplied += reapplied;
+      total.undone += rolledBack - reapplied;
     }
-    return { inputs, ticks, moves };
+    return total;
   }
 
   /** How many times the host named in a bot's snapshots changed within [from, to]. */

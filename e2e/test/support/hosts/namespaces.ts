@@ -63,11 +63,21 @@ export function removeAll(): void {
     ip('netns', 'del', namespace);
     rmSync(`/etc/netns/${namespace}`, { recursive: true, force: true });
   }
-  const links = ip('-o', 'link', 'show')
+  for (const link of ourLinks()) {
+    try {
+      ip('link', 'del', link);
+    } catch (error) {
+      // A veth goes with its namespace's end, which the kernel removes in the background.
+      if (!String((error as { stderr?: unknown }).stderr).includes('Cannot find device')) throw error;
+    }
+  }
+}
+
+function ourLinks(): string[] {
+  return ip('-o', 'link', 'show')
     .split('\n')
     .map((line) => line.split(': ')[1]?.split('@')[0])
     .filter((name): name is string => name?.startsWith(PREFIX) === true);
-  for (const link of links) ip('link', 'del', link);
 }
 
 function assertSubnetFree(): void {
