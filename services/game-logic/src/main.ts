@@ -1,7 +1,7 @@
 // The game-logic service alone: hosts `match` actors, which step their worlds on the physics service and write
 // checkpoints to the store (Redis with REDIS_URL, else LMDB under ./data). Configured from the environment like any
 // node (see @packetflow/actors' README, "Running a node"); PACKETFLOW_TICK_RATE sets the tick rate (30 by default).
-import { createLogger, startNode, storeFromEnv, storeReadiness } from '@packetflow/actors';
+import { type Cluster, createLogger, startNode, storeFromEnv, storeReadiness } from '@packetflow/actors';
 import { physicsLimits, physicsRegistry } from '@packetflow/physics';
 import { playerRegistry } from '@packetflow/player-store';
 import { matchHost } from './match-host.js';
@@ -14,11 +14,22 @@ const store = storeFromEnv({ namespace: 'game-logic' });
 const registry = playerRegistry(physicsRegistry());
 // One logger for the node and its matches, so what a match logs (a stale match fenced, a failed checkpoint) is seen.
 const logger = createLogger({ service: 'game-logic' });
-await startNode({
+// The cluster exists once the node has joined; until then no match has a previous owner to wait for or hand to.
+let cluster: Cluster | undefined;
+const node = await startNode({
   register: (system, { metrics }) =>
-    matchHost(system, { store, registry, tickRate, logger, metrics: matchMetrics(metrics) }),
+    matchHost(system, {
+      store,
+      registry,
+      tickRate,
+      logger,
+      metrics: matchMetrics(metrics),
+      isLiveMember: (id) => cluster?.liveMembers().some((member) => member.id === id) ?? false,
+      leaseHeld: () => cluster?.leaseHeld() ?? false,
+    }),
   registry,
   logger,
   limits: physicsLimits,
   readiness: storeReadiness(store),
 });
+cluster = node.cluster;

@@ -24,6 +24,10 @@ export interface MatchHostOptions {
   readonly storeTimeoutMs?: number;
   /** How long a tick may stay unsettled before its ticker ends (see MatchOptions.staleTickMs); 10 s unless set. */
   readonly staleTickMs?: number;
+  /** Whether a node is a live member (see MatchOptions.isLiveMember); none unless set. */
+  readonly isLiveMember?: (node: string) => boolean;
+  /** Whether this node's membership lease holds (see MatchOptions.leaseHeld); held unless set. */
+  readonly leaseHeld?: () => boolean;
 }
 
 /**
@@ -50,6 +54,8 @@ export function matchHost(system: ActorSystem, options: MatchHostOptions): TickS
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.storeTimeoutMs === undefined ? {} : { storeTimeoutMs: options.storeTimeoutMs }),
       ...(options.staleTickMs === undefined ? {} : { staleTickMs: options.staleTickMs }),
+      ...(options.isLiveMember ? { isLiveMember: options.isLiveMember } : {}),
+      ...(options.leaseHeld ? { leaseHeld: options.leaseHeld } : {}),
     }),
   );
   return scheduler;

@@ -120,7 +120,7 @@ test('a match blocked on its stopped physics host holds at most one tick in its 
   assert.ok(logged(logic, '"msg":"dead letter').filter((line) => line.includes('"type":"Tick"')).length <= 1);
 });
 
-test('a host returning under its old id wins its match back: the host that had it stops ticking it, sending no Tick away', async () => {
+test('a host returning under its old id gets its match back in a planned hand-over: nothing undone, no Tick sent away', async () => {
   const c = await cluster('return', ['logic-1', 'logic-2']);
   const matchId = matchOn(c.cluster, 'logic-2', 'back');
   c.processes.get('logic-2')!.child.kill('SIGKILL');
@@ -129,10 +129,15 @@ test('a host returning under its old id wins its match back: the host that had i
   await r.rejoinUntilSnapshots('snapshots from logic-1');
   const logic1 = c.processes.get('logic-1')!;
   assert.equal(await scrapeValue(logic1.admin, 'packetflow_matches_active'), 1);
-  for (let i = 0; i < 40; i++) {
-    r.move();
-    await sleep(30);
-  }
+  // The player keeps walking through the whole return, as a bot would.
+  let walking = true;
+  const walk = (async () => {
+    while (walking) {
+      r.move();
+      await sleep(30);
+    }
+  })();
+  await sleep(1500);
 
   await c.start('game-logic', 'logic-2');
   await until(() => c.cluster.ownerOf('match', matchId) === 'logic-2', 'the test to route the match to logic-2 again');
@@ -144,12 +149,29 @@ test('a host returning under its old id wins its match back: the host that had i
     'logic-1 to stop ticking the match and drop it',
   );
   const stoppedAfter = performance.now() - movedAt;
-  const lastBefore = r.arrivals.at(-1)!;
+  const fromLogic1 = r.snapshots.length;
+  const lastBefore = r.snapshots.at(-1)!;
+  const lastArrival = r.arrivals.at(-1)!;
   await r.rejoinUntilSnapshots('snapshots from logic-2');
-  const gap = r.arrivals.find((at) => at > lastBefore)! - lastBefore;
+  walking = false;
+  await walk;
+  const firstAfter = r.snapshots[fromLogic1]!;
+  const gap = r.arrivals[fromLogic1]! - lastArrival;
+  const handedOver = logged(logic1, 'match handed over');
   console.log(
-    `return: logic-1 stopped the match ${Math.round(stoppedAfter)} ms after the test routed it to logic-2; ` +
-      `snapshots stopped for ${Math.round(gap)} ms (the room rejoining every 100 ms)`,
+    `return: logic-1 stopped the match ${Math.round(stoppedAfter)} ms after the test routed it to logic-2 ` +
+      `(${handedOver.length === 0 ? 'no hand-over logged' : `handed over in ${(JSON.parse(handedOver[0]!) as { ms: number }).ms} ms`}); ` +
+      `snapshots stopped for ${Math.round(gap)} ms (the room rejoining every 100 ms); ` +
+      `last tick from logic-1 ${lastBefore.serverTick}, first from logic-2 ${firstAfter.serverTick}`,
+  );
+  assert.equal(handedOver.length, 1, 'logic-1 handed the match over');
+  assert.ok(
+    firstAfter.serverTick >= lastBefore.serverTick,
+    `logic-2 resumed where logic-1 stopped (tick ${lastBefore.serverTick} then ${firstAfter.serverTick})`,
+  );
+  assert.ok(
+    firstAfter.acks[0]!.sequence >= lastBefore.acks[0]!.sequence,
+    `no acknowledged input undone (${lastBefore.acks[0]!.sequence} then ${firstAfter.acks[0]!.sequence})`,
   );
   const logic2 = c.processes.get('logic-2')!;
   assert.equal(await scrapeValue(logic2.admin, 'packetflow_matches_active'), 1, 'logic-2 ticks the match');

@@ -44,6 +44,20 @@ export interface MatchOptions {
    * set. Longer than any tick can take with every physics and store call under its deadline.
    */
   readonly staleTickMs?: number;
+  /**
+   * Whether `node` is a live member in this node's view. A match activated here while a live member holds its
+   * claim waits (up to `handOverWaitMs`) for that member to hand it over; a claim of a member that is gone is taken
+   * at once. None is live unless set (a node alone).
+   */
+  readonly isLiveMember?: (node: string) => boolean;
+  /**
+   * Whether this node's membership lease holds. A match this node stops owning with its lease held is handed over
+   * (a last checkpoint, then its claim released); without it the node may be cut off and the match is fenced
+   * (stopped, writing nothing). Held unless set.
+   */
+  readonly leaseHeld?: () => boolean;
+  /** How long a new owner waits for the previous one to hand a match over, in ms; 1 s unless set. */
+  readonly handOverWaitMs?: number;
 }
 
 type Ctx = ActorContext<MatchState, MatchMessage>;
@@ -63,6 +77,9 @@ export function matchBehavior(options: MatchOptions) {
   const storeTimeoutMs = options.storeTimeoutMs ?? 3000;
   const staleTickMs = options.staleTickMs ?? 10_000;
   const claims = new OwnerClaims(store, storeTimeoutMs);
+  const isLiveMember = options.isLiveMember ?? (() => false);
+  const leaseHeld = options.leaseHeld ?? (() => true);
+  const handOverWaitMs = options.handOverWaitMs ?? 1000;
   const tickers = new Map<string, MatchTicker>();
   /** The claim of each match's activation on this host, kept across its restarts (which reset its state). */
   const heldClaims = new Map<string, { readonly activation: Ctx; readonly claim: OwnerClaim }>();
@@ -82,7 +99,7 @@ export function matchBehavior(options: MatchOptions) {
       state.claim = held.claim;
     } else {
       // Claimed before the checkpoint is read, so the checkpoint read is the last one any earlier owner could write.
-      state.claim = await claims.claim(state.matchId, ctx.system.nodeId);
+      state.claim = await claims.claim(state.matchId, ctx.system.nodeId, isLiveMember, handOverWaitMs);
       heldClaims.set(state.matchId, { activation: ctx, claim: state.claim });
     }
     const bytes = await withDeadline(store.get(checkpointKey(state.matchId)), storeTimeoutMs, 'checkpoint read');
@@ -167,26 +184,74 @@ export function matchBehavior(options: MatchOptions) {
   }
 
   /**
+   * This activation stops owning its match with its lease held: a member that wins the match is back, or joined.
+   * It stops ticking and stops, then writes a last checkpoint and releases its claim, so the new owner (waiting for
+   * the release) resumes from where this one stopped rather than from up to a checkpoint period before.
+   */
+  function handOver(ctx: Ctx, state: MatchState, deactivated: boolean): void {
+    if (state.fenced) return;
+    state.fenced = true;
+    ctx.state.fenced = true;
+    if (heldClaims.get(state.matchId)?.activation === ctx) heldClaims.delete(state.matchId);
+    stopTicking(state.matchId);
+    if (!deactivated) ctx.stop();
+    const claim = state.claim;
+    if (!state.loaded || claim === undefined) return;
+    const started = performance.now();
+    const last = (async () => {
+      await state.checkpointing?.catch(() => {});
+      try {
+        if (state.players.size > 0) await writeCheckpoint(state.matchId, claim, await encodeCheckpoint(ctx, state));
+      } finally {
+        await claims.release(state.matchId, claim);
+      }
+    })();
+    last.then(
+      () =>
+        options.logger?.info('match handed over', {
+          match: state.matchId,
+          tick: state.tick,
+          ms: Math.round(performance.now() - started),
+        }),
+      (error: unknown) =>
+        options.logger?.warn('match hand-over incomplete; the next owner resumes from an earlier checkpoint', {
+          match: state.matchId,
+          error: String(error),
+        }),
+    );
+  }
+
+  /** The match as a checkpoint; the world snapshot is asked of physics now, so call it while no tick runs. */
+  async function encodeCheckpoint(ctx: Ctx, state: MatchState): Promise<Uint8Array> {
+    const world = await physics.snapshot(ctx, state.matchId);
+    const slots = [...state.players.values()].map(
+      (p) => new Game.PlayerSlotT(p.playerId, p.entity, p.queue.lastApplied, p.score),
+    );
+    const body: MatchCheckpointBody = { matchId: state.matchId, tick: state.tick, players: slots, physics: world };
+    return registry.encode({ type: 'MatchCheckpoint', body });
+  }
+
+  /** Stores a checkpoint while `claim` is still the match's newest (else FencedError), within the store deadline. */
+  async function writeCheckpoint(matchId: string, claim: OwnerClaim, bytes: Uint8Array): Promise<void> {
+    await claims.check(matchId, claim);
+    await withDeadline(store.put(checkpointKey(matchId), bytes), storeTimeoutMs, 'checkpoint write');
+  }
+
+  /**
    * Writes a checkpoint. The world snapshot is taken inside the handler so it matches the players' state; the
    * store write runs on while the match ticks on, one at a time, unless the caller must wait for it.
    */
   async function checkpoint(ctx: Ctx, wait: boolean): Promise<void> {
     const state = ctx.state;
     const started = performance.now();
-    const world = await physics.snapshot(ctx, state.matchId);
-    const slots = [...state.players.values()].map(
-      (p) => new Game.PlayerSlotT(p.playerId, p.entity, p.queue.lastApplied, p.score),
-    );
-    const body: MatchCheckpointBody = { matchId: state.matchId, tick: state.tick, players: slots, physics: world };
-    const bytes = registry.encode({ type: 'MatchCheckpoint', body });
+    const bytes = await encodeCheckpoint(ctx, state);
     const previous = state.checkpointing;
     const claim = state.claim;
     const write = (async () => {
       await previous;
       if (state.fenced) return;
       if (claim === undefined) throw new Error('a checkpoint of a match not loaded');
-      await claims.check(state.matchId, claim);
-      await withDeadline(store.put(checkpointKey(state.matchId), bytes), storeTimeoutMs, 'checkpoint write');
+      await writeCheckpoint(state.matchId, claim, bytes);
       metrics?.checkpointed(performance.now() - started, bytes.length);
     })();
     state.checkpointing = write;
@@ -417,10 +482,11 @@ export function matchBehavior(options: MatchOptions) {
           const state = ctx.state;
           // A node shutting down owns nothing any more, but it is leaving, not cut off: nothing to fence.
           if (state.fenced || !ctx.system.running) return;
-          // Cut off (its membership lease lapsed) or outvoted (a member that wins the match is back): another node
-          // may be ticking this match by now.
           if (!ctx.system.owns(ctx.self.kind, state.matchId)) {
-            fence(ctx, state, `${ctx.system.nodeId} no longer owns it`);
+            // Outvoted (a member that wins the match is back): a planned hand-over. Cut off (the lease lapsed):
+            // another node may be ticking the match by now, and nothing of this one's may be written.
+            if (leaseHeld()) handOver(ctx, state, false);
+            else fence(ctx, state, `${ctx.system.nodeId} no longer owns it: its membership lease lapsed`);
             return;
           }
           await ensureLoaded(ctx);
@@ -430,7 +496,10 @@ export function matchBehavior(options: MatchOptions) {
         }
       },
     },
+    // The cluster deactivates what this node stops owning as a member that wins it arrives: a hand-over.
     onDeactivate: (state) => {
+      const held = heldClaims.get(state.matchId);
+      if (held !== undefined && leaseHeld()) handOver(held.activation, state, true);
       stopTicking(state.matchId);
       heldClaims.delete(state.matchId);
     },

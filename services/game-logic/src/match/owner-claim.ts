@@ -10,6 +10,8 @@ import { withDeadline } from './with-deadline.js';
 export interface OwnerClaim {
   readonly epoch: number;
   readonly node: string;
+  /** Its holder handed the match over (its last checkpoint written): the next owner need not wait for it. */
+  readonly released?: boolean;
 }
 
 /** A newer activation, on this node or another, has claimed the match: this one must stop and write nothing. */
@@ -44,10 +46,10 @@ function decodeClaim(bytes: Uint8Array | undefined): OwnerClaim | undefined {
   try {
     const value: unknown = JSON.parse(decoder.decode(bytes));
     if (typeof value !== 'object' || value === null) return undefined;
-    const { epoch, node } = value as Record<string, unknown>;
+    const { epoch, node, released } = value as Record<string, unknown>;
     if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) return undefined;
     if (typeof node !== 'string') return undefined;
-    return { epoch, node };
+    return released === true ? { epoch, node, released } : { epoch, node };
   } catch {
     return undefined;
   }
@@ -64,12 +66,34 @@ export class OwnerClaims {
     return decodeClaim(await withDeadline(this.store.get(ownerKey(matchId)), this.timeoutMs, 'owner claim read'));
   }
 
-  /** Takes the next epoch of the match for `node`. */
-  async claim(matchId: string, node: string): Promise<OwnerClaim> {
-    const previous = await this.current(matchId);
+  /**
+   * Takes the next epoch of the match for `node`. While the claim before it is held by another node that
+   * `handsOver` (a live member, which hands its matches over as it loses them), it first waits up to `waitMs` for
+   * that node to release it, so the checkpoint read next is the one it wrote last.
+   */
+  async claim(
+    matchId: string,
+    node: string,
+    handsOver: (holder: string) => boolean = () => false,
+    waitMs = 0,
+  ): Promise<OwnerClaim> {
+    let previous = await this.current(matchId);
+    const until = performance.now() + waitMs;
+    while (previous?.released !== true && previous !== undefined && previous.node !== node) {
+      if (!handsOver(previous.node) || performance.now() >= until) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      previous = await this.current(matchId);
+    }
     const claim: OwnerClaim = { epoch: (previous?.epoch ?? 0) + 1, node };
     await withDeadline(this.store.put(ownerKey(matchId), encodeClaim(claim)), this.timeoutMs, 'owner claim write');
     return claim;
+  }
+
+  /** Marks `mine` released, unless a newer claim was stored meanwhile (then it throws FencedError). */
+  async release(matchId: string, mine: OwnerClaim): Promise<void> {
+    await this.check(matchId, mine);
+    const released: OwnerClaim = { epoch: mine.epoch, node: mine.node, released: true };
+    await withDeadline(this.store.put(ownerKey(matchId), encodeClaim(released)), this.timeoutMs, 'owner claim write');
   }
 
   /**
