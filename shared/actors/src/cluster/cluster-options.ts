@@ -30,8 +30,17 @@ export interface ClusterOptions {
    * are large (physics snapshots) raises them, and so must every node that carries those messages.
    */
   readonly limits?: Partial<Limits>;
-  /** How often a `Heartbeat` goes to each peer with an open link, to measure the round trip; 5000 ms unless set. */
+  /**
+   * How often a `Heartbeat` goes to each peer with an open link, to measure the round trip and to find peers that
+   * stopped answering; 400 ms unless set. Every member must use the same value (PROTOCOL.md §7).
+   */
   readonly heartbeatMs?: number;
+  /**
+   * Heartbeat intervals in a row without an answer after which a peer's link is closed as dead (the peer is frozen,
+   * or the connection is half-open); an inbound link is closed after one interval more without a frame. 3 unless
+   * set: with 400 ms heartbeats, a peer that stops answering is found within 1.2–1.6 s.
+   */
+  readonly heartbeatMisses?: number;
 }
 
 /** What this node measured of one peer: its links' traffic, and the round trip to it. */

@@ -27,6 +27,7 @@ import { OutboundLink } from '../transport/outbound-link.js';
 import type { TransportContext } from '../transport/transport-context.js';
 import type { ClusterOptions, ClusterStats, MembersByState, PeerStats } from './cluster-options.js';
 import { dispositionOf, FORWARDED, type OwnershipView } from './foreign-packets.js';
+import { Silence } from './silence.js';
 
 const LEFT = 'left the cluster';
 /** The message that asks another node to report an actor's stop (empty body). */
@@ -55,6 +56,8 @@ interface PeerState {
   retry: NodeJS.Timeout | null;
   /** The last handshake refusal logged for this peer, so that a peer refused again for the same reason is quiet. */
   refusal: string | undefined;
+  /** Heartbeat answers on this link are its peer's signs of life. */
+  readonly silence: Silence;
 }
 
 /** Kept per peer id across its links, so that counters only grow and no heartbeat sequence is reused. */
@@ -67,9 +70,10 @@ interface PeerMeter extends PeerStats {
 /**
  * Makes an actor system one member of a cluster: it listens for peers, dials every other member, and routes each
  * send to the live member that owns its target by rendezvous hashing over the members hosting the target's kind.
- * A member whose connection drops is suspected at once (taken out of routing, its pending asks failed, its
- * watchers sent Down) and re-admitted when a reconnect succeeds; membership (static or Redis) says who is
- * registered at all.
+ * A member whose connection drops, or that leaves heartbeats unanswered, is suspected at once (taken out of routing,
+ * its pending asks failed, its watchers sent Down) and re-admitted when a reconnect succeeds; membership (static or
+ * Redis) says who is registered at all. Packets from peers for actors another member owns are passed on or refused,
+ * never served here (PROTOCOL.md §6).
  */
 export class Cluster implements RemoteRouting {
   readonly nodeId: string;
@@ -97,6 +101,8 @@ export class Cluster implements RemoteRouting {
   private readonly logger: Logger;
   private readonly reconnectBaseMs: number;
   private readonly reconnectMaxMs: number;
+  private readonly heartbeatMs: number;
+  private readonly heartbeatMisses: number;
   private self!: MemberInfo;
   private registered: readonly MemberInfo[] = [];
   /** Members that left gracefully: their pending asks wait for the replies their drain sends, then fail. */
@@ -141,6 +147,8 @@ export class Cluster implements RemoteRouting {
     };
     this.reconnectBaseMs = options.reconnect?.baseMs ?? 100;
     this.reconnectMaxMs = options.reconnect?.maxMs ?? 5000;
+    this.heartbeatMs = options.heartbeatMs ?? 400;
+    this.heartbeatMisses = options.heartbeatMisses ?? 3;
     this.endpoint = new PacketEndpoint(system, {
       registry: this.registry,
       send: (packet, node) => this.send(packet, node),
@@ -153,6 +161,12 @@ export class Cluster implements RemoteRouting {
     if (options.secret.length === 0) throw new Error('the cluster secret must not be empty');
     if (options.heartbeatMs !== undefined && !(options.heartbeatMs > 0)) {
       throw new Error(`heartbeatMs must be positive, got ${options.heartbeatMs}`);
+    }
+    if (
+      options.heartbeatMisses !== undefined &&
+      !(Number.isInteger(options.heartbeatMisses) && options.heartbeatMisses > 0)
+    ) {
+      throw new Error(`heartbeatMisses must be a positive whole number, got ${options.heartbeatMisses}`);
     }
     const server = createServer();
     const cluster = new Cluster(system, server, options);
@@ -192,7 +206,7 @@ export class Cluster implements RemoteRouting {
     await options.membership.start(cluster.self);
     cluster.runtime.attachRemote(cluster);
     cluster.updateView(options.membership.members());
-    cluster.heartbeats = setInterval(() => cluster.sendHeartbeats(), options.heartbeatMs ?? 5000);
+    cluster.heartbeats = setInterval(() => cluster.sendHeartbeats(), cluster.heartbeatMs);
     cluster.heartbeats.unref();
     await cluster.linksSettled(cluster.ctx.handshakeTimeoutMs);
     return cluster;
@@ -391,16 +405,31 @@ export class Cluster implements RemoteRouting {
     return meter;
   }
 
+  /**
+   * Closes the links of peers that have stopped answering (a frozen process, a half-open connection that no RST
+   * will ever end), then sends each open link its heartbeat. Closing an outbound link takes its peer out of routing,
+   * fails the asks waiting on it and sends its watchers Down, as any dropped connection does; closing a silent
+   * inbound one lets the peer link again once it can, since a node takes one link per peer.
+   */
   private sendHeartbeats(): void {
     if (this.stopping) return;
     for (const [id, peer] of this.peers) {
       if (peer.link.state !== 'open') continue;
+      if (peer.silence.elapse() >= this.heartbeatMisses) {
+        peer.link.close(`no answer to ${this.heartbeatMisses} heartbeats in a row`);
+        continue;
+      }
       const meter = this.meterOf(id);
       meter.lastSequence = (meter.lastSequence + 1) >>> 0;
       if (!peer.link.send(this.heartbeat(meter.lastSequence, Date.now(), 0))) continue;
       if (meter.pending.size >= MAX_PENDING_HEARTBEATS) meter.pending.delete(meter.pending.keys().next().value!);
       // The round trip is measured on this clock alone: sent_at_ms is only the sender's wall clock.
       meter.pending.set(meter.lastSequence, performance.now());
+    }
+    for (const link of this.inbound) {
+      if (link.peerId !== undefined && link.silence.elapse() > this.heartbeatMisses) {
+        link.drop(`nothing received for ${this.heartbeatMisses + 1} heartbeat intervals`);
+      }
     }
   }
 
@@ -423,6 +452,7 @@ export class Cluster implements RemoteRouting {
     if (meter === undefined || sentAt === undefined) return;
     meter.pending.delete(beat.sequence);
     meter.rttSeconds = (performance.now() - sentAt) / 1000;
+    this.peers.get(from)?.silence.heardFrom();
   }
 
   private heartbeat(sequence: number, sentAtMs: number, flags: number): Packet {
@@ -510,7 +540,14 @@ export class Cluster implements RemoteRouting {
   }
 
   private dial(info: MemberInfo, attempts: number, refusal?: string): void {
-    const peer: PeerState = { info, attempts, retry: null, refusal, link: null as unknown as OutboundLink };
+    const peer: PeerState = {
+      info,
+      attempts,
+      retry: null,
+      refusal,
+      silence: new Silence(),
+      link: null as unknown as OutboundLink,
+    };
     peer.link = new OutboundLink(info, this.ctx, {
       onOpen: () => {
         this.departed.delete(info.id);

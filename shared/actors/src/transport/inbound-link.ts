@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { FRAME_HEADER_BYTES, FrameReader, type Packet } from '@packetflow/protocol';
+import { Silence } from '../cluster/silence.js';
 import {
   handshakePacket,
   isFailure,
@@ -24,6 +25,8 @@ import {
  */
 export class InboundLink {
   peerId: string | undefined;
+  /** Frames from the authenticated peer are its signs of life; its heartbeats keep coming while it has nothing else. */
+  readonly silence = new Silence();
   private closed = false;
 
   constructor(
@@ -60,6 +63,7 @@ export class InboundLink {
             this.drop(isFailure(refusal) ? refusal.reason : 'handshake frame after the handshake');
             return;
           }
+          this.silence.heardFrom();
           this.deliver(decoded.value, this.peerId);
           return;
         }
