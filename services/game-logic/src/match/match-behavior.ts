@@ -139,7 +139,7 @@ export function matchBehavior(options: MatchOptions) {
       state.matchId,
       staleTickMs,
       () => {
-        state.overruns++;
+        ctx.state.overruns++;
         metrics?.skippedByBacklog();
       },
       (why) => tickerEnded(ticker, why),
