@@ -70,6 +70,8 @@ export class HostCluster {
 
   static async start(): Promise<HostCluster> {
     const hosts = makeHosts(HOSTS, { [BALANCED_GATEWAY]: 'gateway-1' });
+    // A test process that ends without its `after` (an uncaught error, process.exit) leaves no host running.
+    process.once('exit', removeAll);
     const redisDir = mkdtempSync(join(tmpdir(), 'packetflow-hosts-redis-'));
     try {
       const secrets = {

@@ -2,10 +2,11 @@
 // a private subnet that only exists inside what this module makes. Everything it makes carries one prefix, so a
 // run left behind by a crash is recognised and removed at the next start.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const PREFIX = 'pf14';
 const BRIDGE = `${PREFIX}br0`;
+const NETNS_ETC = '/etc/netns';
 /** No route or interface on this machine uses it; `assertSubnetFree` checks before the first namespace is made. */
 const SUBNET = '10.213.0';
 /** The bridge's own address: the test process reaches every host through it (metrics, Redis) from the root namespace. */
@@ -30,12 +31,17 @@ function ip(...args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Root is what `ip netns` needs; CI runs as root, so anywhere else this fails rather than skip. */
-export function assertRoot(): void {
+/** Root and iproute2 are what `ip netns` needs; CI has both, so anywhere else this fails rather than skip. */
+export function assertCanMakeHosts(): void {
   if (process.getuid?.() !== 0) {
     throw new Error(
       'the separate-hosts tests make network namespaces, veth pairs and a bridge (ip netns, iproute2): run them as root',
     );
+  }
+  try {
+    ip('-V');
+  } catch (error) {
+    throw new Error(`the separate-hosts tests need iproute2's ip on PATH (apt-get install iproute2): ${error}`);
   }
 }
 
@@ -61,8 +67,8 @@ export function removeAll(): void {
       }
     }
     ip('netns', 'del', namespace);
-    rmSync(`/etc/netns/${namespace}`, { recursive: true, force: true });
   }
+  removeHostsFiles();
   for (const link of ourLinks()) {
     try {
       ip('link', 'del', link);
@@ -71,6 +77,15 @@ export function removeAll(): void {
       if (!String((error as { stderr?: unknown }).stderr).includes('Cannot find device')) throw error;
     }
   }
+}
+
+/** Our /etc/netns directories, and /etc/netns itself once nothing else is in it. */
+function removeHostsFiles(): void {
+  if (!existsSync(NETNS_ETC)) return;
+  for (const entry of readdirSync(NETNS_ETC)) {
+    if (entry.startsWith(`${PREFIX}-`)) rmSync(`${NETNS_ETC}/${entry}`, { recursive: true, force: true });
+  }
+  if (readdirSync(NETNS_ETC).length === 0) rmdirSync(NETNS_ETC);
 }
 
 function ourLinks(): string[] {
@@ -89,9 +104,18 @@ function assertSubnetFree(): void {
 
 /** Makes the bridge and one namespace per host, each with loopback up and its /etc/hosts naming every host. */
 export function makeHosts(specs: readonly HostSpec[], aliases: Record<string, string> = {}): Map<string, Host> {
-  assertRoot();
+  assertCanMakeHosts();
   removeAll();
   assertSubnetFree();
+  try {
+    return makeEach(specs, aliases);
+  } catch (error) {
+    removeAll();
+    throw error;
+  }
+}
+
+function makeEach(specs: readonly HostSpec[], aliases: Record<string, string>): Map<string, Host> {
   ip('link', 'add', BRIDGE, 'type', 'bridge');
   ip('addr', 'add', `${BRIDGE_ADDRESS}/24`, 'dev', BRIDGE);
   ip('link', 'set', BRIDGE, 'up');
@@ -122,8 +146,8 @@ export function writeHostsFile(host: Host, hosts: ReadonlyMap<string, Host>, ali
   const lines = ['127.0.0.1 localhost'];
   for (const other of hosts.values()) lines.push(`${other.address} ${other.name}`);
   for (const [alias, name] of Object.entries(aliases)) lines.push(`${hosts.get(name)!.address} ${alias}`);
-  mkdirSync(`/etc/netns/${host.namespace}`, { recursive: true });
-  writeFileSync(`/etc/netns/${host.namespace}/hosts`, `${lines.join('\n')}\n`);
+  mkdirSync(`${NETNS_ETC}/${host.namespace}`, { recursive: true });
+  writeFileSync(`${NETNS_ETC}/${host.namespace}/hosts`, `${lines.join('\n')}\n`);
 }
 
 /** Cuts the host off from every other (and from the test) by setting its end of the link down. */
