@@ -16,6 +16,7 @@ const registry = playerRegistry(physicsRegistry());
 const logger = createLogger({ service: 'game-logic' });
 // The cluster exists once the node has joined; until then no match has a previous owner to wait for or hand to.
 let cluster: Cluster | undefined;
+let leaseListener: ((held: boolean) => void) | undefined;
 const node = await startNode({
   register: (system, { metrics }) =>
     matchHost(system, {
@@ -26,6 +27,9 @@ const node = await startNode({
       metrics: matchMetrics(metrics),
       isLiveMember: (id) => cluster?.liveMembers().some((member) => member.id === id) ?? false,
       leaseHeld: () => cluster?.leaseHeld() ?? false,
+      onLeaseChange: (listener) => {
+        leaseListener = listener;
+      },
     }),
   registry,
   logger,
@@ -33,3 +37,4 @@ const node = await startNode({
   readiness: storeReadiness(store),
 });
 cluster = node.cluster;
+if (leaseListener) cluster.onLeaseChange(leaseListener);

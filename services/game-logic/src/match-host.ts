@@ -28,6 +28,8 @@ export interface MatchHostOptions {
   readonly isLiveMember?: (node: string) => boolean;
   /** Whether this node's membership lease holds (see MatchOptions.leaseHeld); held unless set. */
   readonly leaseHeld?: () => boolean;
+  /** Subscribes to this node's membership lease (see MatchOptions.onLeaseChange); none unless set. */
+  readonly onLeaseChange?: (listener: (held: boolean) => void) => void;
 }
 
 /**
@@ -56,6 +58,7 @@ export function matchHost(system: ActorSystem, options: MatchHostOptions): TickS
       ...(options.staleTickMs === undefined ? {} : { staleTickMs: options.staleTickMs }),
       ...(options.isLiveMember ? { isLiveMember: options.isLiveMember } : {}),
       ...(options.leaseHeld ? { leaseHeld: options.leaseHeld } : {}),
+      ...(options.onLeaseChange ? { onLeaseChange: options.onLeaseChange } : {}),
     }),
   );
   return scheduler;

@@ -181,7 +181,7 @@ test('a host returning under its old id gets its match back in a planned hand-ov
   assert.equal(logged(logic1, '"type":"Tick"').length, 0, 'nor dropped, nor failed');
 });
 
-test('a host paused past its membership lease stops the match it lost (lease or claim), never overwriting the new checkpoints', async () => {
+test('a host paused past its membership lease stops the match it lost as it resumes, never overwriting the new checkpoints', async () => {
   const c = await cluster('pause', ['logic-1', 'logic-2']);
   const matchId = matchOn(c.cluster, 'logic-1', 'paused');
   const r = await room(c.system, matchId);
@@ -244,6 +244,7 @@ test('a host paused past its membership lease stops the match it lost (lease or 
   const stale = logged(logic1, 'match is no longer ours')[0]!;
   console.log(`logic-1 stopped its stale match because: ${(JSON.parse(stale) as { reason: string }).reason}`);
   assert.match(stale, new RegExp(`"match":"${matchId}"`));
+  assert.match(stale, /lease/, 'stopped by its lapsed lease, not later by the newer claim at its next checkpoint');
   assert.ok(owners.has('logic-2'), 'logic-2 claimed the match');
   for (let i = 1; i < checkpointTicks.length; i++) {
     assert.ok(

@@ -58,6 +58,12 @@ export interface MatchOptions {
   readonly leaseHeld?: () => boolean;
   /** How long a new owner waits for the previous one to hand a match over, in ms; 1 s unless set. */
   readonly handOverWaitMs?: number;
+  /**
+   * Subscribes to this node's membership lease (`cluster.onLeaseChange`). As it lapses, every match here is fenced
+   * at once rather than at its next tick: a tick in flight as the host was cut off or paused settles only after the
+   * host is back, by when the lease may be renewed on a view that has not seen the others take over yet.
+   */
+  readonly onLeaseChange?: (listener: (held: boolean) => void) => void;
 }
 
 type Ctx = ActorContext<MatchState, MatchMessage>;
@@ -83,6 +89,13 @@ export function matchBehavior(options: MatchOptions) {
   const tickers = new Map<string, MatchTicker>();
   /** The claim of each match's activation on this host, kept across its restarts (which reset its state). */
   const heldClaims = new Map<string, { readonly activation: Ctx; readonly claim: OwnerClaim }>();
+  options.onLeaseChange?.((held) => {
+    if (held) return;
+    for (const { activation } of heldClaims.values()) {
+      // Lapsed, or released by a leave: either way the others may take the match now, so nothing more is written.
+      fence(activation, activation.state, `${activation.system.nodeId}'s membership lease lapsed or was released`);
+    }
+  });
 
   async function ensureLoaded(ctx: Ctx): Promise<void> {
     const state = ctx.state;
@@ -310,6 +323,8 @@ export function matchBehavior(options: MatchOptions) {
       inputs.push(new Game.BodyInputT(player.entity, new Game.Vec2T(move?.x ?? 0, move?.y ?? 0), player.buttons));
     }
     const result = await physics.step(ctx, state.matchId, state.tick, inputs);
+    // Fenced while the step was out: what it computed is no longer this host's to tell anyone.
+    if (state.fenced) return;
     for (const transform of result.moved) state.transforms.set(transform.entity, transform);
     scoreTouches(state);
     const full = state.fullSnapshotDue || state.tick % fullEvery === 0;
