@@ -165,6 +165,8 @@ test('a host returning under its old id gets its match back in a planned hand-ov
       `last tick from logic-1 ${lastBefore.serverTick}, first from logic-2 ${firstAfter.serverTick}`,
   );
   assert.equal(handedOver.length, 1, 'logic-1 handed the match over');
+  const lost = (how: string) => scrapeValue(logic1.admin, 'packetflow_match_ownership_lost_total', { how });
+  assert.deepEqual([await lost('handed_over'), await lost('fenced')], [1, 0]);
   assert.ok(
     firstAfter.serverTick >= lastBefore.serverTick,
     `logic-2 resumed where logic-1 stopped (tick ${lastBefore.serverTick} then ${firstAfter.serverTick})`,
@@ -245,6 +247,7 @@ test('a host paused past its membership lease stops the match it lost as it resu
   console.log(`logic-1 stopped its stale match because: ${(JSON.parse(stale) as { reason: string }).reason}`);
   assert.match(stale, new RegExp(`"match":"${matchId}"`));
   assert.match(stale, /lease/, 'stopped by its lapsed lease, not later by the newer claim at its next checkpoint');
+  assert.equal(await scrapeValue(logic1.admin, 'packetflow_match_ownership_lost_total', { how: 'fenced' }), 1);
   assert.ok(owners.has('logic-2'), 'logic-2 claimed the match');
   for (let i = 1; i < checkpointTicks.length; i++) {
     assert.ok(

@@ -191,6 +191,7 @@ export function matchBehavior(options: MatchOptions) {
     state.fenced = true;
     ctx.state.fenced = true;
     options.logger?.warn('match is no longer ours; stopped without a checkpoint', { match: state.matchId, reason });
+    metrics?.fenced();
     if (heldClaims.get(state.matchId)?.activation === ctx) heldClaims.delete(state.matchId);
     stopTicking(state.matchId);
     ctx.stop();
@@ -207,6 +208,7 @@ export function matchBehavior(options: MatchOptions) {
     ctx.state.fenced = true;
     if (heldClaims.get(state.matchId)?.activation === ctx) heldClaims.delete(state.matchId);
     stopTicking(state.matchId);
+    metrics?.handedOver();
     if (!deactivated) ctx.stop();
     const claim = state.claim;
     if (!state.loaded || claim === undefined) return;

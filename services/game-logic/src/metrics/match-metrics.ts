@@ -3,6 +3,8 @@ import type { TickObserver } from '../tick/tick-scheduler.js';
 
 const CLOCK = { cause: 'clock' } as const;
 const BACKLOG = { cause: 'backlog' } as const;
+const HANDED_OVER = { how: 'handed_over' } as const;
+const FENCED = { how: 'fenced' } as const;
 
 /**
  * The metrics of a host's matches, in the node's registry. The scheduler tells them of each timer run (lateness,
@@ -14,6 +16,7 @@ export class MatchMetrics implements TickObserver {
   readonly ticksSkipped: Counter<'cause'>;
   readonly checkpointDuration: Histogram;
   readonly checkpointSize: Histogram;
+  readonly matchesLost: Counter<'how'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -48,9 +51,17 @@ export class MatchMetrics implements TickObserver {
       buckets: [1024, 4096, 16_384, 32_768, 65_536, 131_072, 262_144, 1_048_576],
       registers,
     });
-    // Both causes exported from the start, at 0, so that a dashboard's rate() has a series before the first skip.
+    this.matchesLost = new Counter({
+      name: 'packetflow_match_ownership_lost_total',
+      help: 'Matches this host stopped owning: handed_over, with a last checkpoint; fenced, stopped writing nothing',
+      labelNames: ['how'],
+      registers,
+    });
+    // Every label exported from the start, at 0, so that a dashboard's rate() has a series before the first event.
     this.ticksSkipped.inc(CLOCK, 0);
     this.ticksSkipped.inc(BACKLOG, 0);
+    this.matchesLost.inc(HANDED_OVER, 0);
+    this.matchesLost.inc(FENCED, 0);
   }
 
   ran(latenessMs: number, skippedTicks: number): void {
@@ -61,6 +72,16 @@ export class MatchMetrics implements TickObserver {
   /** A match dropped a tick because newer ones were queued behind it: it had fallen behind. */
   skippedByBacklog(): void {
     this.ticksSkipped.inc(BACKLOG);
+  }
+
+  /** A match went to its new owner in a planned hand-over. */
+  handedOver(): void {
+    this.matchesLost.inc(HANDED_OVER);
+  }
+
+  /** A match was stopped without a last checkpoint: its lease lapsed, or a newer claim was found. */
+  fenced(): void {
+    this.matchesLost.inc(FENCED);
   }
 
   /** A checkpoint of `bytes` bytes written `durationMs` after it began. */
