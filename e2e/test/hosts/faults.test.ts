@@ -217,7 +217,12 @@ describe('separate hosts in network namespaces, with bots playing through faults
     const bots = botsInMatches();
     figure(
       `redis longest snapshot gap per bot from the kill to 3 s after the restart: ` +
-        `${spread(bots.map((bot) => fleet.longestGap(bot, killedAt, now)))}`,
+        `${spread(bots.map((bot) => fleet.longestGap(bot, killedAt, now)))} (target: play goes on)`,
+    );
+    const spans = bots.map((bot) => fleet.longestGapSpan(bot, killedAt, now));
+    figure(
+      `redis snapshots stopped after the kill: ${spread(spans.map((gap) => gap.start - killedAt))}; ` +
+        `came back after the restart: ${spread(spans.map((gap) => gap.end - restartedAt))}`,
     );
     figure(`redis acknowledged stats write after the restart: ${matches >= 1 ? 'kept' : 'lost'} (matches=${matches})`);
     figure(

@@ -90,15 +90,21 @@ export class BotFleet {
 
   /** The longest time a bot went without a snapshot between `from` and `to` (the span up to its first one counts). */
   longestGap(bot: number, from: number, to: number): number {
+    const gap = this.longestGapSpan(bot, from, to);
+    return gap.end - gap.start;
+  }
+
+  /** Where that longest gap began (the last snapshot before it, or `from`) and ended (the next, or `to`). */
+  longestGapSpan(bot: number, from: number, to: number): { start: number; end: number } {
     let previous = from;
-    let longest = 0;
+    let longest = { start: from, end: from };
     for (const snap of this.snapshots(bot)) {
       if (snap.at <= from) continue;
       if (snap.at > to) break;
-      longest = Math.max(longest, snap.at - previous);
+      if (snap.at - previous > longest.end - longest.start) longest = { start: previous, end: snap.at };
       previous = snap.at;
     }
-    return Math.max(longest, to - previous);
+    return to - previous > longest.end - longest.start ? { start: previous, end: to } : longest;
   }
 
   /**
