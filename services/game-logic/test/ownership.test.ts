@@ -183,7 +183,7 @@ test('a host returning under its old id gets its match back in a planned hand-ov
   assert.equal(logged(logic1, '"type":"Tick"').length, 0, 'nor dropped, nor failed');
 });
 
-test('a host paused past its membership lease stops the match it lost as it resumes, never overwriting the new checkpoints', async () => {
+test('a host paused past its membership lease suspends the match it lost as it resumes and stops it, never overwriting the new checkpoints', async () => {
   const c = await cluster('pause', ['logic-1', 'logic-2']);
   const matchId = matchOn(c.cluster, 'logic-1', 'paused');
   const r = await room(c.system, matchId);
@@ -223,6 +223,8 @@ test('a host paused past its membership lease stops the match it lost as it resu
 
   logic1.child.kill('SIGCONT');
   const resumedAt = performance.now();
+  await until(() => logged(logic1, 'match suspended').length > 0, 'logic-1 to suspend its stale match');
+  const suspendedAfter = performance.now() - resumedAt;
   await until(() => logged(logic1, 'match is no longer ours').length > 0, 'logic-1 to stop its stale match');
   const fencedAfter = performance.now() - resumedAt;
   // After the heal logic-1 owns the match again (rendezvous); the room follows it there, and one host ticks it.
@@ -240,13 +242,15 @@ test('a host paused past its membership lease stops the match it lost as it resu
   await watched;
   console.log(
     `pause: snapshots again from logic-2 ${Math.round(rehomed)} ms after the cut (membership TTL 3 s); ` +
-      `logic-1 stopped its stale match ${Math.round(fencedAfter)} ms after it resumed; ` +
+      `logic-1 suspended its stale match ${Math.round(suspendedAfter)} ms and stopped it ${Math.round(fencedAfter)} ms ` +
+      'after it resumed (its lease lapsed, then renewed and a newer claim found); ' +
       `one host ticks it ${Math.round(single)} ms after the heal; owners seen: ${[...owners].join(', ')}`,
   );
+  assert.match(logged(logic1, 'match suspended')[0]!, new RegExp(`"match":"${matchId}"`));
   const stale = logged(logic1, 'match is no longer ours')[0]!;
-  console.log(`logic-1 stopped its stale match because: ${(JSON.parse(stale) as { reason: string }).reason}`);
   assert.match(stale, new RegExp(`"match":"${matchId}"`));
-  assert.match(stale, /lease/, 'stopped by its lapsed lease, not later by the newer claim at its next checkpoint');
+  assert.match(stale, /claimed by logic-2/, 'stopped as its claim was found taken, not resumed');
+  assert.equal(logged(logic1, 'match resumed').length, 0);
   assert.equal(await scrapeValue(logic1.admin, 'packetflow_match_ownership_lost_total', { how: 'fenced' }), 1);
   assert.ok(owners.has('logic-2'), 'logic-2 claimed the match');
   for (let i = 1; i < checkpointTicks.length; i++) {
@@ -256,4 +260,45 @@ test('a host paused past its membership lease stops the match it lost as it resu
     );
   }
   assert.equal(logged(logic1, 'no codec for message type Tick').length, 0, 'no Tick was sent off the node');
+});
+
+test('Redis down past every lease: the match suspends, writing nothing, and goes on from the same tick when Redis is back', async () => {
+  const c = await cluster('redis', ['logic-1']);
+  const logic = c.processes.get('logic-1')!;
+  const r = await room(c.system, 'outage');
+  await r.rejoinUntilSnapshots('the first snapshots');
+  let walking = true;
+  const walk = (async () => {
+    while (walking) {
+      r.move();
+      await sleep(30);
+    }
+  })();
+  await sleep(1500);
+  await c.redis.kill();
+  const killedAt = performance.now();
+  await until(() => logged(logic, 'match suspended').length > 0, 'the match to suspend as the lease lapses');
+  const suspendedAfter = performance.now() - killedAt;
+  const fromBefore = r.snapshots.length;
+  const lastBefore = r.snapshots.at(-1)!;
+  await sleep(1000);
+  await c.redis.restart();
+  const restartedAt = performance.now();
+  await until(() => logged(logic, 'match resumed').length > 0, 'the match to resume as the lease is renewed');
+  const resumedAfter = performance.now() - restartedAt;
+  await until(() => r.snapshots.length > fromBefore + 5, 'snapshots again, without the room joining again');
+  walking = false;
+  await walk;
+  const firstAfter = r.snapshots[fromBefore]!;
+  console.log(
+    `redis: the match suspended ${Math.round(suspendedAfter)} ms after Redis was killed (lease 2.5 s) and resumed ` +
+      `${Math.round(resumedAfter)} ms after its restart; ticks ${lastBefore.serverTick} then ${firstAfter.serverTick}`,
+  );
+  assert.ok(
+    firstAfter.serverTick > lastBefore.serverTick && firstAfter.serverTick <= lastBefore.serverTick + 2,
+    `the match went on from where it stopped (tick ${lastBefore.serverTick} then ${firstAfter.serverTick})`,
+  );
+  assert.ok(firstAfter.acks[0]!.sequence >= lastBefore.acks[0]!.sequence, 'no acknowledged input undone');
+  assert.equal(logged(logic, 'match is no longer ours').length, 0, 'nor was it stopped');
+  assert.equal(await scrapeValue(logic.admin, 'packetflow_matches_active'), 1);
 });

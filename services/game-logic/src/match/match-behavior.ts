@@ -59,9 +59,10 @@ export interface MatchOptions {
   /** How long a new owner waits for the previous one to hand a match over, in ms; 1 s unless set. */
   readonly handOverWaitMs?: number;
   /**
-   * Subscribes to this node's membership lease (`cluster.onLeaseChange`). As it lapses, every match here is fenced
-   * at once rather than at its next tick: a tick in flight as the host was cut off or paused settles only after the
-   * host is back, by when the lease may be renewed on a view that has not seen the others take over yet.
+   * Subscribes to this node's membership lease (`cluster.onLeaseChange`). As it lapses, every match here is
+   * suspended at once rather than at its next tick (a tick in flight as the host was cut off or paused settles only
+   * after the host is back, by when the lease may be renewed on a view that has not seen the others take over yet);
+   * as it is renewed, each resumes if it is still this node's, or stops.
    */
   readonly onLeaseChange?: (listener: (held: boolean) => void) => void;
 }
@@ -89,11 +90,12 @@ export function matchBehavior(options: MatchOptions) {
   const tickers = new Map<string, MatchTicker>();
   /** The claim of each match's activation on this host, kept across its restarts (which reset its state). */
   const heldClaims = new Map<string, { readonly activation: Ctx; readonly claim: OwnerClaim }>();
+  /** Matches that stopped ticking as the lease lapsed, keeping their state until it is renewed. */
+  const suspended = new Set<string>();
   options.onLeaseChange?.((held) => {
-    if (held) return;
     for (const { activation } of heldClaims.values()) {
-      // Lapsed, or released by a leave: either way the others may take the match now, so nothing more is written.
-      fence(activation, activation.state, `${activation.system.nodeId}'s membership lease lapsed or was released`);
+      if (!held) suspend(activation);
+      else if (suspended.has(activation.state.matchId)) void resume(activation);
     }
   });
 
@@ -139,7 +141,7 @@ export function matchBehavior(options: MatchOptions) {
 
   function startTicking(ctx: Ctx): void {
     const state = ctx.state;
-    if (state.fenced) return;
+    if (state.fenced || suspended.has(state.matchId)) return;
     const running = tickers.get(state.matchId);
     // A restart keeps its activation and its ticker; a new activation replaces the ticker of one that stopped, which
     // would only end once its last tick went stale.
@@ -181,6 +183,45 @@ export function matchBehavior(options: MatchOptions) {
   }
 
   /**
+   * This host's lease lapsed: it may be cut off, and another host may take its matches once Redis drops it; or Redis
+   * is down for every host, and nobody can. The match stops ticking and writes nothing, but keeps its state, so that
+   * when the lease is renewed it can go on from the very tick it stopped at if it is still this node's.
+   */
+  function suspend(ctx: Ctx): void {
+    const matchId = ctx.state.matchId;
+    if (ctx.state.fenced || suspended.has(matchId)) return;
+    suspended.add(matchId);
+    stopTicking(matchId);
+    options.logger?.warn('membership lease lapsed; match suspended', { match: matchId });
+  }
+
+  /**
+   * The lease is renewed: a suspended match goes on if this node owns it and its claim is still the newest, is
+   * handed over if a member that wins it arrived meanwhile, and stops writing nothing if another host claimed it.
+   */
+  async function resume(ctx: Ctx): Promise<void> {
+    const state = ctx.state;
+    const matchId = state.matchId;
+    if (!ctx.system.owns(ctx.self.kind, matchId)) {
+      suspended.delete(matchId);
+      handOver(ctx, state, false);
+      return;
+    }
+    const claim = heldClaims.get(matchId)?.claim;
+    try {
+      if (claim !== undefined) await claims.check(matchId, claim);
+    } catch (error) {
+      suspended.delete(matchId);
+      // A store that cannot say whose the match is now is no ground to go on: the next message loads it afresh.
+      fence(ctx, state, error instanceof FencedError ? error.message : `its claim could not be checked: ${error}`);
+      return;
+    }
+    if (!suspended.delete(matchId)) return;
+    options.logger?.info('membership lease renewed; match resumed', { match: matchId, tick: state.tick });
+    if (state.players.size > 0) startTicking(ctx);
+  }
+
+  /**
    * This activation's match is another's now (this node no longer owns it, or a newer activation claimed it): it
    * stops ticking and stops, writing no checkpoint, so the new owner's are never overwritten; its rooms, hearing no
    * more snapshots, join again through routing, which takes them to the new owner.
@@ -192,6 +233,7 @@ export function matchBehavior(options: MatchOptions) {
     ctx.state.fenced = true;
     options.logger?.warn('match is no longer ours; stopped without a checkpoint', { match: state.matchId, reason });
     metrics?.fenced();
+    suspended.delete(state.matchId);
     if (heldClaims.get(state.matchId)?.activation === ctx) heldClaims.delete(state.matchId);
     stopTicking(state.matchId);
     ctx.stop();
@@ -206,6 +248,7 @@ export function matchBehavior(options: MatchOptions) {
     if (state.fenced) return;
     state.fenced = true;
     ctx.state.fenced = true;
+    suspended.delete(state.matchId);
     if (heldClaims.get(state.matchId)?.activation === ctx) heldClaims.delete(state.matchId);
     stopTicking(state.matchId);
     metrics?.handedOver();
@@ -500,10 +543,10 @@ export function matchBehavior(options: MatchOptions) {
           // A node shutting down owns nothing any more, but it is leaving, not cut off: nothing to fence.
           if (state.fenced || !ctx.system.running) return;
           if (!ctx.system.owns(ctx.self.kind, state.matchId)) {
-            // Outvoted (a member that wins the match is back): a planned hand-over. Cut off (the lease lapsed):
-            // another node may be ticking the match by now, and nothing of this one's may be written.
+            // Outvoted (a member that wins the match is back): a planned hand-over. The lease lapsed: this node
+            // may be cut off and the match taken, so it waits, writing nothing, for the lease to tell.
             if (leaseHeld()) handOver(ctx, state, false);
-            else fence(ctx, state, `${ctx.system.nodeId} no longer owns it: its membership lease lapsed`);
+            else suspend(ctx);
             return;
           }
           await ensureLoaded(ctx);
@@ -517,6 +560,7 @@ export function matchBehavior(options: MatchOptions) {
     onDeactivate: (state) => {
       const held = heldClaims.get(state.matchId);
       if (held !== undefined && leaseHeld()) handOver(held.activation, state, true);
+      suspended.delete(state.matchId);
       stopTicking(state.matchId);
       heldClaims.delete(state.matchId);
     },

@@ -79,7 +79,7 @@ export class MatchMetrics implements TickObserver {
     this.matchesLost.inc(HANDED_OVER);
   }
 
-  /** A match was stopped without a last checkpoint: its lease lapsed, or a newer claim was found. */
+  /** A match was stopped without a last checkpoint: another host claimed it since. */
   fenced(): void {
     this.matchesLost.inc(FENCED);
   }
