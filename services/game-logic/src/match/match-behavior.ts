@@ -184,15 +184,16 @@ export function matchBehavior(options: MatchOptions) {
 
   /**
    * This host's lease lapsed: it may be cut off, and another host may take its matches once Redis drops it; or Redis
-   * is down for every host, and nobody can. The match stops ticking and writes nothing, but keeps its state, so that
-   * when the lease is renewed it can go on from the very tick it stopped at if it is still this node's.
+   * is down for every host, and nobody can. (A leave releases the lease too.) The match stops ticking, and so
+   * checkpointing, but keeps its state, so that when the lease is renewed it can go on from the very tick it stopped
+   * at if it is still this node's.
    */
   function suspend(ctx: Ctx): void {
     const matchId = ctx.state.matchId;
     if (ctx.state.fenced || suspended.has(matchId)) return;
     suspended.add(matchId);
     stopTicking(matchId);
-    options.logger?.warn('membership lease lapsed; match suspended', { match: matchId });
+    options.logger?.warn('membership lease lapsed or released; match suspended', { match: matchId });
   }
 
   /**
