@@ -29,8 +29,9 @@ const RECIPE = {
   suite: 'trixie',
   variant: 'minbase',
   mirror: 'http://deb.debian.org/debian',
-  // redis-server: RedisServer in the tests; libstdc++6: Node itself and native addons (lmdb).
-  include: ['redis-server', 'libstdc++6'],
+  // redis-server: RedisServer in the tests; libstdc++6: Node itself and native addons (lmdb); iproute2: the e2e
+  // tests' hosts in network namespaces (ip netns).
+  include: ['redis-server', 'libstdc++6', 'iproute2'],
   hosts: '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n',
   node: TRIXIE_NODE_VERSION,
 };
@@ -236,6 +237,8 @@ root=$1; cwd=$2; n=$3; shift 3
 inner_path=$PATH
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 chroot=$(command -v chroot)
+# The root a mount point of its own: \`ip netns\` inside makes / a slave mount, which needs / to be a mount.
+mount --rbind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount --rbind /dev "$root/dev"
 mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
