@@ -11,6 +11,7 @@ import { colyseusLogger } from './colyseus-logger.js';
 import type { GatewayConfig } from './config.js';
 import { RequestGuard } from './http/request-guard.js';
 import { type GatewayMetrics, gatewayMetrics } from './metrics/gateway-metrics.js';
+import { GoneGateways } from './redis/gone-gateways.js';
 import { redisMatchmaking } from './redis/redis-matchmaking.js';
 import { RedisOutages } from './redis/redis-outages.js';
 import { matchRoomType } from './rooms/match-room.js';
@@ -53,9 +54,10 @@ export interface GatewayOptions {
   /**
    * The cluster `system` is a member of, whose `ownerOf` names the node a match runs on (rendezvous over the live
    * members, answered from its route cache): what rooms tell their clients as the match's host. Without one the
-   * system is on its own and hosts the matches itself.
+   * system is on its own and hosts the matches itself. With Redis, its live members also say which gateways are
+   * gone, whose rooms matchmaking then forgets at once (see GoneGateways).
    */
-  readonly cluster?: Pick<Cluster, 'ownerOf'>;
+  readonly cluster?: Pick<Cluster, 'ownerOf' | 'nodeId' | 'liveMembers'>;
 }
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
@@ -83,6 +85,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   );
   const shared =
     config.redisUrl === undefined || outages === undefined ? {} : redisMatchmaking(config.redisUrl, outages);
+  // Made once Colyseus has set up (its process id); reservations before that have no gone gateway to wait for.
+  let gone: GoneGateways | undefined;
+  const gatewaysSettled = (): Promise<void> => gone?.settled() ?? Promise.resolve();
   const server = defineServer({
     transport,
     ...shared,
@@ -91,7 +96,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     gracefullyShutdown: false,
     greet: false,
     rooms: {
-      [MATCH_ROOM]: defineRoom(matchRoomType({ system, registry, config, logger, metrics, hostOf, statsWrites })),
+      [MATCH_ROOM]: defineRoom(
+        matchRoomType({ system, registry, config, logger, metrics, hostOf, statsWrites, gatewaysSettled }),
+      ),
     },
     express: (app) => {
       app.post('/auth/guest', (_req, res) => {
@@ -101,6 +108,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     },
   });
   await server.listen(config.port);
+  if (config.redisUrl !== undefined && cluster !== undefined) {
+    gone = new GoneGateways(cluster, logger);
+    await gone.start();
+  }
   const port = transport.port;
   logger.info('gateway listening', {
     url: `ws://${config.host}:${port}`,
@@ -115,6 +126,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     close: () => {
       // The players' stats writes outlive their rooms; the actor system they need stops after this.
       outages?.close();
+      gone?.close();
       closing ??= server.gracefullyShutdown(false).then(async () => {
         await Promise.all(statsWrites);
       });

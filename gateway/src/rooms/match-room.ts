@@ -62,6 +62,11 @@ export interface MatchRoomDeps {
   hostOf(matchId: string): string | undefined;
   /** Stats writes of players who left, still retrying: the gateway's shutdown waits for them. */
   readonly statsWrites: Set<Promise<unknown>>;
+  /**
+   * Resolves once matchmaking forgot the rooms of gateways the cluster knows are gone (GoneGateways); at once when
+   * there are none, or no other gateways.
+   */
+  gatewaysSettled(): Promise<void>;
 }
 
 export interface JoinOptions {
@@ -246,6 +251,8 @@ export function matchRoomType(deps: MatchRoomDeps): typeof MatchRoom {
       if (matchId !== undefined && reservationRoute(context).method === 'create') {
         await restoreTarget(deps, matchId, playerId);
       }
+      // Colyseus reads the listings next: a dead gateway's room would take the reservation and fail it after 4 s.
+      await deps.gatewaysSettled();
       return true;
     }
   };

@@ -1,7 +1,7 @@
 // The whole backend as it runs in production, one process per member, on a real redis-server that holds the
-// membership, the checkpoints, the players and the gateway's matchmaking: physics, the player store, two game-logic
-// hosts and the gateway, each its service's own main. A test can SIGKILL, SIGSTOP or SIGCONT any of them, and kill
-// and restart Redis.
+// membership, the checkpoints, the players and the gateways' matchmaking: physics, the player store, two game-logic
+// hosts and one gateway (or two sharing matchmaking), each its service's own main. A test can SIGKILL, SIGSTOP or
+// SIGCONT any of them, and kill and restart Redis.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,15 +19,23 @@ const MAINS = {
   gateway: join(ROOT, 'gateway', 'dist', 'src', 'main.js'),
 } as const;
 
-/** The members, by node id, and the service each runs. */
+/** The members, by node id, and the service each runs; the second gateway only when asked for. */
 const MEMBERS = [
   ['physics-1', 'physics'],
   ['players-1', 'player-store'],
   ['logic-1', 'game-logic'],
   ['logic-2', 'game-logic'],
   ['gateway-1', 'gateway'],
+  ['gateway-2', 'gateway'],
 ] as const;
 export type MemberId = (typeof MEMBERS)[number][0];
+export type GatewayId = 'gateway-1' | 'gateway-2';
+
+/** A gateway's addresses: where clients connect, and its node's admin endpoint. */
+export interface GatewayAddresses {
+  readonly url: string;
+  readonly adminUrl: string;
+}
 
 export interface Member {
   readonly child: ChildProcess;
@@ -40,48 +48,67 @@ export interface Member {
 export class RedisCluster {
   private constructor(
     readonly redis: RedisServer,
-    /** The gateway's HTTP address. */
-    readonly url: string,
-    private readonly adminUrl: string,
+    readonly gateways: ReadonlyMap<GatewayId, GatewayAddresses>,
     private readonly members: Map<MemberId, Member>,
+    private readonly memberIds: readonly MemberId[],
     private readonly dir: string,
   ) {}
 
-  static async start(): Promise<RedisCluster> {
+  /** gateway-1's HTTP address. */
+  get url(): string {
+    return this.gateway('gateway-1').url;
+  }
+
+  gateway(id: GatewayId): GatewayAddresses {
+    const addresses = this.gateways.get(id);
+    if (addresses === undefined) throw new Error(`no ${id} in this cluster`);
+    return addresses;
+  }
+
+  static async start(options: { gateways?: 1 | 2 } = {}): Promise<RedisCluster> {
     const redis = await RedisServer.start({ appendonly: true, appendfsync: 'always' });
     const dir = mkdtempSync(join(tmpdir(), 'gateway-redis-cluster-'));
-    const [gatewayPort, adminPort] = [await freePort(), await freePort()];
+    const gatewayIds: GatewayId[] = options.gateways === 2 ? ['gateway-1', 'gateway-2'] : ['gateway-1'];
+    const ports = new Map<GatewayId, { gateway: number; admin: number }>();
+    for (const id of gatewayIds) ports.set(id, { gateway: await freePort(), admin: await freePort() });
     const common = {
       ...process.env,
       PACKETFLOW_SECRET: CLUSTER_SECRET,
-      PACKETFLOW_CLUSTER: `gateway-test-${process.pid}-${gatewayPort}`,
+      PACKETFLOW_CLUSTER: `gateway-test-${process.pid}-${ports.get('gateway-1')!.gateway}`,
       REDIS_URL: redis.url,
       PACKETFLOW_DATA_DIR: dir,
     };
-    const gatewayEnv = {
+    const gatewayEnv = (id: GatewayId) => ({
       PACKETFLOW_TOKEN_SECRET: TEST_SECRET,
-      PACKETFLOW_GATEWAY_PORT: String(gatewayPort),
-      PACKETFLOW_ADMIN_PORT: String(adminPort),
+      PACKETFLOW_GATEWAY_PORT: String(ports.get(id)!.gateway),
+      PACKETFLOW_ADMIN_PORT: String(ports.get(id)!.admin),
       PACKETFLOW_RATE_LIMIT_EXEMPT: '127.0.0.1',
-    };
+    });
     const members = new Map<MemberId, Member>();
-    const cluster = new RedisCluster(
-      redis,
-      `http://127.0.0.1:${gatewayPort}`,
-      `http://127.0.0.1:${adminPort}`,
-      members,
-      dir,
+    const memberIds = MEMBERS.filter(
+      ([id, service]) => service !== 'gateway' || gatewayIds.includes(id as GatewayId),
+    ).map(([id]) => id);
+    const gateways = new Map(
+      [...ports].map(([id, { gateway, admin }]) => [
+        id,
+        { url: `http://127.0.0.1:${gateway}`, adminUrl: `http://127.0.0.1:${admin}` },
+      ]),
     );
+    const cluster = new RedisCluster(redis, gateways, members, memberIds, dir);
     try {
       await Promise.all(
-        MEMBERS.map(async ([id, service]) => {
-          const env = { ...common, PACKETFLOW_NODE_ID: id, ...(service === 'gateway' ? gatewayEnv : {}) };
+        MEMBERS.filter(([id]) => memberIds.includes(id)).map(async ([id, service]) => {
+          const env = {
+            ...common,
+            PACKETFLOW_NODE_ID: id,
+            ...(service === 'gateway' ? gatewayEnv(id as GatewayId) : {}),
+          };
           const member = spawnMember(MAINS[service], env, service === 'gateway' ? 'gateway listening' : 'node started');
           members.set(id, member);
           await member.ready;
         }),
       );
-      await cluster.untilGatewaySeesAll();
+      for (const id of gatewayIds) await cluster.untilGatewaySeesAll(id);
     } catch (error) {
       await cluster.close();
       throw error;
@@ -104,9 +131,17 @@ export class RedisCluster {
     await exited;
   }
 
-  /** Lines the gateway wrote from `from` on (an index into its lines). */
-  gatewayLines(from = 0): string[] {
-    return this.member('gateway-1').lines.slice(from);
+  /** Lines a gateway wrote from `from` on (an index into its lines). */
+  gatewayLines(from = 0, id: GatewayId = 'gateway-1'): string[] {
+    return this.member(id).lines.slice(from);
+  }
+
+  /** One gauge or counter from a gateway's /metrics, summed over its label sets. */
+  async gatewayMetric(id: GatewayId, name: string): Promise<number> {
+    const text = await fetch(`${this.gateway(id).adminUrl}/metrics`).then((response) => response.text());
+    let sum = 0;
+    for (const match of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum += Number(match[1]);
+    return sum;
   }
 
   async close(): Promise<void> {
@@ -120,18 +155,18 @@ export class RedisCluster {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Every member registered and linked, as the gateway sees them: its routing is the one the test exercises. */
-  private async untilGatewaySeesAll(): Promise<void> {
+  /** Every member registered and linked, as a gateway sees them: its routing is the one the test exercises. */
+  private async untilGatewaySeesAll(id: GatewayId): Promise<void> {
     const deadline = Date.now() + 20_000;
+    const expected = this.memberIds.length;
     for (;;) {
-      const text = await fetch(`${this.adminUrl}/metrics`).then(
+      const text = await fetch(`${this.gateway(id).adminUrl}/metrics`).then(
         (response) => response.text(),
         () => '',
       );
       const live = /^packetflow_cluster_members_live(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1];
-      if (Number(live) === MEMBERS.length) return;
-      if (Date.now() > deadline)
-        throw new Error(`the gateway sees ${live ?? 'no'} live members, not ${MEMBERS.length}`);
+      if (Number(live) === expected) return;
+      if (Date.now() > deadline) throw new Error(`${id} sees ${live ?? 'no'} live members, not ${expected}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
