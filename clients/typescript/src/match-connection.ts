@@ -93,6 +93,8 @@ export class MatchConnection {
   private rejoining = false;
   /** A room joined by a rejoin: its `Joined` re-seats the player rather than reconnecting them. */
   private reseating = false;
+  /** Colyseus' reconnection attempts that failed to connect since the last `Joined`. */
+  private failedReconnects = 0;
   private room: Room;
   /** Settles `joined`: until the first `Joined`, or the first room's refusal. */
   private settle: { resolve(c: MatchConnection): void; reject(e: PacketFlowError): void } | undefined;
@@ -155,6 +157,11 @@ export class MatchConnection {
     return this.rejoiner !== undefined && this.settings.rejoin?.enabled !== false;
   }
 
+  /** Whether a lost room is answered by joining the match again: it was joined, and the game is not leaving. */
+  private get mayRejoin(): boolean {
+    return this.joinInfo !== undefined && !this.leaving && this.rejoins;
+  }
+
   /** Listens to a room: the first one, then each a rejoin makes. Events of a room left behind are ignored. */
   private attach(room: Room): void {
     this.room = room;
@@ -189,6 +196,13 @@ export class MatchConnection {
     });
     room.onDrop((code, reason) => {
       if (room !== this.room) return;
+      // A drop while Colyseus is already reconnecting is one of its attempts failing to connect.
+      if (room.reconnection.isReconnecting) this.failedReconnects++;
+      if (this.failedReconnects >= (this.settings.rejoin?.afterFailedReconnects ?? 1) && this.mayRejoin) {
+        // The room's gateway is gone or cut off, and every further attempt would wait on it: Colyseus gives up at
+        // once instead (FAILED_TO_RECONNECT), and the rejoin goes through the endpoint to a gateway that is up.
+        room.reconnection.maxRetries = room.reconnection.retryCount;
+      }
       this.awaitingJoin = true;
       this.dropListeners.emit(code, reason ?? '');
     });
@@ -197,7 +211,7 @@ export class MatchConnection {
     });
     room.onLeave((code, reason) => {
       if (room !== this.room) return;
-      if (code === CloseCode.FAILED_TO_RECONNECT && this.joinInfo !== undefined && !this.leaving && this.rejoins) {
+      if (code === CloseCode.FAILED_TO_RECONNECT && this.mayRejoin) {
         void this.rejoin(code, reason ?? '');
         return;
       }
@@ -253,6 +267,7 @@ export class MatchConnection {
     const first = this.joinInfo === undefined;
     this.joinInfo = info;
     this.awaitingJoin = false;
+    this.failedReconnects = 0;
     this.latestServerTick = Math.max(this.latestServerTick, info.serverTick);
     if (first) {
       this.buffer = new InterpolationBuffer({ tickRate: info.tickRate, delayMs: this.settings.interpolationDelayMs });

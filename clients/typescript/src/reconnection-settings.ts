@@ -34,6 +34,13 @@ export interface RejoinSettings {
   readonly initialDelayMs?: number;
   /** Longest wait between attempts, in ms; 5000 unless set. */
   readonly maxDelayMs?: number;
+  /**
+   * Reconnection attempts in a row that could not connect at all (the room's gateway refused or did not answer:
+   * it is gone, or the network is) before the SDK stops reconnecting and rejoins through its endpoint, which a load
+   * balancer points at a gateway that is up; 1 unless set. A number above `reconnection.maxRetries` keeps
+   * reconnecting to the end.
+   */
+  readonly afterFailedReconnects?: number;
 }
 
 /** Writes the settings given into a room's reconnection options. */
