@@ -1,7 +1,8 @@
 // Two gateways sharing matchmaking on Redis, every service a process of its own: the gateway a match's room lives on
 // is SIGKILLed, and its players come back into the match through the other gateway, each keeping its entity and
 // every input the match acknowledged. The room's listing outlives its gateway in Redis; the survivor must treat it
-// as gone at once, not wait out Colyseus' calls to a process that will never answer.
+// as gone at once, not wait out Colyseus' calls to a process that will never answer. A gateway only cut off from the
+// other (SIGSTOPped: the cluster unlinks it, its Redis connection stays open) keeps its rooms.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { guestToken, RawBot, until } from './support/raw-bot.js';
@@ -32,14 +33,20 @@ async function playUntilAcked(bot: RawBot, count: number): Promise<number> {
   return last;
 }
 
-/** Which gateway holds the match's room, by the gateways' own room gauges. */
+/** Which gateway holds the one room, by the gateways' own room gauges (an earlier test's may still be disposing). */
 async function roomGateway(): Promise<GatewayId> {
-  const [first, second] = await Promise.all(
-    (['gateway-1', 'gateway-2'] as const).map((id) => cluster.gatewayMetric(id, 'packetflow_gateway_rooms_active')),
-  );
-  assert.equal((first ?? 0) + (second ?? 0), 1, 'one room, on one gateway');
-  return first === 1 ? 'gateway-1' : 'gateway-2';
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const [first = 0, second = 0] = await Promise.all(
+      (['gateway-1', 'gateway-2'] as const).map((id) => cluster.gatewayMetric(id, 'packetflow_gateway_rooms_active')),
+    );
+    if (first + second === 1) return first === 1 ? 'gateway-1' : 'gateway-2';
+    if (performance.now() > deadline) throw new Error(`${first} + ${second} rooms, not one`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
+
+const other = (id: GatewayId): GatewayId => (id === 'gateway-1' ? 'gateway-2' : 'gateway-1');
 
 /**
  * What the SDK does once its reconnection finds the gateway gone: joins the match again with `create` and
@@ -62,7 +69,37 @@ async function rejoin(url: string, token: string, matchId: string): Promise<{ bo
   }
 }
 
-describe('a gateway SIGKILLed under its players', () => {
+describe('a gateway lost under its players', () => {
+  it('cut off from the other gateway but not from Redis, keeps its rooms listed and its players', async () => {
+    const guests = [await guestToken(cluster.url), await guestToken(cluster.url)];
+    const player = await RawBot.join(cluster.url, { token: guests[0]!.token });
+    player.room.reconnection.enabled = false;
+    await playUntilAcked(player, 10);
+    const stopped = await roomGateway();
+    const watcher = other(stopped);
+    const from = cluster.gatewayLines(0, watcher).length;
+    await cluster.signal(stopped, 'SIGSTOP');
+    // Past the cluster's heartbeat bound (2 s): the watcher no longer links to it.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const lines = cluster.gatewayLines(from, watcher);
+    await cluster.signal(stopped, 'SIGCONT');
+    console.log(
+      `figure: ${stopped} SIGSTOPped for 3 s; ${watcher} said:\n  ${lines.map((l) => l.slice(0, 200)).join('\n  ')}`,
+    );
+    assert.ok(
+      lines.some((line) => line.includes(`link to ${stopped}`) && line.includes('down')),
+      'the cluster unlinked it',
+    );
+    assert.ok(!lines.some((line) => line.includes('gateway gone')), 'its rooms were not taken for gone');
+    await playUntilAcked(player, 10);
+    const joiner = await RawBot.join(cluster.gateway(watcher).url, {
+      token: guests[1]!.token,
+      roomId: player.room.roomId,
+    });
+    assert.equal(joiner.room.roomId, player.room.roomId, 'its room is still listed and takes players');
+    await Promise.all([player.leave(), joiner.leave()]);
+  });
+
   it('its players play again through the other gateway within a second, with their entities and acks', async () => {
     const guests = [await guestToken(cluster.url), await guestToken(cluster.url)];
     const first = await RawBot.join(cluster.url, { token: guests[0]!.token, name: 'Ada' });
@@ -72,7 +109,7 @@ describe('a gateway SIGKILLed under its players', () => {
     for (const bot of bots) bot.room.reconnection.enabled = false;
     await Promise.all(bots.map((bot) => playUntilAcked(bot, 30)));
     const victim = await roomGateway();
-    const survivor: GatewayId = victim === 'gateway-1' ? 'gateway-2' : 'gateway-1';
+    const survivor = other(victim);
     const before1 = bots.map((bot) => ({ entity: bot.entity, acked: bot.ackedSequence(), sequence: bot.sequence }));
     const survivorLines = cluster.gatewayLines(0, survivor).length;
 

@@ -4,9 +4,10 @@
 // found by joinOrCreate and joinById, and a match's players coming back to bring their room back (a create with
 // `matchId`) are seated in the dead room and refused after 4 s. The gateways are cluster members, and the cluster
 // knows at once that one died: its links drop (or its heartbeats go unanswered within 2 s). So each gateway records
-// which member its Colyseus process is, and removes what a gone gateway left behind as soon as the cluster says so,
-// exactly as Colyseus' failed health check would: its listings, its room count, and the receipt that makes a
-// gateway taken for dead wrongly (cut off from this one only) list its rooms again within 5 s.
+// which member its Colyseus process is, and removes what a gone gateway left behind as soon as the cluster says so
+// and Redis agrees (the process no longer listens on its channel: a killed process's connection closes with its
+// links, a cut-off one's does not), exactly as Colyseus' failed health check would: its listings, its room count,
+// and the receipt that makes a gateway taken for dead wrongly list its rooms again within 5 s.
 import { matchMaker } from '@colyseus/core';
 import type { Cluster, Logger, MemberInfo } from '@packetflow/actors';
 
@@ -69,10 +70,12 @@ export class GoneGateways {
   private readonly swept = new Set<string>();
   private readonly startedAt = performance.now();
   private view = '';
+  private closed = false;
   private last: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
+  private recheck: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly cluster: Pick<Cluster, 'nodeId' | 'liveMembers'>,
@@ -109,6 +112,8 @@ export class GoneGateways {
   /** Stops watching and removes this gateway's record: Colyseus removes its listings as it shuts down. */
   close(): void {
     for (const timer of this.timers) clearTimeout(timer);
+    clearTimeout(this.recheck);
+    this.closed = true;
     matchMaker.presence.hdel(PROCESSES_KEY, matchMaker.processId).catch((error: unknown) => {
       this.logger.warn('gateway record not removed', { error: describe(error) });
     });
@@ -152,7 +157,7 @@ export class GoneGateways {
     const self = live.find((m) => m.id === this.cluster.nodeId);
     const { presence, processId } = matchMaker;
     const records = await presence.hgetall(PROCESSES_KEY);
-    let recheck = false;
+    let stillListening = false;
     for (const [id, raw] of Object.entries(records)) {
       if (id === processId) continue;
       const record = parseRecord(raw);
@@ -165,7 +170,7 @@ export class GoneGateways {
       // Unlinked from this gateway only (a partition between gateways, links closed as Redis membership came back)
       // is not gone while its process still listens on Redis, as Colyseus' own health check also holds.
       if (!verdict.forget && (await presence.channels(`p:${id}`)).length > 0) {
-        recheck = true;
+        stillListening = true;
         continue;
       }
       if (!this.swept.has(id)) {
@@ -177,7 +182,11 @@ export class GoneGateways {
         this.swept.delete(id);
       }
     }
-    if (recheck) setTimeout(() => this.sweep(), RECHECK_MS).unref();
+    if (stillListening && !this.closed) {
+      clearTimeout(this.recheck);
+      this.recheck = setTimeout(() => this.sweep(), RECHECK_MS);
+      this.recheck.unref();
+    }
   }
 
   /** Whether the gateway of this record is gone by the cluster's view; undefined while it may be up. */
