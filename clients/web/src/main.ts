@@ -37,6 +37,8 @@ const bodies = new Bodies(stage.scene, match.entity);
 match.onSnapshot((snapshot) => latest.update(snapshot));
 match.onDrop(() => panel.status('connection lost, reconnecting…'));
 match.onReconnect(() => panel.status('playing'));
+// Re-seated through another gateway after its own went away: the same seat and entity, playing again.
+match.onReseat(() => panel.status('playing'));
 match.onError((code, message) => console.warn(`the gateway dropped a message: ${code} ${message}`));
 
 // One input per server tick: the match applies one per tick, and a player without one stands still.
