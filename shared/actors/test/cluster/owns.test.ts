@@ -13,6 +13,7 @@ const MEMBERSHIP_HEARTBEAT_MS = 1000;
 interface Node {
   system: ActorSystem;
   cluster: Cluster;
+  membership: RedisMembership;
   leaseEvents: { held: boolean; at: number }[];
 }
 
@@ -47,13 +48,15 @@ describe('owns(kind, id) with Redis membership: the owner in its view, while its
       });
       const leaseEvents: Node['leaseEvents'] = [];
       cluster.onLeaseChange((held) => leaseEvents.push({ held, at: performance.now() }));
-      nodes.set(id, { system, cluster, leaseEvents });
+      nodes.set(id, { system, cluster, membership, leaseEvents });
     }
     await waitFor(() => [...nodes.values()].every((n) => n.cluster.liveMembers().length === 2), 'a and b to link');
   });
 
   after(async () => {
     await Promise.all([...nodes.values()].map((n) => n.cluster.close()));
+    // close() leaves membership alone, as a crash would; its Redis connections must still go.
+    await Promise.all([...nodes.values()].map((n) => n.membership.leave()));
     await redis?.stop();
   });
 
