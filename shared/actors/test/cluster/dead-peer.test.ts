@@ -4,6 +4,7 @@ import { RedisServer } from '@packetflow/testing';
 import {
   ActorSystem,
   Cluster,
+  type ClusterOptions,
   type Down,
   defineBehavior,
   type MemberInfo,
@@ -13,8 +14,8 @@ import {
   UnknownKindError,
 } from '../../src/index.js';
 import { BlackHoleProxy } from '../fixtures/black-hole-proxy.js';
-import { type Bumped, bump, bumpRegistry, counter, freePort } from '../fixtures/bump.js';
-import { recordingLogger, waitFor } from '../helpers.js';
+import { type Bump, type Bumped, bump, bumpRegistry, counter, freePort } from '../fixtures/bump.js';
+import { delay, recordingLogger, waitFor } from '../helpers.js';
 import { HostProcess } from './host-process.js';
 
 const SECRET = 'dead-peer-test-secret';
@@ -207,5 +208,53 @@ describe('a frozen peer process (SIGSTOP) is found dead by heartbeats while its 
     const again = await system.send<Bumped>(system.ref('counter', 'y'), bump('y'));
     assert.equal(again.body.playerId, 'frozen');
     console.log(`after SIGCONT, the host was routed to again within ${Math.round(performance.now() - resumed)} ms`);
+  });
+});
+
+// A leaving node sends no heartbeats of its own, but its answers to its peers' heartbeats keep its links alive.
+describe('a node that leaves gracefully is not taken for dead while it drains', () => {
+  test('an ask its handler answers after longer than the detection time still gets its reply', async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const members: MemberInfo[] = [
+      { id: 'a', roles: [], address: `127.0.0.1:${portA}`, startedAt: 0 },
+      { id: 'b', roles: ['slow'], address: `127.0.0.1:${portB}`, startedAt: 0 },
+    ];
+    const [a, b] = await Promise.all(
+      members.map(async (self) => {
+        const system = await ActorSystem.start({ nodeId: self.id, logger: recordingLogger() });
+        system.register(
+          'slow',
+          defineBehavior<Record<string, never>, Bump>({
+            initial: () => ({}),
+            handlers: {
+              Bump: async (msg): Promise<Bumped> => {
+                await delay(3000);
+                return { type: 'Bumped', body: msg.body };
+              },
+            },
+          }),
+        );
+        const options: ClusterOptions = {
+          secret: SECRET,
+          membership: new StaticMembership(members),
+          port: Number(self.address.split(':')[1]),
+          roles: self.roles,
+          registry: bumpRegistry(),
+          logger: recordingLogger(),
+        };
+        return { system, cluster: await Cluster.join(system, options) };
+      }),
+    );
+    try {
+      await waitFor(() => a!.cluster.liveMembers().length === 2, 'a to link to b');
+      const asked = a!.system.send<Bumped>(a!.system.ref('slow', 's'), bump('s'), { timeoutMs: 10_000 });
+      await waitFor(() => b!.system.activeActors === 1, 'the ask to reach b');
+      const left = b!.cluster.leave({ drainTimeoutMs: 10_000 });
+      const reply = await asked;
+      assert.equal(reply.body.playerId, 's');
+      await left;
+    } finally {
+      await Promise.all([a!.cluster.close(), b!.cluster.close()]);
+    }
   });
 });
