@@ -162,4 +162,14 @@ export function nodeMetrics(registry: Registry, runtime: Runtime, cluster: () =>
     'Tells to other members dropped because their member was gone or its queue full',
     () => cluster()?.stats.undeliverable ?? 0,
   );
+  counter(
+    'packetflow_cluster_forwarded_total',
+    'Tells from peers for actors another member owns, passed on to that owner (PROTOCOL.md §6)',
+    () => cluster()?.stats.forwarded ?? 0,
+  );
+  counter(
+    'packetflow_cluster_not_owned_total',
+    'Packets from peers for actors another member owns, refused (asks) or dropped (PROTOCOL.md §6)',
+    () => cluster()?.stats.notOwned ?? 0,
+  );
 }

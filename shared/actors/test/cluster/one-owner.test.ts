@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Member, RendezvousRouter } from '@packetflow/protocol';
+import { nodeMetrics, nodeRegistry } from '../../src/admin/node-metrics.js';
 import {
   ActorSystem,
   Cluster,
@@ -9,6 +10,7 @@ import {
   StaticMembership,
   worthRetrying,
 } from '../../src/index.js';
+import { runtimeOf } from '../../src/system.js';
 import { type Bumped, bump, bumpRegistry, counter, freePort } from '../fixtures/bump.js';
 import { recordingLogger, waitFor } from '../helpers.js';
 
@@ -154,5 +156,19 @@ describe('one owner per virtual actor while membership views differ', () => {
     node('client').cluster.endpoint.tell({ kind: 'counter', id }, { type: 'Garbled' }, { node: 'a' });
     await waitFor(() => node('c').cluster.endpoint.stats.refused > refusedBefore, 'c to refuse the unreadable body');
     assert.equal(node('c').system.activeActors, activeBefore);
+  });
+
+  test("the counts are a node's metrics", async () => {
+    const registry = nodeRegistry('c');
+    nodeMetrics(registry, runtimeOf(node('c').system), () => node('c').cluster);
+    const text = await registry.metrics();
+    assert.match(
+      text,
+      new RegExp(`packetflow_cluster_not_owned_total\\{node="c"\\} ${node('c').cluster.stats.notOwned}\\n`),
+    );
+    assert.ok(node('c').cluster.stats.notOwned > 0);
+    const registryA = nodeRegistry('a');
+    nodeMetrics(registryA, runtimeOf(node('a').system), () => node('a').cluster);
+    assert.match(await registryA.metrics(), /packetflow_cluster_forwarded_total\{node="a"\} [1-9]/);
   });
 });
