@@ -164,7 +164,7 @@ export function nodeMetrics(registry: Registry, runtime: Runtime, cluster: () =>
   );
   counter(
     'packetflow_cluster_forwarded_total',
-    'Tells from peers for actors another member owns, passed on to that owner (PROTOCOL.md §6)',
+    'Packets from peers for actors another member owns, passed on to that owner (PROTOCOL.md §6)',
     () => cluster()?.stats.forwarded ?? 0,
   );
   counter(

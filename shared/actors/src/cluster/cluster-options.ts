@@ -67,8 +67,8 @@ export interface ClusterStats {
   /** Packets from peers for virtual actors another member owns in this node's view, passed on to it once. */
   forwarded: number;
   /**
-   * Packets from peers for virtual actors another member owns, not passed on (an ask, a packet forwarded already, an
-   * owner this node has no link to): asks are answered `Unavailable`, tells are counted in `undeliverable` too.
+   * Packets from peers for virtual actors another member owns, not passed on (forwarded already, an owner this node
+   * has no link to, a Watch): asks are answered `Unavailable`, tells are counted in `undeliverable` too.
    */
   notOwned: number;
   /** Tells that could not be encoded (no codec for their type, too large). */

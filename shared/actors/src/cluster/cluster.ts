@@ -25,6 +25,7 @@ import { type ActorSystem, runtimeOf } from '../system.js';
 import { InboundLink } from '../transport/inbound-link.js';
 import { OutboundLink } from '../transport/outbound-link.js';
 import type { TransportContext } from '../transport/transport-context.js';
+import { AskRelay } from './ask-relay.js';
 import type { ClusterOptions, ClusterStats, MembersByState, PeerStats } from './cluster-options.js';
 import { dispositionOf, FORWARDED, type OwnershipView } from './foreign-packets.js';
 import { Silence } from './silence.js';
@@ -114,6 +115,7 @@ export class Cluster implements RemoteRouting {
   private stopping = false;
   private unsubscribe: () => void = () => {};
   private readonly ownership: OwnershipView;
+  private readonly relay = new AskRelay();
 
   private constructor(
     system: ActorSystem,
@@ -337,10 +339,14 @@ export class Cluster implements RemoteRouting {
       this.departed.add(from);
       return;
     }
+    const answer = this.relay.answer(packet, from);
+    if (answer !== undefined) {
+      this.send(answer.packet, answer.to);
+      return;
+    }
     const disposition = dispositionOf(packet, from, this.ownership, packet.type !== WATCH);
     if (disposition.action === 'forward') {
-      this.stats.forwarded++;
-      this.send({ ...packet, flags: packet.flags | FORWARDED }, disposition.to);
+      this.passOn(packet, from, disposition.to);
       return;
     }
     if (disposition.action === 'refuse') {
@@ -376,6 +382,19 @@ export class Cluster implements RemoteRouting {
       return;
     }
     this.endpoint.receive(packet, from);
+  }
+
+  /** Sends a packet for an actor `owner` owns on to it, once; an ask under an id of this node's (AskRelay). */
+  private passOn(packet: Packet, from: string, owner: string): void {
+    const flags = packet.flags | FORWARDED;
+    const isAsk = (packet.flags & PacketFlags.Ask) !== 0;
+    const passed = isAsk ? this.relay.pass(packet, from, owner, flags) : { ...packet, flags };
+    if (this.peers.get(owner)?.link.send(passed)) {
+      this.stats.forwarded++;
+      return;
+    }
+    if (isAsk) this.relay.cancel(passed.correlationId);
+    this.notOwned(packet, from, `${this.nodeId} could not pass it on to ${owner}, its owner`);
   }
 
   /** A packet for a virtual actor another member owns, which this node neither serves nor could pass on. */
@@ -497,6 +516,7 @@ export class Cluster implements RemoteRouting {
     for (const link of this.inbound) link.close();
     for (const bound of this.leaving.values()) clearTimeout(bound);
     this.leaving.clear();
+    this.relay.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -670,6 +690,10 @@ export class Cluster implements RemoteRouting {
 
   private lost(id: string, reason: string): void {
     this.endpoint.failAsksTo(id, reason);
+    for (const { origin, ask } of this.relay.ownerLost(id)) {
+      const why = `${NOT_OWNER_PREFIX}${this.nodeId} passed it on to ${id}, its owner, which went down: ${reason}`;
+      this.endpoint.refuse(ask, origin, ErrorCode.Unavailable, why);
+    }
     for (const [key, list] of this.remoteWatchers) {
       const kept = list.filter((w) => w.node !== id);
       if (kept.length === 0) this.remoteWatchers.delete(key);

@@ -25,9 +25,8 @@ export interface OwnershipView {
 /**
  * Delivers what this node owns, and what rendezvous routing gives to no member (the local refusal says why);
  * pinned targets, replies and the cluster's own `$system` packets are not subject to ownership. A virtual target
- * another member owns is passed on once when `passable`, or refused. Asks are never passed on: an ask's reply travels
- * back on the link the ask came from, so the owner's reply to a forwarded ask would reach this node, which has no
- * pending ask for it. Nor is a `Watch`, whose `Down` would likewise come back here rather than to the watcher's node.
+ * another member owns is passed on once when `passable`, or refused. A `Watch` is not passable: the owner would send
+ * its `Down` back to this node rather than to the watcher's.
  */
 export function dispositionOf(packet: Packet, from: string, view: OwnershipView, passable: boolean): Disposition {
   const { target } = packet;
@@ -37,7 +36,7 @@ export function dispositionOf(packet: Packet, from: string, view: OwnershipView,
   const owner = view.ownerOf(target.kind, target.id);
   if (owner === undefined || owner === view.nodeId) return DELIVER;
   const whose = `${view.nodeId} sees ${owner} as the owner of ${target.kind}/${target.id}`;
-  if ((packet.flags & PacketFlags.Ask) !== 0 || !passable) return { action: 'refuse', why: `${whose}; send it there` };
+  if (!passable) return { action: 'refuse', why: `${whose}; send it there` };
   if ((packet.flags & FORWARDED) !== 0) return { action: 'refuse', why: `${whose}, and ${from} forwarded it already` };
   if (owner === from) return { action: 'refuse', why: `${whose}, the node it came from` };
   if (!view.linkOpen(owner)) return { action: 'refuse', why: `${whose}, which it cannot reach` };

@@ -102,27 +102,34 @@ describe('one owner per virtual actor while membership views differ', () => {
 
   const node = (id: string) => nodes.get(id)!;
 
-  test('an ask to a node that does not own its target is refused with NotOwnerError, and nothing is activated', async () => {
+  test('an ask to a node that does not own its target is answered by the owner, through that node', async () => {
     const id = idOwned('c', 0);
     assert.equal(node('client').cluster.ownerOf('counter', id), 'a');
     assert.equal(node('a').cluster.ownerOf('counter', id), 'c');
-    const refusal = await node('client')
-      .system.send(node('client').system.ref('counter', id), bump(id), { timeoutMs: 2000 })
-      .then(
-        () => assert.fail('a answered for an actor it does not own'),
-        (error: unknown) => error,
-      );
-    assert.ok(refusal instanceof NotOwnerError, String(refusal));
-    assert.match(refusal.message, /a sees c as the owner/);
-    assert.ok(worthRetrying(refusal), 'the sender may ask again once its view has caught up');
-    assert.equal(node('a').system.activeActors, 0);
-    assert.equal(node('c').system.activeActors, 0);
-    assert.equal(node('a').cluster.stats.notOwned, 1);
+    const client = node('client').system;
+    const first = await client.send<Bumped>(client.ref('counter', id), bump(id), { timeoutMs: 2000 });
+    assert.deepEqual([first.body.playerId, first.body.matches], ['c', 1]);
+    assert.equal(node('a').system.activeActors, 0, 'no second copy on the node the ask reached first');
+    assert.equal(node('a').cluster.stats.forwarded, 1);
 
-    // Asked where its own view routes it, the owner answers.
+    // Asked where its own view routes it, the same copy answers.
     const answer = await node('b').system.send<Bumped>(node('b').system.ref('counter', id), bump(id));
-    assert.equal(answer.body.playerId, 'c');
-    assert.equal(answer.body.matches, 1);
+    assert.deepEqual([answer.body.playerId, answer.body.matches], ['c', 2]);
+  });
+
+  test('an ask that reaches a second node that does not own it is refused with NotOwnerError', async () => {
+    const id = idOwned('d', 1);
+    assert.equal(node('c').cluster.ownerOf('counter', id), 'd');
+    const client = node('client').system;
+    const refusal = await client.send(client.ref('counter', id), bump(id), { timeoutMs: 2000 }).then(
+      () => assert.fail('a node answered for an actor it does not own'),
+      (error: unknown) => error,
+    );
+    assert.ok(refusal instanceof NotOwnerError, String(refusal));
+    assert.match(refusal.message, /c sees d as the owner .*, and a forwarded it already/);
+    assert.ok(worthRetrying(refusal), 'the sender may ask again once its view has caught up');
+    assert.equal(node('c').system.activeActors, 1, 'c activated only what it owns');
+    assert.equal(node('d').system.activeActors, 0, 'the packet did not bounce on to d');
   });
 
   test('a tell to a node that does not own its target is passed on to the owner once', async () => {
