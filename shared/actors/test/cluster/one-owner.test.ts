@@ -5,14 +5,15 @@ import { nodeMetrics, nodeRegistry } from '../../src/admin/node-metrics.js';
 import {
   ActorSystem,
   Cluster,
+  defineBehavior,
   type MemberInfo,
   NotOwnerError,
   StaticMembership,
   worthRetrying,
 } from '../../src/index.js';
 import { runtimeOf } from '../../src/system.js';
-import { type Bumped, bump, bumpRegistry, counter, freePort } from '../fixtures/bump.js';
-import { recordingLogger, waitFor } from '../helpers.js';
+import { type Bump, type Bumped, bump, bumpRegistry, counter, freePort } from '../fixtures/bump.js';
+import { delay, recordingLogger, waitFor } from '../helpers.js';
 
 const SECRET = 'test-secret-one-owner';
 
@@ -177,5 +178,64 @@ describe('one owner per virtual actor while membership views differ', () => {
     const registryA = nodeRegistry('a');
     nodeMetrics(registryA, runtimeOf(node('a').system), () => node('a').cluster);
     assert.match(await registryA.metrics(), /packetflow_cluster_forwarded_total\{node="a"\} [1-9]/);
+  });
+});
+
+describe('an ask passed on to an owner that goes down', () => {
+  test('is answered NotOwnerError by the node that passed it on, at once, not at its deadline', async () => {
+    const ids = ['client', 'a', 'c'];
+    const ports = new Map(await Promise.all(ids.map(async (id) => [id, await freePort()] as const)));
+    const info = (id: string): MemberInfo => ({
+      id,
+      roles: id === 'client' ? [] : ['slow'],
+      address: `127.0.0.1:${ports.get(id)}`,
+      startedAt: 0,
+    });
+    // The client has not seen c join, so it asks a; a has, and passes the ask on to c.
+    const views: Record<string, string[]> = {
+      client: ['client', 'a'],
+      a: ['client', 'a', 'c'],
+      c: ['client', 'a', 'c'],
+    };
+    const joined = new Map<string, { system: ActorSystem; cluster: Cluster }>();
+    for (const id of ids) {
+      const system = await ActorSystem.start({ nodeId: id, logger: recordingLogger() });
+      system.register(
+        'slow',
+        defineBehavior<Record<string, never>, Bump>({
+          initial: () => ({}),
+          handlers: { Bump: () => delay(3000) },
+        }),
+      );
+      const cluster = await Cluster.join(system, {
+        secret: SECRET,
+        membership: new StaticMembership(views[id]!.map(info)),
+        port: ports.get(id),
+        roles: info(id).roles,
+        registry: bumpRegistry(),
+        logger: recordingLogger(),
+      });
+      joined.set(id, { system, cluster });
+    }
+    const [client, a, c] = ids.map((id) => joined.get(id)!) as [Node, Node, Node];
+    try {
+      await waitFor(() => a.cluster.liveMembers().length === 3, 'a to link to c');
+      let id = 's-0';
+      for (let i = 0; a.cluster.ownerOf('slow', id) !== 'c'; i++) id = `s-${i}`;
+      const asked = client.system.send(client.system.ref('slow', id), bump(id), { timeoutMs: 10_000 });
+      await waitFor(() => c.system.activeActors === 1, 'the ask to reach c through a');
+      const since = performance.now();
+      await c.cluster.close();
+      const error = await asked.then(
+        () => assert.fail('the ask was answered by an owner that went down'),
+        (failure: unknown) => failure,
+      );
+      assert.ok(error instanceof NotOwnerError, String(error));
+      assert.match(error.message, /a passed it on to c, its owner, which went down/);
+      assert.ok(performance.now() - since < 2500, 'failed at once, well before the handler or the deadline would end');
+      assert.equal(a.system.activeActors, 0);
+    } finally {
+      await Promise.all([...joined.values()].map((n) => n.cluster.close()));
+    }
   });
 });
