@@ -114,6 +114,10 @@ export class Cluster implements RemoteRouting {
   private heartbeats: NodeJS.Timeout | undefined;
   private stopping = false;
   private unsubscribe: () => void = () => {};
+  private readonly leaseListeners = new Set<(held: boolean) => void>();
+  /** What the lease's listeners were last told; nothing is told before the first renewal. */
+  private leaseAnnounced = false;
+  private deregistered = false;
   private readonly ownership: OwnershipView;
   private readonly relay = new AskRelay();
 
@@ -204,7 +208,12 @@ export class Cluster implements RemoteRouting {
       address: options.advertise ?? `${host.includes(':') ? `[${host}]` : host}:${port}`,
       startedAt: Date.now(),
     };
-    cluster.unsubscribe = options.membership.onChange((members) => cluster.updateView(members));
+    const unsubscribeView = options.membership.onChange((members) => cluster.updateView(members));
+    const unsubscribeLease = options.membership.lease?.onChange(() => cluster.announceLease()) ?? (() => {});
+    cluster.unsubscribe = () => {
+      unsubscribeView();
+      unsubscribeLease();
+    };
     await options.membership.start(cluster.self);
     cluster.runtime.attachRemote(cluster);
     cluster.updateView(options.membership.members());
@@ -274,20 +283,59 @@ export class Cluster implements RemoteRouting {
   }
 
   /**
-   * Whether the others still count this node as a member: with Redis membership, its last successful refresh is
-   * younger than the TTL less a margin; with static membership, always (until it leaves).
+   * Whether the others still count this node as a member, so that none can have moved its actors: with static
+   * membership, always (until it leaves); with Redis membership, while its last successful refresh is younger than
+   * the TTL less a margin, or else while every member in its view still answers its heartbeats. Redis being down
+   * for everyone then stops no match: nobody can drop anybody from Redis, and a member that dropped this node
+   * (it still reaches Redis, this node does not) stops answering it within a detection window, which ends the lease.
+   * A node cut off from everything loses both within the TTL.
    */
   leaseHeld(): boolean {
     const lease = this.options.membership.lease;
-    return lease === undefined ? !this.stopping : lease.held;
+    if (lease === undefined) return !this.stopping;
+    return !this.stopping && !this.deregistered && (lease.held || this.heardByEveryMember());
   }
 
   /**
-   * Called with false when the lease lapses (or the node leaves) and true when it is renewed again. Static
-   * membership has no lease to lose: the listener is never called. Returns an unsubscribe function.
+   * Every registered member answered a heartbeat within the detection window (vacuously true for a cluster of one).
+   * By the clock, not by counted intervals: after this process was stopped (SIGSTOP, a VM paused), old answers
+   * vouch for nothing, whatever its links still look like.
+   */
+  private heardByEveryMember(): boolean {
+    const since = performance.now() - this.heartbeatMs * this.heartbeatMisses;
+    return this.registered.every((m) => {
+      if (m.id === this.nodeId) return true;
+      const peer = this.peers.get(m.id);
+      return peer?.link.state === 'open' && peer.silence.lastHeardAt >= since;
+    });
+  }
+
+  /**
+   * Called with false when the lease lapses (or the node leaves) and true when it holds again. Static membership
+   * has no lease to lose: the listener is never called. Returns an unsubscribe function.
    */
   onLeaseChange(listener: (held: boolean) => void): () => void {
-    return this.options.membership.lease?.onChange(listener) ?? (() => {});
+    if (this.options.membership.lease === undefined) return () => {};
+    const entry = (held: boolean) => listener(held);
+    this.leaseListeners.add(entry);
+    return () => {
+      this.leaseListeners.delete(entry);
+    };
+  }
+
+  /** Tells the lease's listeners when it changed: on a renewal or a lapse, and when a link or the view changes. */
+  private announceLease(): void {
+    if (this.options.membership.lease === undefined) return;
+    const held = this.leaseHeld();
+    if (held === this.leaseAnnounced) return;
+    this.leaseAnnounced = held;
+    for (const listener of [...this.leaseListeners]) {
+      try {
+        listener(held);
+      } catch (error) {
+        this.logger.error('lease listener threw', { held, error: String(error) });
+      }
+    }
   }
 
   tell(node: string, target: ActorRef, message: Message, sender: ActorRef | undefined): void {
@@ -432,6 +480,8 @@ export class Cluster implements RemoteRouting {
    */
   private sendHeartbeats(): void {
     if (this.stopping) return;
+    // Answers growing old end a lease that only the members' answers held (Redis unreachable).
+    this.announceLease();
     for (const [id, peer] of this.peers) {
       if (peer.link.state !== 'open') continue;
       if (peer.silence.elapse() >= this.heartbeatMisses) {
@@ -485,6 +535,9 @@ export class Cluster implements RemoteRouting {
    */
   async leave(options: { drainTimeoutMs?: number; graceMs?: number } = {}): Promise<void> {
     if (this.stopping) return;
+    // Deregistering gives the lease up: the others are about to move this node's actors.
+    this.deregistered = true;
+    this.announceLease();
     await this.options.membership.leave();
     this.unsubscribe();
     const notice: Packet = {
@@ -506,6 +559,7 @@ export class Cluster implements RemoteRouting {
   /** Closes every connection at once, without deregistering or draining. */
   async close(): Promise<void> {
     this.stopping = true;
+    this.announceLease();
     this.unsubscribe();
     clearInterval(this.heartbeats);
     for (const peer of this.peers.values()) {
@@ -724,6 +778,7 @@ export class Cluster implements RemoteRouting {
     if (!live.some((m) => m.id === this.nodeId) && this.self) live.push(this.self);
     const before = this.router.memberList.map((m) => m.id).join();
     this.router.setMembers(live);
+    this.announceLease();
     if (live.map((m) => m.id).join() !== before) {
       this.runtime.deactivateWhere((kind, id) => {
         const owner = this.ownerOf(kind, id);

@@ -6,9 +6,12 @@
 export class Silence {
   private heard = false;
   private intervals = 0;
+  /** performance.now() of the last sign of life; a link starts out proven by its handshake. */
+  lastHeardAt = performance.now();
 
   heardFrom(): void {
     this.heard = true;
+    this.lastHeardAt = performance.now();
   }
 
   /** Called once per heartbeat interval; returns how many intervals in a row have passed without a sign of life. */
