@@ -27,7 +27,7 @@ import { OutboundLink } from '../transport/outbound-link.js';
 import type { TransportContext } from '../transport/transport-context.js';
 import { AskRelay } from './ask-relay.js';
 import type { ClusterOptions, ClusterStats, MembersByState, PeerStats } from './cluster-options.js';
-import { dispositionOf, FORWARDED, type OwnershipView } from './foreign-packets.js';
+import { dispositionOf, type OwnershipView } from './foreign-packets.js';
 import { Silence } from './silence.js';
 
 const LEFT = 'left the cluster';
@@ -434,7 +434,7 @@ export class Cluster implements RemoteRouting {
 
   /** Sends a packet for an actor `owner` owns on to it, once; an ask under an id of this node's (AskRelay). */
   private passOn(packet: Packet, from: string, owner: string): void {
-    const flags = packet.flags | FORWARDED;
+    const flags = packet.flags | PacketFlags.Forwarded;
     const isAsk = (packet.flags & PacketFlags.Ask) !== 0;
     const passed = isAsk ? this.relay.pass(packet, from, owner, flags) : { ...packet, flags };
     if (this.peers.get(owner)?.link.send(passed)) {

@@ -1,12 +1,5 @@
 import { type Packet, PacketFlags } from '@packetflow/protocol';
 
-/**
- * Bit of `Envelope.flags` that marks a packet one node has already passed on to the owner in its view (PROTOCOL.md
- * §6). It is the hop limit: a packet carrying it is never passed on again, so nodes whose views disagree cannot
- * bounce it between them.
- */
-export const FORWARDED = 8;
-
 /** What a node does with a packet from a peer, by whether it owns the packet's target (PROTOCOL.md §6). */
 export type Disposition =
   | { readonly action: 'deliver' }
@@ -37,7 +30,9 @@ export function dispositionOf(packet: Packet, from: string, view: OwnershipView,
   if (owner === undefined || owner === view.nodeId) return DELIVER;
   const whose = `${view.nodeId} sees ${owner} as the owner of ${target.kind}/${target.id}`;
   if (!passable) return { action: 'refuse', why: `${whose}; send it there` };
-  if ((packet.flags & FORWARDED) !== 0) return { action: 'refuse', why: `${whose}, and ${from} forwarded it already` };
+  // The hop limit: a packet passed on once is never passed on again, so views that disagree cannot bounce it.
+  if ((packet.flags & PacketFlags.Forwarded) !== 0)
+    return { action: 'refuse', why: `${whose}, and ${from} forwarded it already` };
   if (owner === from) return { action: 'refuse', why: `${whose}, the node it came from` };
   if (!view.linkOpen(owner)) return { action: 'refuse', why: `${whose}, which it cannot reach` };
   return { action: 'forward', to: owner };

@@ -17,5 +17,10 @@ export enum PacketFlags {
   /**
    * The sender expects a reply (an ask), sent to `sender` with the same `correlation_id`.
    */
-  Ask = 4
+  Ask = 4,
+
+  /**
+   * A member that does not own the (unpinned) target passed the packet on to the owner; it is never passed on again.
+   */
+  Forwarded = 8
 }
