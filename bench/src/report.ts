@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 /** One measured figure and the target it is held to. */
@@ -39,8 +39,37 @@ export function printFigure(f: Figure): void {
   );
 }
 
-export function writeMarkdown(path: string, figures: Figure[]): void {
+function rowOf(f: Figure): string {
+  return `| ${f.group} | ${f.name} | ${formatValue(f.value, f.unit)} | ${f.target || '—'} | ${verdict(f)} | ${f.note ?? ''} |`;
+}
+
+/**
+ * Writes BENCHMARKS.md. A run of some suites only (`npm run bench -- hosts`) replaces the rows of the groups it
+ * measured, where they stood, and keeps every other row as the last full run wrote it, saying so in the header.
+ */
+export function writeMarkdown(path: string, figures: Figure[], options: { partial?: boolean } = {}): void {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const now = new Date().toISOString();
+  let rows = figures.map(rowOf);
+  let run = `Run: ${now}.`;
+  if (options.partial && existsSync(path)) {
+    const old = readFileSync(path, 'utf8').split('\n');
+    const groups = new Set(figures.map((f) => f.group));
+    const kept: string[] = [];
+    let placed = false;
+    for (const line of old.filter((l) => l.startsWith('| ') && !l.startsWith('| group |') && !l.startsWith('| ---'))) {
+      const group = line.slice(2, line.indexOf(' |', 2));
+      if (!groups.has(group)) kept.push(line);
+      else if (!placed) {
+        kept.push(...rows);
+        placed = true;
+      }
+    }
+    if (!placed) kept.push(...rows);
+    rows = kept;
+    const previous = old.find((l) => l.startsWith('Run: '))?.replace(/\.$/, '') ?? 'Run: unknown';
+    run = `${previous}; ${[...groups].join(', ')} measured again ${now}.`;
+  }
   const lines = [
     '# Benchmarks',
     '',
@@ -48,14 +77,11 @@ export function writeMarkdown(path: string, figures: Figure[]): void {
     'was tried. Erlang/OTP 25 figures quoted in targets were measured on machines of this kind.',
     '',
     `Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}.`,
-    `Run: ${new Date().toISOString()}.`,
+    run,
     '',
     '| group | figure | measured | target | verdict | note |',
     '| --- | --- | ---: | --- | --- | --- |',
-    ...figures.map(
-      (f) =>
-        `| ${f.group} | ${f.name} | ${formatValue(f.value, f.unit)} | ${f.target || '—'} | ${verdict(f)} | ${f.note ?? ''} |`,
-    ),
+    ...rows,
     '',
   ];
   writeFileSync(path, lines.join('\n'));

@@ -3,6 +3,7 @@ import { actorSuite } from './actors.js';
 import { clusterSuite } from './cluster.js';
 import { gameLogicSuite } from './game-logic.js';
 import { gatewaySuite } from './gateway.js';
+import { hostsSuite } from './hosts.js';
 import { physicsSuite } from './physics.js';
 import { playerStoreSuite } from './player-store.js';
 import { protocolSuite } from './protocol.js';
@@ -14,6 +15,7 @@ export const suites: Record<string, Suite> = {
   cluster: clusterSuite,
   'game-logic': gameLogicSuite,
   gateway: gatewaySuite,
+  hosts: hostsSuite,
   physics: physicsSuite,
   'player-store': playerStoreSuite,
   protocol: protocolSuite,

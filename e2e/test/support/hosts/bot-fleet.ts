@@ -1,4 +1,5 @@
 // The test's view of the bots' host: its events, parsed, and the figures computed from them.
+import { appendFileSync } from 'node:fs';
 import type { BotCommand, BotEvent } from './bot-events.js';
 import type { HostProcess } from './host-process.js';
 
@@ -160,4 +161,23 @@ export function spread(values: readonly number[]): string {
 
 export function figure(text: string): void {
   console.log(`figure: ${text}`);
+}
+
+/** A scenario's headline figure, as `npm run bench -- hosts` puts it in BENCHMARKS.md (bench's `Figure`). */
+export interface ScenarioFigure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly target: string;
+  readonly met?: boolean;
+  readonly note: string;
+}
+
+/**
+ * Records a headline figure: a JSON line appended to $PACKETFLOW_HOSTS_FIGURES when set (the bench's hosts suite
+ * runs this test with it), nothing otherwise; the figure lines printed beside it say the rest.
+ */
+export function record(figure: ScenarioFigure): void {
+  const file = process.env.PACKETFLOW_HOSTS_FIGURES;
+  if (file) appendFileSync(file, `${JSON.stringify(figure)}\n`);
 }
