@@ -44,6 +44,33 @@ test('BENCHMARKS.md puts every figure beside its target and shows a missed targe
   }
 });
 
+test("a run of some suites replaces their groups' rows where they stood and keeps the others", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-report-'));
+  try {
+    const path = join(dir, 'BENCHMARKS.md');
+    writeMarkdown(path, [
+      { group: 'actors', name: 'a', value: 1, unit: 'x', target: '' },
+      { group: 'hosts', name: 'old', value: 2, unit: 's', target: '' },
+      { group: 'protocol', name: 'p', value: 3, unit: 'x', target: '' },
+    ]);
+    writeMarkdown(path, [{ group: 'hosts', name: 'new', value: 4, unit: 's', target: '≤ 5 s', met: true }], {
+      partial: true,
+    });
+    const text = readFileSync(path, 'utf8');
+    assert.deepEqual(
+      text.split('\n').filter((line) => /^\| (actors|hosts|protocol) /.test(line)),
+      [
+        '| actors | a | 1 x | — | reported |  |',
+        '| hosts | new | 4 s | ≤ 5 s | met |  |',
+        '| protocol | p | 3 x | — | reported |  |',
+      ],
+    );
+    assert.match(text, /^Run: \S+; hosts measured again \S+\.$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('values keep a sensible number of digits', () => {
   assert.equal(formatValue(0.8812, 'µs'), '0.88 µs');
   assert.equal(formatValue(42.46, 'ns'), '42.5 ns');
@@ -51,5 +78,14 @@ test('values keep a sensible number of digits', () => {
 });
 
 test('every suite is registered under a name main.ts can run', () => {
-  assert.deepEqual(suiteNames, ['actors', 'cluster', 'game-logic', 'gateway', 'physics', 'player-store', 'protocol']);
+  assert.deepEqual(suiteNames, [
+    'actors',
+    'cluster',
+    'game-logic',
+    'gateway',
+    'hosts',
+    'physics',
+    'player-store',
+    'protocol',
+  ]);
 });
