@@ -292,8 +292,7 @@ export function matchBehavior(options: MatchOptions) {
 
   /** Stores a checkpoint while `claim` is still the match's newest (else FencedError), within the store deadline. */
   async function writeCheckpoint(matchId: string, claim: OwnerClaim, bytes: Uint8Array): Promise<void> {
-    await claims.check(matchId, claim);
-    await withDeadline(store.put(checkpointKey(matchId), bytes), storeTimeoutMs, 'checkpoint write');
+    await claims.writeIfMine(matchId, claim, checkpointKey(matchId), bytes);
   }
 
   /**

@@ -97,6 +97,26 @@ export class OwnerClaims {
   }
 
   /**
+   * Writes `value` under `key` only while `mine` is the stored claim, in one atomic step of the store: a host fenced
+   * off between a check and its write (paused, cut off) cannot land a stale checkpoint afterwards. Throws
+   * FencedError when another claim is stored; an older one (the store lost writes) is taken back first.
+   */
+  async writeIfMine(matchId: string, mine: OwnerClaim, key: string, value: Uint8Array): Promise<void> {
+    const attempt = () =>
+      withDeadline(
+        this.store.putGuarded(key, value, ownerKey(matchId), encodeClaim(mine)),
+        this.timeoutMs,
+        'checkpoint write',
+      );
+    if (await attempt()) return;
+    const current = await this.current(matchId);
+    if (current !== undefined && current.epoch >= mine.epoch) throw new FencedError(matchId, mine, current);
+    await withDeadline(this.store.put(ownerKey(matchId), encodeClaim(mine)), this.timeoutMs, 'owner claim write');
+    if (await attempt()) return;
+    throw new FencedError(matchId, mine, (await this.current(matchId)) ?? mine);
+  }
+
+  /**
    * Throws FencedError when the stored claim is newer than `mine`. An older one, or none, means the store lost
    * writes (a Redis restarted without its data), not that anyone claimed the match since.
    */

@@ -59,6 +59,20 @@ export class LmdbStore implements DurableStore {
     await this.db.flushed;
   }
 
+  async putGuarded(key: string, value: Uint8Array, guardKey: string, expected: Uint8Array): Promise<boolean> {
+    this.checkOpen();
+    checkKey(key);
+    // One write transaction: nothing else writes between the read of the guard and the put.
+    const written = await this.db.transaction(() => {
+      const guard = this.db.get(guardKey);
+      if (guard !== undefined && !Buffer.from(guard).equals(Buffer.from(expected))) return false;
+      void this.db.put(key, value);
+      return true;
+    });
+    await this.db.flushed;
+    return written;
+  }
+
   async delete(key: string): Promise<boolean> {
     this.checkOpen();
     checkKey(key);

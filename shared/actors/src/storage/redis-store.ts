@@ -10,6 +10,14 @@ export interface RedisStoreOptions {
   readonly redis?: RedisOptions;
 }
 
+/** SET KEYS[1] ARGV[1] only while KEYS[2] is ARGV[2] or absent; a script runs atomically on the server. */
+const PUT_GUARDED = `local guard = redis.call('GET', KEYS[2])
+if guard == false or guard == ARGV[2] then
+  redis.call('SET', KEYS[1], ARGV[1])
+  return 1
+end
+return 0`;
+
 /**
  * Redis through ioredis: one string key per entry. `put` resolves once Redis has answered the SET, i.e. the write
  * is applied and, with `appendonly yes` and `appendfsync always` on the server, fsynced to the AOF before the reply.
@@ -37,6 +45,18 @@ export class RedisStore implements DurableStore {
 
   async put(key: string, value: Uint8Array): Promise<void> {
     await this.client.set(this.prefix + key, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  }
+
+  async putGuarded(key: string, value: Uint8Array, guardKey: string, expected: Uint8Array): Promise<boolean> {
+    const written = await this.client.eval(
+      PUT_GUARDED,
+      2,
+      this.prefix + key,
+      this.prefix + guardKey,
+      Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+      Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength),
+    );
+    return written === 1;
   }
 
   async delete(key: string): Promise<boolean> {

@@ -69,6 +69,23 @@ for (const backend of backends) {
       }
     }
 
+    it('writes guarded only while the guard holds what is expected, or nothing', () =>
+      withStore(async (store) => {
+        assert.equal(await store.putGuarded('checkpoint', bytes('free'), 'owner', bytes('a:1')), true, 'no guard yet');
+        await store.put('owner', bytes('a:1'));
+        assert.equal(await store.putGuarded('checkpoint', bytes('mine'), 'owner', bytes('a:1')), true);
+        assert.equal(text(await store.get('checkpoint')), 'mine');
+        await store.put('owner', bytes('b:2'));
+        assert.equal(await store.putGuarded('checkpoint', bytes('stale'), 'owner', bytes('a:1')), false);
+        assert.equal(text(await store.get('checkpoint')), 'mine', 'a refused write changes nothing');
+        // Many writers at once, each expecting another guard: exactly the one whose guard is stored lands.
+        const results = await Promise.all(
+          ['a:1', 'b:2', 'c:3'].map((guard) => store.putGuarded('race', bytes(guard), 'owner', bytes(guard))),
+        );
+        assert.deepEqual(results, [false, true, false]);
+        assert.equal(text(await store.get('race')), 'b:2');
+      }));
+
     it('names its backend', () =>
       withStore(async (store) => {
         assert.ok(['lmdb', 'redis'].includes(store.backend));
