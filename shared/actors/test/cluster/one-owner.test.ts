@@ -136,8 +136,11 @@ describe('one owner per virtual actor while membership views differ', () => {
   test('a tell to a node that does not own its target is passed on to the owner once', async () => {
     const id = idOwned('c', 1);
     const forwardedBefore = node('a').cluster.stats.forwarded;
+    const activeOnOwner = node('c').system.activeActors;
     node('client').system.tell(node('client').system.ref('counter', id), bump(id));
     await waitFor(() => node('a').cluster.stats.forwarded === forwardedBefore + 1, 'a to pass the tell on');
+    // The tell activates the fresh actor on c as it arrives; an ask after that queues behind it in its mailbox.
+    await waitFor(() => node('c').system.activeActors === activeOnOwner + 1, 'the tell to reach c');
     const answer = await node('c').system.send<Bumped>(node('c').system.ref('counter', id), bump(id));
     assert.deepEqual([answer.body.playerId, answer.body.matches], ['c', 2], 'the owner counted the forwarded tell');
     assert.equal(node('a').system.activeActors, 0, 'no second copy on the node the tell reached first');
