@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Game } from '@packetflow/protocol';
+import { hostOf, lastX } from './support/bot-views.js';
 import { guestToken, RawBot, until } from './support/raw-bot.js';
 import { type MemberId, RedisCluster } from './support/redis-cluster.js';
 
@@ -19,16 +19,6 @@ before(async () => {
 after(async () => {
   await cluster?.close();
 });
-
-function hostOf(bot: RawBot): string | undefined {
-  return bot.arrivals.findLast((arrival) => arrival.startsWith('host '))?.slice('host '.length);
-}
-
-function lastX(bot: RawBot, snapshots: readonly Game.SnapshotT[] = bot.snapshots): number {
-  const seen = snapshots.findLast((snapshot) => bot.position(snapshot) !== undefined);
-  assert.ok(seen !== undefined, 'the body is in some snapshot');
-  return bot.position(seen)!.x;
-}
 
 test('inputs made while the match fails over do not push out the ones the dead host acknowledged', async () => {
   const { token } = await guestToken(cluster.url);

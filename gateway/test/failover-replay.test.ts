@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Game } from '@packetflow/protocol';
+import { hostOf, lastX } from './support/bot-views.js';
 import { guestToken, RawBot, until } from './support/raw-bot.js';
 import { type MemberId, RedisCluster } from './support/redis-cluster.js';
 
@@ -17,18 +17,6 @@ before(async () => {
 after(async () => {
   await cluster?.close();
 });
-
-/** The node the gateway last told the bot its match runs on. */
-function hostOf(bot: RawBot): string | undefined {
-  return bot.arrivals.findLast((arrival) => arrival.startsWith('host '))?.slice('host '.length);
-}
-
-/** Where the bot's body was last seen: a snapshot lists only what moved, so the last one that lists it. */
-function lastX(bot: RawBot, snapshots: readonly Game.SnapshotT[] = bot.snapshots): number {
-  const seen = snapshots.findLast((snapshot) => bot.position(snapshot) !== undefined);
-  assert.ok(seen !== undefined, 'the body is in some snapshot');
-  return bot.position(seen)!.x;
-}
 
 test('no acknowledged input is undone when the match host is SIGKILLed: the room replays them', async () => {
   const { token } = await guestToken(cluster.url);

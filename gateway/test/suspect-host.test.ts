@@ -3,6 +3,7 @@
 // deadline and is routed anew, so it reaches the other game-logic host as soon as membership drops the stopped one.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { hostOf } from './support/bot-views.js';
 import { guestToken, RawBot, until } from './support/raw-bot.js';
 import { type MemberId, RedisCluster } from './support/redis-cluster.js';
 
@@ -15,10 +16,6 @@ before(async () => {
 after(async () => {
   await cluster?.close();
 });
-
-function hostOf(bot: RawBot): string | undefined {
-  return bot.arrivals.findLast((arrival) => arrival.startsWith('host '))?.slice('host '.length);
-}
 
 test('a room re-joins its match on another host soon after its host stops answering', async () => {
   const { token } = await guestToken(cluster.url);
