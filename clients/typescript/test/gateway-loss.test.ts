@@ -7,21 +7,12 @@ import { after, before, describe, it } from 'node:test';
 import { type GatewayId, RedisCluster } from '@packetflow/gateway/test-support';
 import { NetworkProxy } from '@packetflow/testing';
 import { type MatchConnection, PacketFlowClient } from '../src/index.js';
+import { waiter } from './support/until.js';
 
 /** The issue's target from the kill to playing again. */
 const BOUND_MS = 2000;
 
-function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
+const until = waiter(20_000);
 
 /** A player that keeps sending inputs and notes when it is back after a re-seat. */
 class Player {

@@ -5,20 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import { CloseCode } from '@colyseus/sdk';
 import { type GatewayProcessBackend, gatewayProcessBackend } from '@packetflow/gateway/test-support';
 import { type ConnectionSettings, type MatchConnection, PacketFlowClient } from '../src/index.js';
+import { waiter } from './support/until.js';
 
 const DEADLINE_MS = 30_000;
 
-function until(condition: () => boolean, what: string, timeoutMs = DEADLINE_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
+const until = waiter(DEADLINE_MS);
 
 /** A player on the SDK that keeps sending inputs and records what comes back. */
 class Player {
