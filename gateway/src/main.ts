@@ -11,16 +11,14 @@ const config = loadConfig();
 const registry = gatewayRegistry();
 // Ready only while Colyseus takes players: an orchestrator that sends players on the node's readiness alone would
 // send them here between the join and the listen, and again while the gateway closes.
-let takingPlayers = false;
-let stopping = false;
+let phase: 'not listening yet' | 'taking players' | 'closing' = 'not listening yet';
 const node = await startNode({
   register: () => {},
   roles: [],
   registry,
   logger,
   handleSignals: false,
-  readiness: () =>
-    takingPlayers ? { ready: true } : { ready: false, reason: stopping ? 'closing' : 'not listening yet' },
+  readiness: () => (phase === 'taking players' ? { ready: true } : { ready: false, reason: phase }),
 });
 // The gateway's metrics in the node's registry, served at the admin endpoint (PACKETFLOW_ADMIN_PORT) with the node's.
 const metrics = gatewayMetrics(node.metrics);
@@ -35,15 +33,14 @@ const gateway = await startGateway(config, {
   await node.stop();
   process.exit(1);
 });
-takingPlayers = true;
+phase = 'taking players';
 
 const stop = (signal: NodeJS.Signals | 'parent gone'): void => {
-  if (stopping) {
+  if (phase === 'closing') {
     logger.warn('second signal: exiting without finishing the shutdown', { signal });
     process.exit(1);
   }
-  stopping = true;
-  takingPlayers = false;
+  phase = 'closing';
   logger.info('gateway stopping', { signal });
   // Clients first, so every player leaves its match and has its stats written while the cluster is still there.
   gateway
