@@ -37,6 +37,21 @@ export const SYSTEM_PACKAGES = [
     withoutRecommends: true,
   },
   { apt: 'iproute2', command: 'ip', why: 'network namespaces (ip netns) for tests that need hosts of their own' },
+  {
+    apt: 'python3-flatbuffers',
+    file: '/usr/lib/python3/dist-packages/flatbuffers/__init__.py',
+    why: "the Python cluster node (shared/python) reads and writes FlatBuffers with Debian's runtime",
+  },
+  {
+    apt: 'python3-redis',
+    file: '/usr/lib/python3/dist-packages/redis/__init__.py',
+    why: "the Python cluster node's Redis membership (redis.asyncio)",
+  },
+  {
+    apt: 'python3-pytest',
+    file: '/usr/lib/python3/dist-packages/pytest/__init__.py',
+    why: "runs the Python package's tests with /usr/bin/python3",
+  },
 ];
 
 /** The machine's PATH and the sbin folders, where root's tools (debootstrap, ip) live even when PATH leaves them out. */
