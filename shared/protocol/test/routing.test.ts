@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fnv1a32, keyHash, type Member, RendezvousRouter } from '../src/index.js';
+import { fnv1a32, keyHash, type Member, outranks, RendezvousRouter } from '../src/index.js';
 
 const members = (n: number, roles = ['match']): Member[] =>
   Array.from({ length: n }, (_, i) => ({ id: `node-${i}`, roles }));
@@ -83,6 +83,21 @@ describe('rendezvous routing', () => {
     const a = new RendezvousRouter(members(6));
     const b = new RendezvousRouter(members(6).reverse());
     assert.deepEqual(owners(a, 2000), owners(b, 2000));
+  });
+
+  test('outranks(a, b) agrees with the owner of every view holding both, whatever else the view holds', () => {
+    const all = members(6);
+    for (let i = 0; i < 200; i++) {
+      const id = `m-${i}`;
+      const pair = [all[i % 6]!, all[(i + 1 + (i % 5)) % 6]!];
+      const owner = new RendezvousRouter(pair).owner('match', id)!.id;
+      const other = pair.find((m) => m.id !== owner)!.id;
+      assert.ok(outranks('match', id, owner, other), `${owner} outranks ${other} for ${id}`);
+      assert.ok(!outranks('match', id, other, owner));
+      const wider = new RendezvousRouter(all).owner('match', id)!.id;
+      if (wider === owner || wider === other) assert.equal(wider, owner);
+    }
+    assert.ok(!outranks('match', 'x', 'node-1', 'node-1'), 'a member does not outrank itself');
   });
 
   test('hashes match the values PROTOCOL.md gives', () => {

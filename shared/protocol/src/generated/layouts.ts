@@ -192,6 +192,22 @@ export const tableLayouts = {
         "element": "struct",
         "elementSize": 8,
         "elementAlign": 4
+      },
+      {
+        "name": "resumed",
+        "slot": 5,
+        "required": false,
+        "kind": "scalar",
+        "size": 1,
+        "align": 1
+      },
+      {
+        "name": "resumed_from_tick",
+        "slot": 6,
+        "required": false,
+        "kind": "scalar",
+        "size": 4,
+        "align": 4
       }
     ]
   },
@@ -525,6 +541,12 @@ export const tableLayouts = {
         "kind": "scalar",
         "size": 4,
         "align": 4
+      },
+      {
+        "name": "room",
+        "slot": 4,
+        "required": false,
+        "kind": "string"
       }
     ]
   },

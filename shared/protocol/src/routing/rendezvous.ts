@@ -88,6 +88,17 @@ export class RendezvousRouter<M extends Member = Member> {
   }
 }
 
+/**
+ * Whether rendezvous routing gives `(kind, id)` to member `a` rather than to member `b` when both host `kind`, in
+ * any view that holds both: the answer depends on the two ids alone, so two nodes whose views differ agree on it.
+ */
+export function outranks(kind: string, id: string, a: string, b: string): boolean {
+  const key = keyHash(kind, id);
+  const wa = rendezvousWeight(fnv1a32(a), key);
+  const wb = rendezvousWeight(fnv1a32(b), key);
+  return wa > wb || (wa === wb && compareUtf8(a, b) < 0);
+}
+
 /** Orders strings by their UTF-8 bytes, as other languages compare byte strings. */
 function compareUtf8(a: string, b: string): number {
   const x = encodeUtf8(a);

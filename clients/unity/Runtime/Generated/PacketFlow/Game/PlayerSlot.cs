@@ -31,13 +31,24 @@ public struct PlayerSlot : IFlatbufferObject
   /// The last input sequence number applied for this player.
   public uint LastSequence { get { int o = __p.__offset(8); return o != 0 ? __p.bb.GetUint(o + __p.bb_pos) : (uint)0; } }
   public uint Score { get { int o = __p.__offset(10); return o != 0 ? __p.bb.GetUint(o + __p.bb_pos) : (uint)0; } }
+  /// The room the player joined through, as its address key (`room/<id>@<gateway node>`); absent when none holds
+  /// the player. A host that resumes the match sends its snapshots there at once.
+  public string Room { get { int o = __p.__offset(12); return o != 0 ? __p.__string(o + __p.bb_pos) : null; } }
+#if ENABLE_SPAN_T
+  public Span<byte> GetRoomBytes() { return __p.__vector_as_span<byte>(12, 1); }
+#else
+  public ArraySegment<byte>? GetRoomBytes() { return __p.__vector_as_arraysegment(12); }
+#endif
+  public byte[] GetRoomArray() { return __p.__vector_as_array<byte>(12); }
 
   public static Offset<PacketFlow.Game.PlayerSlot> CreatePlayerSlot(FlatBufferBuilder builder,
       StringOffset player_idOffset = default(StringOffset),
       uint entity = 0,
       uint last_sequence = 0,
-      uint score = 0) {
-    builder.StartTable(4);
+      uint score = 0,
+      StringOffset roomOffset = default(StringOffset)) {
+    builder.StartTable(5);
+    PlayerSlot.AddRoom(builder, roomOffset);
     PlayerSlot.AddScore(builder, score);
     PlayerSlot.AddLastSequence(builder, last_sequence);
     PlayerSlot.AddEntity(builder, entity);
@@ -45,11 +56,12 @@ public struct PlayerSlot : IFlatbufferObject
     return PlayerSlot.EndPlayerSlot(builder);
   }
 
-  public static void StartPlayerSlot(FlatBufferBuilder builder) { builder.StartTable(4); }
+  public static void StartPlayerSlot(FlatBufferBuilder builder) { builder.StartTable(5); }
   public static void AddPlayerId(FlatBufferBuilder builder, StringOffset playerIdOffset) { builder.AddOffset(0, playerIdOffset.Value, 0); }
   public static void AddEntity(FlatBufferBuilder builder, uint entity) { builder.AddUint(1, entity, 0); }
   public static void AddLastSequence(FlatBufferBuilder builder, uint lastSequence) { builder.AddUint(2, lastSequence, 0); }
   public static void AddScore(FlatBufferBuilder builder, uint score) { builder.AddUint(3, score, 0); }
+  public static void AddRoom(FlatBufferBuilder builder, StringOffset roomOffset) { builder.AddOffset(4, roomOffset.Value, 0); }
   public static Offset<PacketFlow.Game.PlayerSlot> EndPlayerSlot(FlatBufferBuilder builder) {
     int o = builder.EndTable();
     builder.Required(o, 4);  // player_id

@@ -32,23 +32,32 @@ public struct Snapshot : IFlatbufferObject
   /// Every player's score, by the entity it controls.
   public PacketFlow.Game.PlayerScore? Scores(int j) { int o = __p.__offset(12); return o != 0 ? (PacketFlow.Game.PlayerScore?)(new PacketFlow.Game.PlayerScore()).__assign(__p.__vector(o) + j * 8, __p.bb) : null; }
   public int ScoresLength { get { int o = __p.__offset(12); return o != 0 ? __p.__vector_len(o) : 0; } }
+  /// Set on the first snapshot of a match that resumed on another host (its own died, was cut off, or handed it
+  /// over): it went on from `resumed_from_tick`, so a client that saw later ticks, or inputs acknowledged by them,
+  /// sees the match go back that far. The snapshot is full, and its acks are what the resumed match applied.
+  public bool Resumed { get { int o = __p.__offset(14); return o != 0 ? 0!=__p.bb.Get(o + __p.bb_pos) : (bool)false; } }
+  public uint ResumedFromTick { get { int o = __p.__offset(16); return o != 0 ? __p.bb.GetUint(o + __p.bb_pos) : (uint)0; } }
 
   public static Offset<PacketFlow.Game.Snapshot> CreateSnapshot(FlatBufferBuilder builder,
       uint server_tick = 0,
       VectorOffset acksOffset = default(VectorOffset),
       VectorOffset entitiesOffset = default(VectorOffset),
       bool full = false,
-      VectorOffset scoresOffset = default(VectorOffset)) {
-    builder.StartTable(5);
+      VectorOffset scoresOffset = default(VectorOffset),
+      bool resumed = false,
+      uint resumed_from_tick = 0) {
+    builder.StartTable(7);
+    Snapshot.AddResumedFromTick(builder, resumed_from_tick);
     Snapshot.AddScores(builder, scoresOffset);
     Snapshot.AddEntities(builder, entitiesOffset);
     Snapshot.AddAcks(builder, acksOffset);
     Snapshot.AddServerTick(builder, server_tick);
+    Snapshot.AddResumed(builder, resumed);
     Snapshot.AddFull(builder, full);
     return Snapshot.EndSnapshot(builder);
   }
 
-  public static void StartSnapshot(FlatBufferBuilder builder) { builder.StartTable(5); }
+  public static void StartSnapshot(FlatBufferBuilder builder) { builder.StartTable(7); }
   public static void AddServerTick(FlatBufferBuilder builder, uint serverTick) { builder.AddUint(0, serverTick, 0); }
   public static void AddAcks(FlatBufferBuilder builder, VectorOffset acksOffset) { builder.AddOffset(1, acksOffset.Value, 0); }
   public static void StartAcksVector(FlatBufferBuilder builder, int numElems) { builder.StartVector(8, numElems, 4); }
@@ -57,6 +66,8 @@ public struct Snapshot : IFlatbufferObject
   public static void AddFull(FlatBufferBuilder builder, bool full) { builder.AddBool(3, full, false); }
   public static void AddScores(FlatBufferBuilder builder, VectorOffset scoresOffset) { builder.AddOffset(4, scoresOffset.Value, 0); }
   public static void StartScoresVector(FlatBufferBuilder builder, int numElems) { builder.StartVector(8, numElems, 4); }
+  public static void AddResumed(FlatBufferBuilder builder, bool resumed) { builder.AddBool(5, resumed, false); }
+  public static void AddResumedFromTick(FlatBufferBuilder builder, uint resumedFromTick) { builder.AddUint(6, resumedFromTick, 0); }
   public static Offset<PacketFlow.Game.Snapshot> EndSnapshot(FlatBufferBuilder builder) {
     int o = builder.EndTable();
     return new Offset<PacketFlow.Game.Snapshot>(o);

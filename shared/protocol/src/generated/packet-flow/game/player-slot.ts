@@ -50,8 +50,19 @@ score():number {
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
+/**
+ * The room the player joined through, as its address key (`room/<id>@<gateway node>`); absent when none holds
+ * the player. A host that resumes the match sends its snapshots there at once.
+ */
+room():string|null
+room(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+room(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startPlayerSlot(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(5);
 }
 
 static addPlayerId(builder:flatbuffers.Builder, playerIdOffset:flatbuffers.Offset) {
@@ -70,18 +81,23 @@ static addScore(builder:flatbuffers.Builder, score:number) {
   builder.addFieldInt32(3, score, 0);
 }
 
+static addRoom(builder:flatbuffers.Builder, roomOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, roomOffset, 0);
+}
+
 static endPlayerSlot(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // player_id
   return offset;
 }
 
-static createPlayerSlot(builder:flatbuffers.Builder, playerIdOffset:flatbuffers.Offset, entity:number, lastSequence:number, score:number):flatbuffers.Offset {
+static createPlayerSlot(builder:flatbuffers.Builder, playerIdOffset:flatbuffers.Offset, entity:number, lastSequence:number, score:number, roomOffset:flatbuffers.Offset):flatbuffers.Offset {
   PlayerSlot.startPlayerSlot(builder);
   PlayerSlot.addPlayerId(builder, playerIdOffset);
   PlayerSlot.addEntity(builder, entity);
   PlayerSlot.addLastSequence(builder, lastSequence);
   PlayerSlot.addScore(builder, score);
+  PlayerSlot.addRoom(builder, roomOffset);
   return PlayerSlot.endPlayerSlot(builder);
 }
 
@@ -90,7 +106,8 @@ unpack(): PlayerSlotT {
     this.playerId(),
     this.entity(),
     this.lastSequence(),
-    this.score()
+    this.score(),
+    this.room()
   );
 }
 
@@ -100,6 +117,7 @@ unpackTo(_o: PlayerSlotT): void {
   _o.entity = this.entity();
   _o.lastSequence = this.lastSequence();
   _o.score = this.score();
+  _o.room = this.room();
 }
 }
 
@@ -108,18 +126,21 @@ constructor(
   public playerId: string|Uint8Array|null = null,
   public entity: number = 0,
   public lastSequence: number = 0,
-  public score: number = 0
+  public score: number = 0,
+  public room: string|Uint8Array|null = null
 ){}
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const playerId = (this.playerId !== null ? builder.createString(this.playerId!) : 0);
+  const room = (this.room !== null ? builder.createString(this.room!) : 0);
 
   return PlayerSlot.createPlayerSlot(builder,
     playerId,
     this.entity,
     this.lastSequence,
-    this.score
+    this.score,
+    room
   );
 }
 }

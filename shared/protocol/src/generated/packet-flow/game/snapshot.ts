@@ -78,8 +78,23 @@ scoresLength():number {
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
+/**
+ * Set on the first snapshot of a match that resumed on another host (its own died, was cut off, or handed it
+ * over): it went on from `resumed_from_tick`, so a client that saw later ticks, or inputs acknowledged by them,
+ * sees the match go back that far. The snapshot is full, and its acks are what the resumed match applied.
+ */
+resumed():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+resumedFromTick():number {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
 static startSnapshot(builder:flatbuffers.Builder) {
-  builder.startObject(5);
+  builder.startObject(7);
 }
 
 static addServerTick(builder:flatbuffers.Builder, serverTick:number) {
@@ -114,18 +129,28 @@ static startScoresVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(8, numElems, 4);
 }
 
+static addResumed(builder:flatbuffers.Builder, resumed:boolean) {
+  builder.addFieldInt8(5, +resumed, +false);
+}
+
+static addResumedFromTick(builder:flatbuffers.Builder, resumedFromTick:number) {
+  builder.addFieldInt32(6, resumedFromTick, 0);
+}
+
 static endSnapshot(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createSnapshot(builder:flatbuffers.Builder, serverTick:number, acksOffset:flatbuffers.Offset, entitiesOffset:flatbuffers.Offset, full:boolean, scoresOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createSnapshot(builder:flatbuffers.Builder, serverTick:number, acksOffset:flatbuffers.Offset, entitiesOffset:flatbuffers.Offset, full:boolean, scoresOffset:flatbuffers.Offset, resumed:boolean, resumedFromTick:number):flatbuffers.Offset {
   Snapshot.startSnapshot(builder);
   Snapshot.addServerTick(builder, serverTick);
   Snapshot.addAcks(builder, acksOffset);
   Snapshot.addEntities(builder, entitiesOffset);
   Snapshot.addFull(builder, full);
   Snapshot.addScores(builder, scoresOffset);
+  Snapshot.addResumed(builder, resumed);
+  Snapshot.addResumedFromTick(builder, resumedFromTick);
   return Snapshot.endSnapshot(builder);
 }
 
@@ -135,7 +160,9 @@ unpack(): SnapshotT {
     this.bb!.createObjList(this.acks.bind(this), this.acksLength()),
     this.bb!.createObjList(this.entities.bind(this), this.entitiesLength()),
     this.full(),
-    this.bb!.createObjList(this.scores.bind(this), this.scoresLength())
+    this.bb!.createObjList(this.scores.bind(this), this.scoresLength()),
+    this.resumed(),
+    this.resumedFromTick()
   );
 }
 
@@ -146,6 +173,8 @@ unpackTo(_o: SnapshotT): void {
   _o.entities = this.bb!.createObjList(this.entities.bind(this), this.entitiesLength());
   _o.full = this.full();
   _o.scores = this.bb!.createObjList(this.scores.bind(this), this.scoresLength());
+  _o.resumed = this.resumed();
+  _o.resumedFromTick = this.resumedFromTick();
 }
 }
 
@@ -155,7 +184,9 @@ constructor(
   public acks: (InputAckT)[] = [],
   public entities: (EntityTransformT)[] = [],
   public full: boolean = false,
-  public scores: (PlayerScoreT)[] = []
+  public scores: (PlayerScoreT)[] = [],
+  public resumed: boolean = false,
+  public resumedFromTick: number = 0
 ){}
 
 
@@ -169,7 +200,9 @@ pack(builder:flatbuffers.Builder): flatbuffers.Offset {
     acks,
     entities,
     this.full,
-    scores
+    scores,
+    this.resumed,
+    this.resumedFromTick
   );
 }
 }
