@@ -1,7 +1,7 @@
 import { type ActorContext, type Behavior, defineBehavior, RefusedError } from '@packetflow/actors';
 import { Game } from '@packetflow/protocol';
 import { type PhysicsEngine, physicsEngine } from './engine.js';
-import type { PhysicsMessage, PhysicsSnapshotMessage } from './messages.js';
+import type { PhysicsMessage, PhysicsSnapshotMessage, PhysicsStepResultMessage } from './messages.js';
 import type { PhysicsMetrics } from './metrics/physics-metrics.js';
 import { PhysicsWorld, type PhysicsWorldOptions } from './world.js';
 
@@ -30,6 +30,14 @@ function sameMatch(ctx: ActorContext<PhysicsActorState, PhysicsMessage>, matchId
   const id = text(matchId);
   if (id !== ctx.state.matchId)
     throw new RefusedError(`message for match ${JSON.stringify(id)} sent to the physics world of ${ctx.state.matchId}`);
+}
+
+function everyBody(state: PhysicsActorState): PhysicsStepResultMessage {
+  const { world } = state;
+  return {
+    type: 'PhysicsStepResult',
+    body: new Game.PhysicsStepResultT(state.matchId, Math.max(0, world.lastTick), world.transforms()),
+  };
 }
 
 /**
@@ -98,12 +106,25 @@ export function physicsWorldBehavior(
           body: { matchId: ctx.state.matchId, tick: Math.max(0, world.lastTick), players: [], physics: bytes },
         };
       },
+      // Every body, not only what moved: the match resuming on it knows none of them yet, and its first full
+      // snapshot must hold the props at rest too.
       PhysicsRestore: (msg, ctx) => {
         sameMatch(ctx, msg.body.matchId);
         const restored = PhysicsWorld.restore(ctx.state.world.engine, msg.body.physics);
         ctx.state.world.free();
         ctx.state.world = restored;
         worlds.set(ctx.state.matchId, restored);
+        return everyBody(ctx.state);
+      },
+      PhysicsResume: (msg, ctx) => {
+        sameMatch(ctx, msg.body.matchId);
+        const { world } = ctx.state;
+        if (Math.max(0, world.lastTick) !== msg.body.tick) {
+          throw new RefusedError(
+            `the physics world of ${ctx.state.matchId} stands at tick ${world.lastTick}, not ${msg.body.tick}`,
+          );
+        }
+        return everyBody(ctx.state);
       },
       PhysicsClose: (_msg, ctx) => {
         ctx.state.world.free();

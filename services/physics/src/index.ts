@@ -24,6 +24,7 @@ export {
   type PhysicsMessage,
   PhysicsMessageTypes,
   type PhysicsRestoreMessage,
+  type PhysicsResumeMessage,
   type PhysicsSnapshotMessage,
   type PhysicsStepResultMessage,
   type PhysicsTakeSnapshotMessage,

@@ -10,6 +10,7 @@ import {
   type MessageRegistry,
   type PhysicsStepRequestMessage,
   type PhysicsStepResultMessage,
+  tableCodec,
   type WireMessage,
 } from '@packetflow/protocol';
 
@@ -29,8 +30,14 @@ export const PhysicsMessageTypes = {
   /** PhysicsTakeSnapshot (no fields) → PhysicsSnapshot. */
   TakeSnapshot: 'PhysicsTakeSnapshot',
   Snapshot: 'PhysicsSnapshot',
-  /** PhysicsRestore → nothing: the world is replaced by the one in the bytes. */
+  /** PhysicsRestore → PhysicsStepResult: the world is replaced by the one in the bytes; `moved` is every body. */
   Restore: 'PhysicsRestore',
+  /**
+   * PhysicsResume (a PhysicsStepRequest table, no inputs) → PhysicsStepResult with every body, when the world's last
+   * step is the request's tick; refused otherwise. A match that moves to another host without a world snapshot (a
+   * planned hand-over) goes on with the world as it is only after this check.
+   */
+  Resume: 'PhysicsResume',
   /** PhysicsClose (no fields) → nothing: the world is freed and the actor stops. */
   Close: 'PhysicsClose',
 } as const;
@@ -44,6 +51,8 @@ export type PhysicsTakeSnapshotMessage = WireMessage<'PhysicsTakeSnapshot', unde
 export type PhysicsSnapshotMessage = WireMessage<'PhysicsSnapshot', MatchCheckpointBody>;
 /** Replaces a world by the one in `physics` (snapshot bytes), on the MatchCheckpoint table like PhysicsSnapshot. */
 export type PhysicsRestoreMessage = WireMessage<'PhysicsRestore', MatchCheckpointBody>;
+/** Checks that the world stands at `tick` (its last step's) and asks for every body's transform. */
+export type PhysicsResumeMessage = WireMessage<'PhysicsResume', Game.PhysicsStepRequestT>;
 /** Frees the world and stops its actor; the next message to the match starts a fresh world. */
 export type PhysicsCloseMessage = WireMessage<'PhysicsClose', undefined>;
 
@@ -54,6 +63,7 @@ export type PhysicsMessage =
   | LeaveMatchMessage
   | PhysicsTakeSnapshotMessage
   | PhysicsRestoreMessage
+  | PhysicsResumeMessage
   | PhysicsCloseMessage;
 
 export type { JoinAcceptedMessage, PhysicsStepResultMessage };
@@ -85,6 +95,9 @@ export function registerPhysicsMessages(registry: MessageRegistry): MessageRegis
   if (!registry.has(PhysicsMessageTypes.Restore)) {
     registry.register(checkpointCodec(PhysicsMessageTypes.Restore, validateSnapshotBody));
   }
+  if (!registry.has(PhysicsMessageTypes.Resume)) {
+    registry.register(tableCodec('PhysicsStepRequest', Game.PhysicsStepRequest, undefined, PhysicsMessageTypes.Resume));
+  }
   if (!registry.has(PhysicsMessageTypes.Close)) registry.registerEmpty(PhysicsMessageTypes.Close);
   return registry;
 }
@@ -111,6 +124,9 @@ export const physicsMessages = {
   takeSnapshot: { type: 'PhysicsTakeSnapshot', body: undefined } as PhysicsTakeSnapshotMessage,
   restore(matchId: string, bytes: Uint8Array, tick = 0): PhysicsRestoreMessage {
     return { type: 'PhysicsRestore', body: { matchId, tick, players: [], physics: bytes } };
+  },
+  resume(matchId: string, tick: number): PhysicsResumeMessage {
+    return { type: 'PhysicsResume', body: new Game.PhysicsStepRequestT(matchId, tick, []) };
   },
   close: { type: 'PhysicsClose', body: undefined } as PhysicsCloseMessage,
 };

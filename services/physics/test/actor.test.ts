@@ -90,11 +90,24 @@ describe('the physics actor kind', () => {
     assert.equal(snap.type, 'PhysicsSnapshot');
     assert.equal(snap.body.tick, 10);
     const b = system.ref<PhysicsMessage>(PHYSICS_KIND, 'snap-b');
-    assert.equal(await system.send(b, m.restore('snap-b', snapshotBytes(snap), 10)), undefined);
+    const restored = await system.send<PhysicsStepResultMessage, PhysicsMessage>(
+      b,
+      m.restore('snap-b', snapshotBytes(snap), 10),
+    );
+    const standing = await system.send<PhysicsStepResultMessage, PhysicsMessage>(a, m.resume('snap-a', 10));
+    const entities = restored.body.moved.map((t) => t.entity);
+    assert.ok(entities.includes(FIRST_PLAYER_ENTITY) && entities.includes(1), 'every body: the player and the props');
+    assert.deepEqual(restored.body.moved, standing.body.moved, 'the restored world stands where the original does');
+    assert.equal(restored.body.tick, 10);
     const next = (ref: typeof a, id: string) =>
       system.send<PhysicsStepResultMessage, PhysicsMessage>(ref, m.step(id, 11, [m.input(1000, -1, 0)]));
     const [ra, rb] = [await next(a, 'snap-a'), await next(b, 'snap-b')];
     assert.deepEqual(rb.body.moved, ra.body.moved);
+    await assert.rejects(
+      system.send(a, m.resume('snap-a', 10)),
+      (error: unknown) => error instanceof RefusedError && /stands at tick 11, not 10/.test(error.message),
+      'a world stepped past the tick a match would resume from is not resumed',
+    );
     await system.send(a, m.close);
     const fresh = await system.send<JoinAcceptedMessage, PhysicsMessage>(a, m.join('snap-a', 'q'));
     assert.equal(fresh.body.entity, FIRST_PLAYER_ENTITY, 'after PhysicsClose the match starts a fresh world');
@@ -123,7 +136,11 @@ describe('the physics messages through a real encode/decode path', () => {
     assert.equal(snap.type, 'PhysicsSnapshot');
     assert.ok(snap.body.physics.length > 16 * 1024, 'bigger than the default vector limit: physicsLimits matter');
     const copy = { kind: PHYSICS_KIND, id: 'wire-copy' };
-    assert.equal(await callerEnd.ask(copy, m.restore('wire-copy', snapshotBytes(snap))), undefined);
+    const restored = await callerEnd.ask<PhysicsStepResultMessage>(copy, m.restore('wire-copy', snapshotBytes(snap)));
+    const resumed = await callerEnd.ask<PhysicsStepResultMessage>(target, m.resume('wire', 15));
+    assert.equal(resumed.type, 'PhysicsStepResult');
+    assert.equal(resumed.body.moved.length, 33);
+    assert.deepEqual(restored.body.moved, resumed.body.moved);
     const a = await callerEnd.ask<PhysicsStepResultMessage>(target, m.step('wire', 16, []));
     const b = await callerEnd.ask<PhysicsStepResultMessage>(copy, m.step('wire-copy', 16, []));
     assert.deepEqual(b.body.moved, a.body.moved);
