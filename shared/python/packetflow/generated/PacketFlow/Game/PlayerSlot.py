@@ -54,7 +54,16 @@ class PlayerSlot(object):
             return self._tab.Get(flatbuffers.number_types.Uint32Flags, o + self._tab.Pos)
         return 0
 
-def PlayerSlotStart(builder): builder.StartObject(4)
+    # The room the player joined through, as its address key (`room/<id>@<gateway node>`); absent when none holds
+    # the player. A host that resumes the match sends its snapshots there at once.
+    # PlayerSlot
+    def Room(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(12))
+        if o != 0:
+            return self._tab.String(o + self._tab.Pos)
+        return None
+
+def PlayerSlotStart(builder): builder.StartObject(5)
 def Start(builder):
     return PlayerSlotStart(builder)
 def PlayerSlotAddPlayerId(builder, playerId): builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(playerId), 0)
@@ -69,6 +78,9 @@ def AddLastSequence(builder, lastSequence):
 def PlayerSlotAddScore(builder, score): builder.PrependUint32Slot(3, score, 0)
 def AddScore(builder, score):
     return PlayerSlotAddScore(builder, score)
+def PlayerSlotAddRoom(builder, room): builder.PrependUOffsetTRelativeSlot(4, flatbuffers.number_types.UOffsetTFlags.py_type(room), 0)
+def AddRoom(builder, room):
+    return PlayerSlotAddRoom(builder, room)
 def PlayerSlotEnd(builder): return builder.EndObject()
 def End(builder):
     return PlayerSlotEnd(builder)
@@ -81,6 +93,7 @@ class PlayerSlotT(object):
         self.entity = 0  # type: int
         self.lastSequence = 0  # type: int
         self.score = 0  # type: int
+        self.room = None  # type: str
 
     @classmethod
     def InitFromBuf(cls, buf, pos):
@@ -102,16 +115,21 @@ class PlayerSlotT(object):
         self.entity = playerSlot.Entity()
         self.lastSequence = playerSlot.LastSequence()
         self.score = playerSlot.Score()
+        self.room = playerSlot.Room()
 
     # PlayerSlotT
     def Pack(self, builder):
         if self.playerId is not None:
             playerId = builder.CreateString(self.playerId)
+        if self.room is not None:
+            room = builder.CreateString(self.room)
         PlayerSlotStart(builder)
         if self.playerId is not None:
             PlayerSlotAddPlayerId(builder, playerId)
         PlayerSlotAddEntity(builder, self.entity)
         PlayerSlotAddLastSequence(builder, self.lastSequence)
         PlayerSlotAddScore(builder, self.score)
+        if self.room is not None:
+            PlayerSlotAddRoom(builder, room)
         playerSlot = PlayerSlotEnd(builder)
         return playerSlot

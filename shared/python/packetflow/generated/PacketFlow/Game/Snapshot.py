@@ -115,7 +115,24 @@ class Snapshot(object):
         o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(12))
         return o == 0
 
-def SnapshotStart(builder): builder.StartObject(5)
+    # Set on the first snapshot of a match that resumed on another host (its own died, was cut off, or handed it
+    # over): it went on from `resumed_from_tick`, so a client that saw later ticks, or inputs acknowledged by them,
+    # sees the match go back that far. The snapshot is full, and its acks are what the resumed match applied.
+    # Snapshot
+    def Resumed(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(14))
+        if o != 0:
+            return bool(self._tab.Get(flatbuffers.number_types.BoolFlags, o + self._tab.Pos))
+        return False
+
+    # Snapshot
+    def ResumedFromTick(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(16))
+        if o != 0:
+            return self._tab.Get(flatbuffers.number_types.Uint32Flags, o + self._tab.Pos)
+        return 0
+
+def SnapshotStart(builder): builder.StartObject(7)
 def Start(builder):
     return SnapshotStart(builder)
 def SnapshotAddServerTick(builder, serverTick): builder.PrependUint32Slot(0, serverTick, 0)
@@ -142,6 +159,12 @@ def AddScores(builder, scores):
 def SnapshotStartScoresVector(builder, numElems): return builder.StartVector(8, numElems, 4)
 def StartScoresVector(builder, numElems):
     return SnapshotStartScoresVector(builder, numElems)
+def SnapshotAddResumed(builder, resumed): builder.PrependBoolSlot(5, resumed, 0)
+def AddResumed(builder, resumed):
+    return SnapshotAddResumed(builder, resumed)
+def SnapshotAddResumedFromTick(builder, resumedFromTick): builder.PrependUint32Slot(6, resumedFromTick, 0)
+def AddResumedFromTick(builder, resumedFromTick):
+    return SnapshotAddResumedFromTick(builder, resumedFromTick)
 def SnapshotEnd(builder): return builder.EndObject()
 def End(builder):
     return SnapshotEnd(builder)
@@ -162,6 +185,8 @@ class SnapshotT(object):
         self.entities = None  # type: List[PacketFlow.Game.EntityTransform.EntityTransformT]
         self.full = False  # type: bool
         self.scores = None  # type: List[PacketFlow.Game.PlayerScore.PlayerScoreT]
+        self.resumed = False  # type: bool
+        self.resumedFromTick = 0  # type: int
 
     @classmethod
     def InitFromBuf(cls, buf, pos):
@@ -205,6 +230,8 @@ class SnapshotT(object):
                 else:
                     playerScore_ = PacketFlow.Game.PlayerScore.PlayerScoreT.InitFromObj(snapshot.Scores(i))
                     self.scores.append(playerScore_)
+        self.resumed = snapshot.Resumed()
+        self.resumedFromTick = snapshot.ResumedFromTick()
 
     # SnapshotT
     def Pack(self, builder):
@@ -232,5 +259,7 @@ class SnapshotT(object):
         SnapshotAddFull(builder, self.full)
         if self.scores is not None:
             SnapshotAddScores(builder, scores)
+        SnapshotAddResumed(builder, self.resumed)
+        SnapshotAddResumedFromTick(builder, self.resumedFromTick)
         snapshot = SnapshotEnd(builder)
         return snapshot
