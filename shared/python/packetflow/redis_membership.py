@@ -141,6 +141,9 @@ class RedisMembership:
     def members(self):
         return list(self._view)
 
+    def members_ids(self):
+        return [m.id for m in self._view]
+
     def admits(self, node_id):
         # Registering is what makes a member: any id that proved the secret may link.
         return True

@@ -1,0 +1,65 @@
+"""Redis membership with a real redis-server: the records TypeScript reads, joins, leaves, expiry, the lease."""
+
+import asyncio
+import json
+import uuid
+
+import redis.asyncio as aioredis
+
+from packetflow.actors import Message
+from packetflow.frames import Address
+from packetflow.membership import parse_member_info
+from packetflow.node import Node
+from packetflow.redis_membership import RedisMembership, membership_keys
+from processes import RedisServer
+from support import SECRET, bump_registry, counter, run, stats, until
+
+
+async def member(node_id, redis_url, cluster):
+    membership = RedisMembership(redis_url, cluster=cluster, ttl_ms=900, heartbeat_ms=300, full_read_ms=300)
+    node = Node(node_id, SECRET, membership, registry=bump_registry())
+    node.register("counter", counter(node_id))
+    return await node.start()
+
+
+@run
+async def test_members_register_see_each_other_and_leave():
+    redis = await RedisServer.start()
+    cluster = f"m{uuid.uuid4().hex[:8]}"
+    a = await member("py-a", redis.url, cluster)
+    b = await member("py-b", redis.url, cluster)
+    client = aioredis.from_url(redis.url)
+    try:
+        await until(lambda: set(a.live_members()) == {"py-a", "py-b"} == set(b.live_members()), what="both linked")
+        members, infos, _ = membership_keys(cluster)
+        record = json.loads(await client.hget(infos, "py-b"))
+        # The record TypeScript's parseMemberInfo reads: id, the kinds hosted as roles, host:port, startedAt.
+        assert list(record) == ["id", "roles", "address", "startedAt"]
+        assert record["roles"] == ["counter"] and parse_member_info(record) == b.info
+        assert a.membership.lease.held
+        on_b = next(f"c-{i}" for i in range(100) if a.owner_of("counter", f"c-{i}") == "py-b")
+        assert (await a.ask(Address("counter", on_b), Message("Bump", stats("x")))).body.playerId == "py-b"
+        await b.leave()
+        await until(lambda: a.live_members() == ["py-a"], what="the leave seen")
+        assert await client.hget(infos, "py-b") is None and await client.zscore(members, "py-b") is None
+        assert (await a.ask(Address("counter", on_b), Message("Bump", stats("x")))).body.playerId == "py-a"
+    finally:
+        await client.close()
+        await asyncio.gather(a.close(), b.close())
+        await redis.stop()
+
+
+@run
+async def test_a_member_that_stops_refreshing_expires_and_its_record_is_removed():
+    redis = await RedisServer.start()
+    cluster = f"m{uuid.uuid4().hex[:8]}"
+    a = await member("py-a", redis.url, cluster)
+    b = await member("py-b", redis.url, cluster)
+    try:
+        await until(lambda: set(a.membership.members_ids()) == {"py-a", "py-b"}, what="both registered")
+        # Stopped without deregistering, as a crash would: its record lapses after the TTL.
+        await b.close()
+        await until(lambda: a.membership.members_ids() == ["py-a"], timeout_s=5, what="the expiry")
+    finally:
+        await asyncio.gather(a.close(), b.close())
+        await redis.stop()
