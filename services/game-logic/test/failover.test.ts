@@ -103,6 +103,8 @@ test('a match resumes from its checkpoint on another host after its host is SIGK
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
   const beforeKill = snapshots.at(-1)!;
+  const lastFull = snapshots.findLast((s) => s.full)!;
+  const killedAt = snapshots.length;
   children.get('logic-1')!.kill('SIGKILL');
   await until(() => !cluster.liveMembers().some((m) => m.id === 'logic-1'), 'the test to see logic-1 gone');
   assert.equal(cluster.ownerOf('match', matchId), 'logic-2');
@@ -126,6 +128,15 @@ test('a match resumes from its checkpoint on another host after its host is SIGK
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
   await until(() => snapshots.length > seen + 5, 'snapshots from the new host');
+  // The first snapshot of the resumed match says it resumed, from which tick, and is full: every entity, the props
+  // at rest too (their transforms come from the restored world, not from what moved since).
+  const first = snapshots.slice(killedAt).find((s) => s.resumed)!;
+  assert.ok(first, 'a snapshot says the match resumed');
+  assert.equal(first.resumedFromTick, resumed.serverTick);
+  assert.ok(first.full);
+  const ids = (s: Game.SnapshotT) => s.entities.map((e) => e.entity).sort((a, b) => a - b);
+  assert.deepEqual(ids(first), ids(lastFull), 'the same entities as the last full snapshot before the kill');
+  assert.equal(snapshots.filter((s) => s.resumed).length, 1, 'only the first one says so');
   const after = snapshots.at(-1)!;
   assert.ok(after.serverTick > resumed.serverTick, 'the match ticks on from its checkpoint');
   // A snapshot carries only what moved, and the player stops once its inputs do: its last position is in the last

@@ -4,11 +4,12 @@
 // past its membership lease stops the matches it lost without overwriting their new owner's checkpoints.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { ActorSystem, Cluster, RedisMembership, RedisStore } from '@packetflow/actors';
+import { ActorRef, ActorSystem, Cluster, RedisMembership, RedisStore, RefusedError } from '@packetflow/actors';
 import { physicsLimits, physicsRegistry } from '@packetflow/physics';
-import { Game, type MatchCheckpointBody, type Message } from '@packetflow/protocol';
+import { Game, type MatchCheckpointBody, type Message, outranks } from '@packetflow/protocol';
 import { RedisServer } from '@packetflow/testing';
-import { checkpointKey } from '../src/index.js';
+import { checkpointKey, withMatchMessages } from '../src/index.js';
+import { handOverKey } from '../src/match/match-messages.js';
 import { ownerKey } from '../src/match/owner-claim.js';
 import { type ServiceProcess, scrapeValue, startService, until } from './support/service-process.js';
 import { snapshotRoom } from './support/snapshot-room.js';
@@ -45,7 +46,7 @@ async function cluster(name: string, logicHosts: string[]) {
     secret: SECRET,
     membership: new RedisMembership({ url: redis.url, cluster: clusterName, logger: quiet }),
     roles: [],
-    registry: physicsRegistry(),
+    registry: withMatchMessages(physicsRegistry()),
     limits: physicsLimits,
     logger: quiet,
   });
@@ -306,4 +307,64 @@ test('Redis down while every member answers: the match plays on, and checkpoints
   assert.equal(logged(logic, 'match suspended').length, 0, 'the lease held on the members answering');
   assert.equal(logged(logic, 'match is no longer ours').length, 0, 'nor was it stopped');
   assert.equal(await scrapeValue(logic.admin, 'packetflow_matches_active'), 1);
+});
+
+test('a match asked to hand itself over to a member that outranks its host does so at once, and is picked up from the tick it stopped at', async () => {
+  const c = await cluster('asked', ['logic-1']);
+  const matchId = matchOn(c.cluster, 'logic-1', 'asked');
+  const r = await room(c.system, matchId);
+  await r.rejoinUntilSnapshots('snapshots from logic-1');
+  for (let i = 0; i < 40; i++) {
+    r.move();
+    await sleep(30);
+  }
+  const logic1 = c.processes.get('logic-1')!;
+  const there = new ActorRef<Message>('match', matchId, 'logic-1', null);
+  const ask = (node: string) =>
+    c.system.send(there, { type: 'HandOverMatch', body: new Game.MatchHostT(node) } as Message, { timeoutMs: 2000 });
+  // Member ids the test makes up: no such node is live, and only what the two ids say decides.
+  const ids = Array.from({ length: 100 }, (_, i) => `logic-${i + 10}`);
+  const outranked = ids.find((id) => !outranks('match', matchId, id, 'logic-1'))!;
+  const outranking = ids.find((id) => outranks('match', matchId, id, 'logic-1'))!;
+  await assert.rejects(
+    ask('logic-1'),
+    (error: unknown) => error instanceof RefusedError && /already on/.test(error.message),
+  );
+  await assert.rejects(
+    ask(outranked),
+    (error: unknown) => error instanceof RefusedError && /keeps the match/.test(error.message),
+  );
+  assert.equal(await scrapeValue(logic1.admin, 'packetflow_matches_active'), 1, 'a refused ask changes nothing');
+
+  const lastBefore = r.snapshots.at(-1)!;
+  await ask(outranking);
+  const stoppedAt = r.snapshots.length;
+  assert.equal(await scrapeValue(logic1.admin, 'packetflow_matches_active'), 0, 'answered once it stopped ticking');
+  const registry = physicsRegistry();
+  const owner = JSON.parse(new TextDecoder().decode(await c.store.get(ownerKey(matchId)))) as { released?: boolean };
+  assert.equal(owner.released, true, 'its claim released before the answer');
+  const decoded = registry.decode('MatchCheckpoint', (await c.store.get(handOverKey(matchId)))!);
+  assert.ok(decoded.ok);
+  const record = decoded.value.body as MatchCheckpointBody;
+  const last = r.snapshots.at(-1)!;
+  assert.equal(record.tick, last.serverTick, 'the record holds the tick of the last snapshot sent');
+  assert.equal(record.physics.length, 0, 'and no world snapshot: the world stays where it is');
+  assert.equal(record.players[0]!.lastSequence, last.acks[0]!.sequence);
+  assert.match(String(record.players[0]!.room), /^room\/.+@asked-test$/, 'with the room the player is in');
+
+  // Nobody took it (the outranking member does not exist): the next input activates it on logic-1 again, which goes
+  // on from the record, its world as it stood, and sends to the room it names without the room joining again.
+  r.move();
+  await until(() => r.snapshots.length > stoppedAt + 3, 'snapshots again without a rejoin', 10_000);
+  const first = r.snapshots[stoppedAt]!;
+  console.log(
+    `asked: ${lastBefore.serverTick} → last ${last.serverTick} at the hand-over → first ${first.serverTick} after it, ` +
+      `resumed ${first.resumed} from ${first.resumedFromTick}, ${first.entities.length} entities`,
+  );
+  assert.equal(first.serverTick, record.tick + 1, 'the very next tick');
+  assert.ok(first.resumed && first.full, 'a full snapshot that says the match resumed');
+  assert.equal(first.resumedFromTick, record.tick);
+  assert.ok(first.entities.length > 1, 'holding every entity, the props at rest too');
+  assert.ok(first.acks[0]!.sequence >= last.acks[0]!.sequence, 'no acknowledged input undone');
+  assert.equal(logged(logic1, 'hand-over record behind the physics world').length, 0);
 });

@@ -1,13 +1,27 @@
-import { type ActorContext, type DurableStore, defineBehavior, type Logger, RefusedError } from '@packetflow/actors';
+import {
+  type ActorContext,
+  ActorRef,
+  type DurableStore,
+  defineBehavior,
+  type Logger,
+  RefusedError,
+} from '@packetflow/actors';
 import { PlayerClient } from '@packetflow/player-store';
-import { Game, keyHash, type MatchCheckpointBody, type MessageRegistry } from '@packetflow/protocol';
+import { Game, keyHash, type MatchCheckpointBody, type MessageRegistry, outranks } from '@packetflow/protocol';
 import type { MatchMetrics } from '../metrics/match-metrics.js';
 import type { TickScheduler } from '../tick/tick-scheduler.js';
-import { checkpointKey, type MatchMessage, type TickMessage } from './match-messages.js';
+import {
+  checkpointKey,
+  type HandOverMatchMessage,
+  handOverKey,
+  type MatchMessage,
+  type TickMessage,
+} from './match-messages.js';
 import { MatchState, PlayerState } from './match-state.js';
 import { MatchTicker, type TickerEnd } from './match-ticker.js';
 import { FencedError, type OwnerClaim, OwnerClaims } from './owner-claim.js';
 import type { PhysicsPort } from './physics-port.js';
+import { roomOf } from './room-address.js';
 import { scoreTouches } from './rules.js';
 import { withDeadline } from './with-deadline.js';
 
@@ -114,29 +128,98 @@ export function matchBehavior(options: MatchOptions) {
       state.claim = held.claim;
     } else {
       // Claimed before the checkpoint is read, so the checkpoint read is the last one any earlier owner could write.
-      state.claim = await claims.claim(state.matchId, ctx.system.nodeId, isLiveMember, handOverWaitMs);
+      state.claim = await claims.claim(state.matchId, ctx.system.nodeId, isLiveMember, handOverWaitMs, (holder) =>
+        askHandOver(ctx, holder),
+      );
       heldClaims.set(state.matchId, { activation: ctx, claim: state.claim });
     }
-    const bytes = await withDeadline(store.get(checkpointKey(state.matchId)), storeTimeoutMs, 'checkpoint read');
-    if (bytes === undefined) return;
-    const decoded = registry.decode('MatchCheckpoint', bytes);
-    if (!decoded.ok) {
-      options.logger?.error('unreadable match checkpoint; starting afresh', { match: state.matchId });
-      return;
-    }
-    const checkpoint = decoded.value.body as MatchCheckpointBody;
-    await physics.restore(ctx, state.matchId, checkpoint.physics, checkpoint.tick);
-    state.tick = checkpoint.tick;
-    for (const slot of checkpoint.players) {
+    const from = await resumePoint(ctx);
+    if (from === undefined) return;
+    const { record, transforms } = from;
+    state.tick = record.tick;
+    state.resumedFrom = record.tick;
+    state.fullSnapshotDue = true;
+    for (const transform of transforms) state.transforms.set(transform.entity, transform);
+    for (const slot of record.players) {
       const player = new PlayerState(slot.playerId as string, slot.entity, state.inputStats);
       player.queue.lastApplied = slot.lastSequence;
       player.score = slot.score;
-      // No room holds a restored player yet: one that does not claim them within the rejoin window (its gateway
-      // died before this host did, or while it was down) never will, and they leave then with their stats.
-      if (rejoinWindowMs > 0) player.awayUntil = performance.now() + rejoinWindowMs;
+      const room = roomOf(slot.room);
+      if (room !== undefined) {
+        // The room the player was in still gets the snapshots, from the next tick on; if it is gone, the watch
+        // says so and the player is away like any whose room went down.
+        player.room = room.toString();
+        subscribe(ctx, room);
+      } else if (rejoinWindowMs > 0) {
+        // No room holds a restored player yet: one that does not claim them within the rejoin window (its gateway
+        // died before this host did, or while it was down) never will, and they leave then with their stats.
+        player.awayUntil = performance.now() + rejoinWindowMs;
+      }
       state.players.set(player.playerId, player);
     }
-    if (state.players.size > 0) startTicking(ctx);
+    if (state.players.size === 0) return;
+    startTicking(ctx);
+    // Its first tick at once rather than at the host's next slot for it: players wait on a match that moved.
+    tickers.get(state.matchId)?.tick(scheduler.currentTick);
+  }
+
+  /**
+   * Where a match activated here goes on from: the last hand-over record, when it is no older than the checkpoint
+   * and the physics world still stands at its tick (nothing stepped it since: a planned hand-over, exact); else the
+   * checkpoint, its world restored from the snapshot in it. Undefined for a match with neither (a new one).
+   */
+  async function resumePoint(
+    ctx: Ctx,
+  ): Promise<{ record: MatchCheckpointBody; transforms: Game.EntityTransformT[] } | undefined> {
+    const matchId = ctx.state.matchId;
+    const [checkpoint, handedOver] = await Promise.all([
+      readRecord(matchId, checkpointKey(matchId), 'checkpoint'),
+      readRecord(matchId, handOverKey(matchId), 'hand-over record'),
+    ]);
+    if (handedOver !== undefined && (checkpoint === undefined || handedOver.tick >= checkpoint.tick)) {
+      try {
+        return { record: handedOver, transforms: await physics.resume(ctx, matchId, handedOver.tick) };
+      } catch (error) {
+        if (!(error instanceof RefusedError)) throw error;
+        options.logger?.warn('hand-over record behind the physics world; resuming from the checkpoint', {
+          match: matchId,
+          tick: handedOver.tick,
+          error: error.message,
+        });
+      }
+    }
+    if (checkpoint === undefined) return undefined;
+    return { record: checkpoint, transforms: await physics.restore(ctx, matchId, checkpoint.physics, checkpoint.tick) };
+  }
+
+  async function readRecord(matchId: string, key: string, what: string): Promise<MatchCheckpointBody | undefined> {
+    const bytes = await withDeadline(store.get(key), storeTimeoutMs, `${what} read`);
+    if (bytes === undefined) return undefined;
+    const decoded = registry.decode('MatchCheckpoint', bytes);
+    if (!decoded.ok) {
+      options.logger?.error(`unreadable match ${what}; not resuming from it`, { match: matchId });
+      return undefined;
+    }
+    return decoded.value.body as MatchCheckpointBody;
+  }
+
+  /** Sends the match's snapshots to a room, and hears when it ends. */
+  function subscribe(ctx: Ctx, room: ActorRef): void {
+    const key = room.toString();
+    if (ctx.state.subscribers.has(key)) return;
+    ctx.state.subscribers.set(key, room);
+    // A room ends with its gateway: its players must not stay in the match for ever.
+    ctx.watch(room);
+  }
+
+  /**
+   * Asks the activation of the match on `holder` (pinned there: not routed, so it reaches the holder whatever this
+   * node's view says) to hand it over to this node now.
+   */
+  function askHandOver(ctx: Ctx, holder: string): Promise<unknown> {
+    const there = new ActorRef<MatchMessage>(ctx.self.kind, ctx.state.matchId, holder, null);
+    const ask: HandOverMatchMessage = { type: 'HandOverMatch', body: new Game.MatchHostT(ctx.system.nodeId) };
+    return ctx.send(there, ask, { timeoutMs: handOverWaitMs });
   }
 
   function startTicking(ctx: Ctx): void {
@@ -205,7 +288,7 @@ export function matchBehavior(options: MatchOptions) {
     const matchId = state.matchId;
     if (!ctx.system.owns(ctx.self.kind, matchId)) {
       suspended.delete(matchId);
-      handOver(ctx, state, false);
+      void handOver(ctx, state, false);
       return;
     }
     const claim = heldClaims.get(matchId)?.claim;
@@ -245,8 +328,9 @@ export function matchBehavior(options: MatchOptions) {
    * It stops ticking and stops, then writes a last checkpoint and releases its claim, so the new owner (waiting for
    * the release) resumes from where this one stopped rather than from up to a checkpoint period before.
    */
-  function handOver(ctx: Ctx, state: MatchState, deactivated: boolean): void {
-    if (state.fenced) return;
+  function handOver(ctx: Ctx, state: MatchState, deactivated: boolean): Promise<void> {
+    if (state.handingOver !== null) return state.handingOver;
+    if (state.fenced) return Promise.resolve();
     state.fenced = true;
     ctx.state.fenced = true;
     suspended.delete(state.matchId);
@@ -255,17 +339,21 @@ export function matchBehavior(options: MatchOptions) {
     metrics?.handedOver();
     if (!deactivated) ctx.stop();
     const claim = state.claim;
-    if (!state.loaded || claim === undefined) return;
+    if (!state.loaded || claim === undefined) return Promise.resolve();
     const started = performance.now();
     const last = (async () => {
       await state.checkpointing?.catch(() => {});
       try {
-        if (state.players.size > 0) await writeCheckpoint(state.matchId, claim, await encodeCheckpoint(ctx, state));
+        // No world snapshot: the world stays where it is, at this match's tick, for the next owner to go on with.
+        if (state.players.size > 0) {
+          const record = registry.encode({ type: 'MatchCheckpoint', body: matchRecord(state, new Uint8Array(0)) });
+          await claims.writeIfMine(state.matchId, claim, handOverKey(state.matchId), record);
+        }
       } finally {
         await claims.release(state.matchId, claim);
       }
     })();
-    last.then(
+    state.handingOver = last.then(
       () =>
         options.logger?.info('match handed over', {
           match: state.matchId,
@@ -278,16 +366,20 @@ export function matchBehavior(options: MatchOptions) {
           error: String(error),
         }),
     );
+    return state.handingOver;
   }
 
   /** The match as a checkpoint; the world snapshot is asked of physics now, so call it while no tick runs. */
   async function encodeCheckpoint(ctx: Ctx, state: MatchState): Promise<Uint8Array> {
     const world = await physics.snapshot(ctx, state.matchId);
+    return registry.encode({ type: 'MatchCheckpoint', body: matchRecord(state, world) });
+  }
+
+  function matchRecord(state: MatchState, world: Uint8Array): MatchCheckpointBody {
     const slots = [...state.players.values()].map(
-      (p) => new Game.PlayerSlotT(p.playerId, p.entity, p.queue.lastApplied, p.score),
+      (p) => new Game.PlayerSlotT(p.playerId, p.entity, p.queue.lastApplied, p.score, p.room ?? null),
     );
-    const body: MatchCheckpointBody = { matchId: state.matchId, tick: state.tick, players: slots, physics: world };
-    return registry.encode({ type: 'MatchCheckpoint', body });
+    return { matchId: state.matchId, tick: state.tick, players: slots, physics: world };
   }
 
   /** Stores a checkpoint while `claim` is still the match's newest (else FencedError), within the store deadline. */
@@ -374,6 +466,8 @@ export function matchBehavior(options: MatchOptions) {
     scoreTouches(state);
     const full = state.fullSnapshotDue || state.tick % fullEvery === 0;
     state.fullSnapshotDue = false;
+    const resumedFrom = state.resumedFrom;
+    state.resumedFrom = undefined;
     const players = [...state.players.values()];
     const snapshot = new Game.SnapshotT(
       state.tick,
@@ -381,6 +475,8 @@ export function matchBehavior(options: MatchOptions) {
       full ? [...state.transforms.values()] : result.moved,
       full,
       players.map((p) => new Game.PlayerScoreT(p.entity, p.score)),
+      resumedFrom !== undefined,
+      resumedFrom ?? 0,
     );
     for (const room of state.subscribers.values()) ctx.tell(room, { type: 'Snapshot', body: snapshot } as never);
     if (checkpointDue(state, msg.tick)) await checkpoint(ctx, false);
@@ -444,11 +540,7 @@ export function matchBehavior(options: MatchOptions) {
         const playerId = msg.body.playerId as string;
         const room = ctx.sender;
         const roomKey = room?.node === undefined ? undefined : room.toString();
-        if (room !== undefined && roomKey !== undefined && !state.subscribers.has(roomKey)) {
-          state.subscribers.set(roomKey, room);
-          // A room ends with its gateway: its players must not stay in the match for ever.
-          ctx.watch(room);
-        }
+        if (room !== undefined && roomKey !== undefined) subscribe(ctx, room);
         // The room (new, or back after a reconnection) needs the whole match, not just what moves next.
         state.fullSnapshotDue = true;
         let player = state.players.get(playerId);
@@ -537,6 +629,18 @@ export function matchBehavior(options: MatchOptions) {
         // A ticker that gave the activation up for gone while it was only slow comes back with its players' inputs.
         startTicking(ctx);
       },
+      HandOverMatch: async (msg, ctx) => {
+        const to = msg.body.nodeId as string;
+        const { kind } = ctx.self;
+        const { matchId } = ctx.state;
+        const here = ctx.system.nodeId;
+        if (to === here) throw new RefusedError(`match ${matchId} is already on ${here}`);
+        // Asked by a member this node does not see yet: the two ids alone say which of them the match belongs to.
+        if (ctx.system.owns(kind, matchId) && !outranks(kind, matchId, to, here)) {
+          throw new RefusedError(`${here} outranks ${to} for match ${matchId}; it keeps the match`);
+        }
+        await handOver(ctx, ctx.state, false);
+      },
       Tick: async (msg, ctx) => {
         try {
           const state = ctx.state;
@@ -545,7 +649,7 @@ export function matchBehavior(options: MatchOptions) {
           if (!ctx.system.owns(ctx.self.kind, state.matchId)) {
             // Outvoted (a member that wins the match is back): a planned hand-over. The lease lapsed: this node
             // may be cut off and the match taken, so it waits, writing nothing, for the lease to tell.
-            if (leaseHeld()) handOver(ctx, state, false);
+            if (leaseHeld()) void handOver(ctx, state, false);
             else suspend(ctx);
             return;
           }
@@ -559,7 +663,7 @@ export function matchBehavior(options: MatchOptions) {
     // The cluster deactivates what this node stops owning as a member that wins it arrives: a hand-over.
     onDeactivate: (state) => {
       const held = heldClaims.get(state.matchId);
-      if (held !== undefined && leaseHeld()) handOver(held.activation, state, true);
+      if (held !== undefined && leaseHeld()) void handOver(held.activation, state, true);
       suspended.delete(state.matchId);
       stopTicking(state.matchId);
       heldClaims.delete(state.matchId);

@@ -52,6 +52,10 @@ export class MatchState {
   overruns = 0;
   /** The next snapshot carries every entity: a player joined or left (or the match just began here). */
   fullSnapshotDue = true;
+  /** The tick this activation resumed the match from (a checkpoint's or a hand-over's), until a snapshot said so. */
+  resumedFrom: number | undefined;
+  /** This activation's hand-over to another host, once begun: its last record written and its claim released. */
+  handingOver: Promise<void> | null = null;
 
   constructor(readonly matchId: string) {}
 }

@@ -55,6 +55,8 @@ function decodeClaim(bytes: Uint8Array | undefined): OwnerClaim | undefined {
   }
 }
 
+const NEVER: Promise<never> = new Promise(() => {});
+
 /** The owner claims of matches in one store, each call bounded by `timeoutMs`. */
 export class OwnerClaims {
   constructor(
@@ -69,19 +71,34 @@ export class OwnerClaims {
   /**
    * Takes the next epoch of the match for `node`. While the claim before it is held by another node that
    * `handsOver` (a live member, which hands its matches over as it loses them), it first waits up to `waitMs` for
-   * that node to release it, so the checkpoint read next is the one it wrote last.
+   * that node to release it, so the checkpoint read next is the one it wrote last; `askRelease(holder)`, when given,
+   * asks the holder for it at once rather than waiting for the holder to see that it lost the match.
    */
   async claim(
     matchId: string,
     node: string,
     handsOver: (holder: string) => boolean = () => false,
     waitMs = 0,
+    askRelease?: (holder: string) => Promise<unknown>,
   ): Promise<OwnerClaim> {
     let previous = await this.current(matchId);
     const until = performance.now() + waitMs;
+    let asked: Promise<unknown> | undefined;
     while (previous?.released !== true && previous !== undefined && previous.node !== node) {
       if (!handsOver(previous.node) || performance.now() >= until) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (asked === undefined && askRelease !== undefined) {
+        const holder = previous.node;
+        // Settles (answered or not) once; the claim is re-read at once then, and every 10 ms until the wait ends.
+        asked = askRelease(holder).then(
+          () => {
+            asked = NEVER;
+          },
+          () => {
+            asked = NEVER;
+          },
+        );
+      }
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, 10)), asked ?? NEVER]);
       previous = await this.current(matchId);
     }
     const claim: OwnerClaim = { epoch: (previous?.epoch ?? 0) + 1, node };

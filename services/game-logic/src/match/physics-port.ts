@@ -24,7 +24,13 @@ export interface PhysicsPort {
   removePlayer(ctx: AnyContext, matchId: string, playerId: string): Promise<void>;
   step(ctx: AnyContext, matchId: string, tick: number, inputs: Game.BodyInputT[]): Promise<Game.PhysicsStepResultT>;
   snapshot(ctx: AnyContext, matchId: string): Promise<Uint8Array>;
-  restore(ctx: AnyContext, matchId: string, world: Uint8Array, tick: number): Promise<void>;
+  /** Replaces the world by a snapshot's; answers every body's transform in it. */
+  restore(ctx: AnyContext, matchId: string, world: Uint8Array, tick: number): Promise<Game.EntityTransformT[]>;
+  /**
+   * Goes on with the world as it stands, which must be at `tick` (else a RefusedError); answers every body's
+   * transform. A match handed over without a world snapshot resumes so.
+   */
+  resume(ctx: AnyContext, matchId: string, tick: number): Promise<Game.EntityTransformT[]>;
 }
 
 export function actorPhysicsPort(timeoutMs = 1000): PhysicsPort {
@@ -47,7 +53,12 @@ export function actorPhysicsPort(timeoutMs = 1000): PhysicsPort {
       return snapshotBytes(await ask<PhysicsSnapshotMessage>(ctx, matchId, physicsMessages.takeSnapshot));
     },
     async restore(ctx, matchId, bytes, tick) {
-      await ask(ctx, matchId, physicsMessages.restore(matchId, bytes, tick));
+      const reply = await ask<PhysicsStepResultMessage>(ctx, matchId, physicsMessages.restore(matchId, bytes, tick));
+      return reply.body.moved;
+    },
+    async resume(ctx, matchId, tick) {
+      const reply = await ask<PhysicsStepResultMessage>(ctx, matchId, physicsMessages.resume(matchId, tick));
+      return reply.body.moved;
     },
   };
 }
