@@ -90,7 +90,8 @@ export class MatchCodec {
       const score = table.scores(i, this.score)!;
       scores.push({ entity: score.entity(), score: score.score() });
     }
-    return { ok: true, value: { serverTick: table.serverTick(), acks, entities, full: table.full(), scores } };
+    const packet = { serverTick: table.serverTick(), acks, entities, full: table.full(), scores };
+    return { ok: true, value: table.resumed() ? { ...packet, resumedFromTick: table.resumedFromTick() } : packet };
   }
 
   /** Verifies and decodes a `JoinAccepted` from the gateway. */

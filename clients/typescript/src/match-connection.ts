@@ -304,8 +304,14 @@ export class MatchConnection {
       moved: packet.entities,
       full: packet.full,
       scores: packet.scores,
+      ...(packet.resumedFromTick === undefined ? {} : { resumedFromTick: packet.resumedFromTick }),
     };
     const receivedAt = now();
+    if (packet.resumedFromTick !== undefined) {
+      // The match went back to the tick it resumed from: ticks from before would hold the new ones back as late.
+      this.latestServerTick = snapshot.serverTick;
+      this.buffer?.clear();
+    }
     this.latestServerTick = Math.max(this.latestServerTick, snapshot.serverTick);
     const entity = this.joinInfo.entity;
     const ack = snapshot.acks.find((a) => a.entity === entity);

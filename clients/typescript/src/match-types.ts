@@ -51,6 +51,8 @@ export interface SnapshotPacket {
   readonly entities: readonly EntityState[];
   readonly full: boolean;
   readonly scores: readonly PlayerScore[];
+  /** Set on the first snapshot of a match that resumed on another host: the tick it went on from. */
+  readonly resumedFromTick?: number;
 }
 
 /** The state of a match after one server tick. */
@@ -68,6 +70,13 @@ export interface MatchSnapshot {
   readonly full: boolean;
   /** Every player's score. */
   readonly scores: readonly PlayerScore[];
+  /**
+   * Set on the first snapshot of a match that resumed on another host (its own died or handed it over): the tick it
+   * went on from. This snapshot is full, and its tick and acks may be behind ones seen before: the match went back
+   * that far, and the gateway gives it the inputs it had not applied again, so they are acknowledged anew. The
+   * interpolation buffer starts afresh from it; prediction should reconcile against it as against any snapshot.
+   */
+  readonly resumedFromTick?: number;
 }
 
 /** What the gateway confirms when a player joins a match, and again after every reconnection. */

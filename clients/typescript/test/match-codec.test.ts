@@ -67,6 +67,11 @@ describe('MatchCodec', () => {
     const decodedFull = codec.decodeSnapshot(full);
     assert.ok(decodedFull.ok);
     assert.equal(decodedFull.value.full, true);
+    assert.equal('resumedFromTick' in decodedFull.value, false, 'no resumedFromTick unless the match resumed');
+    const resumed = registry.encode({ type: 'Snapshot', body: new Game.SnapshotT(44, [], [], true, [], true, 0) });
+    const decodedResumed = codec.decodeSnapshot(resumed);
+    assert.ok(decodedResumed.ok);
+    assert.equal(decodedResumed.value.resumedFromTick, 0, 'a match resumed from tick 0 says so too');
   });
 
   it('decodes a JoinAccepted, and refuses one with a tick rate of 0', () => {
