@@ -149,9 +149,18 @@ class Runtime:
         if actor is None:
             try:
                 state = behavior.initial(target.id)
+            except RefusedError as error:
+                # An id the kind will not take (a malformed one): refused, as a handler refuses a message.
+                if reply is not None and not reply.done():
+                    reply.set_exception(error)
+                else:
+                    self._dead_letter(target, message, str(error))
+                return
             except Exception as error:
                 if reply is not None and not reply.done():
-                    reply.set_exception(HandlerError(f'{target.kind}/{target.id} failed to start: {error}'))
+                    reply.set_exception(HandlerError(f"{target.kind}/{target.id} failed to start: {error}"))
+                else:
+                    self._dead_letter(target, message, f"failed to start: {error}")
                 return
             actor = Actor(target.kind, target.id, behavior, state)
             self.actors[key] = actor

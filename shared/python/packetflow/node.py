@@ -66,6 +66,7 @@ class Node:
         registry=None,
         host="127.0.0.1",
         port=0,
+        advertise=None,
         heartbeat_ms=400,
         heartbeat_misses=3,
         handshake_timeout_ms=5000,
@@ -84,6 +85,7 @@ class Node:
                 self.registry.register_empty(empty)
         self.host = host
         self.port = port
+        self.advertise = advertise
         self.heartbeat_ms = heartbeat_ms
         self.heartbeat_misses = heartbeat_misses
         self.handshake_timeout_ms = handshake_timeout_ms
@@ -125,7 +127,8 @@ class Node:
         self._server = await asyncio.start_server(self._accept, self.host, self.port)
         port = self._server.sockets[0].getsockname()[1]
         host = f"[{self.host}]" if ":" in self.host else self.host
-        self.info = MemberInfo(self.node_id, tuple(self.roles), f"{host}:{port}", int(time.time() * 1000))
+        address = self.advertise or f"{host}:{port}"
+        self.info = MemberInfo(self.node_id, tuple(self.roles), address, int(time.time() * 1000))
         self._unsubscribe = self.membership.on_change(self._update_view)
         await self.membership.start(self.info)
         self._update_view(self.membership.members())

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// `npm test`: runs pytest with Debian's /usr/bin/python3 and writes test-results/junit.xml with the counts
+// `npm test` (here and in services/leaderboard): runs pytest with Debian's /usr/bin/python3 and writes test-results/junit.xml with the counts
 // scripts/test.mjs adds up (`<!-- pass N -->` …). A missing python3-pytest or python3-flatbuffers is a failure, not a
 // skip: tests that cannot import their modules are collection errors, counted as failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
+// The packetflow package is importable from the tests of any package that runs them with this script.
+const packageRoot = join(import.meta.dirname, '..');
 const resultsDir = 'test-results';
 const junit = join(resultsDir, 'junit.xml');
 rmSync(resultsDir, { recursive: true, force: true });
@@ -14,7 +16,10 @@ mkdirSync(resultsDir, { recursive: true });
 const result = spawnSync(
   '/usr/bin/python3',
   ['-m', 'pytest', '-p', 'no:cacheprovider', '-v', `--junitxml=${junit}`, ...process.argv.slice(2)],
-  { stdio: 'inherit', env: { ...process.env, PYTHONPATH: process.cwd(), PYTHONDONTWRITEBYTECODE: '1' } },
+  {
+    stdio: 'inherit',
+    env: { ...process.env, PYTHONPATH: [process.cwd(), packageRoot].join(delimiter), PYTHONDONTWRITEBYTECODE: '1' },
+  },
 );
 
 if (!existsSync(junit)) {
