@@ -6,6 +6,7 @@ hostile frames from the other.
 """
 
 import asyncio
+import signal
 import time
 import uuid
 
@@ -64,6 +65,9 @@ async def test_asks_both_ways_errors_and_agreeing_owners():
         with pytest.raises(HandlerError, match="asked to fail"):
             await py.ask(Address("counter", on_ts), Message("Fail", stats("py")))
 
+        # Each side measures its round trips from the other's heartbeat answers.
+        await until(lambda: "ts-1" in py.rtt_s, what="an answered heartbeat")
+
         on_py = first_owned(py, "counter", "py-1")
         answer = await ts.command(op="ask", kind="counter", id=on_py, type="Bump", score=9)
         assert answer["reply"]["type"] == "Bumped" and answer["reply"]["playerId"] == "py-1"
@@ -89,8 +93,10 @@ async def test_asks_both_ways_errors_and_agreeing_owners():
         await redis.stop()
 
 
+@pytest.mark.parametrize("fault", ["SIGKILL", "SIGSTOP"])
 @run
-async def test_a_ts_watcher_gets_node_down_and_actors_rehome_on_another_python_host():
+async def test_a_ts_watcher_gets_node_down_and_actors_rehome_on_another_python_host(fault):
+    """SIGKILL closes the connections at once; SIGSTOP leaves them open, and only unanswered heartbeats tell."""
     redis = await RedisServer.start()
     env = cluster_env(redis)
     ts = await Member.typescript("ts-w", {**env, "ROLES": "watcher"})
@@ -114,7 +120,13 @@ async def test_a_ts_watcher_gets_node_down_and_actors_rehome_on_another_python_h
         await ts.command(op="watch", kind="counter", id=target)
         await asyncio.sleep(0.2)
 
-        await py1.kill()
+        # Linked for longer than the detection window first: the Python hosts answer TypeScript's heartbeats.
+        await asyncio.sleep(2)
+        assert await live() == {"ts-w", "py-1", "py-2"}
+        if fault == "SIGKILL":
+            await py1.kill()
+        else:
+            py1.proc.send_signal(signal.SIGSTOP)
         killed = time.monotonic()
         down = await ts.wait_for(lambda line: "down" in line)
         assert down["down"]["kind"] == "counter" and down["down"]["id"] == target
@@ -123,14 +135,17 @@ async def test_a_ts_watcher_gets_node_down_and_actors_rehome_on_another_python_h
             answer = await ts.command(op="ask", kind="counter", id=target, type="Bump", timeoutMs=500)
             if answer.get("reply", {}).get("playerId") == "py-2":
                 break
-            assert time.monotonic() - killed < 5, answer
+            assert time.monotonic() - killed < 10, answer
             await asyncio.sleep(0.01)
         rehomed_s = time.monotonic() - killed
-        print(f"re-homed on py-2 {rehomed_s * 1000:.0f} ms after the SIGKILL of py-1")
-        # The issue's bound for the whole move, detection included.
-        assert rehomed_s < 2.0
+        print(f"re-homed on py-2 {rehomed_s * 1000:.0f} ms after the {fault} of py-1")
+        # The issue's bound for the whole move after a crash, detection included. A frozen host is found by its
+        # unanswered heartbeats, 1.2 to 1.6 s with the defaults (PROTOCOL.md §7), so it gets that window more.
+        assert rehomed_s < (2.0 if fault == "SIGKILL" else 3.0)
         assert answer["reply"]["matches"] == 1
     finally:
+        if py1.proc.returncode is None:
+            py1.proc.send_signal(signal.SIGCONT)
         await asyncio.gather(py1.kill(), py2.stop(), ts.stop())
         await redis.stop()
 
