@@ -113,6 +113,7 @@ class Node:
         self._departed = set()
         self._leaving = {}
         self._stopping = False
+        self._deregistered = False
         self._tasks = []
 
     @property
@@ -147,6 +148,29 @@ class Node:
 
     def live_members(self):
         return list(self.router.member_ids)
+
+    def owns(self, kind, id_):
+        """True only while this node owns `(kind, id)` in its view and its membership is current (PROTOCOL.md §6):
+        what a node checks before acting on its own as the one owner."""
+        return self.lease_held() and self.owner_of(kind, id_) == self.node_id
+
+    def lease_held(self):
+        """Static membership: always. Redis: while the last refresh of this node's record is recent enough, or else
+        while every registered member has answered a heartbeat within the detection window, by the clock."""
+        if self._stopping or self._deregistered:
+            return False
+        lease = getattr(self.membership, "lease", None)
+        return lease is None or lease.held or self._heard_by_every_member()
+
+    def _heard_by_every_member(self):
+        since = time.monotonic() - self.heartbeat_ms * self.heartbeat_misses / 1000
+        for member in self._registered:
+            if member.id == self.node_id:
+                continue
+            peer = self._peers.get(member.id)
+            if peer is None or peer.link.state != "open" or peer.link.silence.last_heard_at < since:
+                return False
+        return True
 
     # Sends -----------------------------------------------------------------------------------------------------
 
@@ -634,6 +658,8 @@ class Node:
         """Deregisters, tells every peer `Leave`, lets in-flight handlers answer, then closes every connection."""
         if self._stopping:
             return
+        # Deregistering gives the lease up: the others are about to move this node's actors.
+        self._deregistered = True
         await self.membership.leave()
         self._unsubscribe()
         for peer in self._peers.values():

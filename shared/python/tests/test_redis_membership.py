@@ -63,3 +63,25 @@ async def test_a_member_that_stops_refreshing_expires_and_its_record_is_removed(
     finally:
         await asyncio.gather(a.close(), b.close())
         await redis.stop()
+
+
+@run
+async def test_the_lease_outlives_redis_while_every_member_answers_and_lapses_when_one_stops():
+    redis = await RedisServer.start()
+    cluster = f"m{uuid.uuid4().hex[:8]}"
+    a = await member("py-a", redis.url, cluster)
+    b = await member("py-b", redis.url, cluster)
+    try:
+        await until(lambda: set(a.live_members()) == {"py-a", "py-b"}, what="both linked")
+        own = next(f"c-{i}" for i in range(100) if a.owner_of("counter", f"c-{i}") == "py-a")
+        assert a.owns("counter", own) and not b.owns("counter", own)
+        await redis.stop()
+        # Past the TTL without a refresh: the Redis lease has lapsed, but b answers a's heartbeats, so nobody can
+        # have dropped a and it still owns its actors.
+        await until(lambda: not a.membership.lease.held, timeout_s=5, what="the Redis lease lapsing")
+        assert a.owns("counter", own)
+        await b.close()
+        await until(lambda: not a.owns("counter", own), timeout_s=5, what="the lease lapsing once b is silent")
+    finally:
+        await asyncio.gather(a.close(), b.close())
+        await redis.stop()
