@@ -120,6 +120,11 @@ class RedisMembership:
         self._tasks = []
         self._leaving = False
         self._read_lock = asyncio.Lock()
+        #: set while Redis cannot be reached; the last view is kept meanwhile
+        self._unreachable = False
+        #: members kept after Redis came back, until `_grace_until`, while they re-register
+        self._carried_over = {}
+        self._grace_until = 0.0
 
     async def start(self, self_info):
         self.self_info = self_info
@@ -182,12 +187,25 @@ class RedisMembership:
     async def _every(self, period_ms, action):
         while True:
             await asyncio.sleep(period_ms / 1000)
+            if self._unreachable:
+                # Redis may come back empty (a restart): the others get one TTL from its return to re-register
+                # before their absence counts, so that nobody drops everybody (and moves their actors) for it.
+                self._carried_over = {m.id: m for m in self._view if m.id != self.self_info.id}
+                self._grace_until = time.monotonic() + self.ttl_ms / 1000
             try:
+                if self._unreachable:
+                    await self._refresh()
                 await action()
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                log.warning("membership %s failed; retrying: %s", action.__name__, error)
+                if not self._unreachable:
+                    log.warning("redis unreachable (%s): keeping the last view and retrying: %s", action.__name__, error)
+                self._unreachable = True
+                continue
+            if self._unreachable:
+                self._unreachable = False
+                log.warning("redis reachable again: re-registered")
 
     async def _refresh(self):
         sent_at = time.monotonic() * 1000
@@ -216,6 +234,13 @@ class RedisMembership:
                 log.warning("ignoring the malformed membership record of %s: %s", member_id, error)
         # Self is always in its own view, even between a Redis restart and its re-registration.
         records[self.self_info.id] = self.self_info
+        for member_id in records:
+            self._carried_over.pop(member_id, None)
+        if time.monotonic() < self._grace_until:
+            for member_id, member in self._carried_over.items():
+                records[member_id] = member
+        else:
+            self._carried_over.clear()
         return sorted(records.values(), key=lambda m: m.id)
 
     async def _reread(self):
@@ -237,6 +262,14 @@ class RedisMembership:
                 await asyncio.sleep(self.heartbeat_ms / 1000)
                 continue
             if message is not None:
+                announcement = message.get("data")
+                try:
+                    parsed = json.loads(announcement)
+                    if parsed.get("type") in ("leave", "expired"):
+                        self._carried_over.pop(parsed.get("id"), None)
+                except (ValueError, TypeError, AttributeError):
+                    log.warning("ignoring a malformed membership announcement: %r", announcement)
+                    continue
                 try:
                     await self._reread()
                 except Exception as error:

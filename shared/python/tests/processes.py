@@ -18,10 +18,11 @@ class RedisServer:
     """redis-server on a free port of 127.0.0.1 in a temporary directory, persistence off."""
 
     @classmethod
-    async def start(cls):
+    async def start(cls, port=None):
+        """On a free port, or on `port` again (a restart: it comes back empty)."""
         server = cls()
         server.dir = tempfile.mkdtemp(prefix="packetflow-py-redis-")
-        server.port = free_port()
+        server.port = port or free_port()
         server.proc = await asyncio.create_subprocess_exec(
             "redis-server", "--port", str(server.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--dir", server.dir, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,

@@ -85,3 +85,27 @@ async def test_the_lease_outlives_redis_while_every_member_answers_and_lapses_wh
     finally:
         await asyncio.gather(a.close(), b.close())
         await redis.stop()
+
+
+@run
+async def test_a_redis_restart_drops_nobody():
+    redis = await RedisServer.start()
+    cluster = f"m{uuid.uuid4().hex[:8]}"
+    a = await member("py-a", redis.url, cluster)
+    b = await member("py-b", redis.url, cluster)
+    dropped = []
+    a.membership.on_change(lambda view: dropped.append(view) if len(view) < 2 else None)
+    try:
+        await until(lambda: set(a.live_members()) == {"py-a", "py-b"}, what="both linked")
+        port = redis.port
+        await redis.stop()
+        await asyncio.sleep(0.5)
+        redis = await RedisServer.start(port=port)
+        # Redis came back empty; both re-register within a heartbeat, and meanwhile each keeps the other.
+        await until(lambda: a.membership._unreachable is False and b.membership._unreachable is False, timeout_s=10,
+                    what="both back on Redis")
+        await asyncio.sleep(1.2)
+        assert dropped == [] and set(a.live_members()) == {"py-a", "py-b"}
+    finally:
+        await asyncio.gather(a.close(), b.close())
+        await redis.stop()
