@@ -159,6 +159,10 @@ export class Runtime {
     return this.remote === null ? this.phase === OPEN : this.remote.owns(kind, id);
   }
 
+  ownerOf(kind: string, id: string): string | undefined {
+    return this.remote === null ? this.nodeId : this.remote.ownerOf(kind, id);
+  }
+
   /** Live activations of each registered kind. */
   activeActorsByKind(): [kind: string, active: number][] {
     return [...this.kinds.values()].map((kind) => [kind.name, kind.actors.size]);

@@ -58,6 +58,14 @@ export class ActorSystem {
     return this.runtime.owns(kind, id);
   }
 
+  /**
+   * The node that owns virtual actor `(kind, id)` in this node's view: this node's id without a cluster, undefined
+   * when no live member hosts `kind`.
+   */
+  ownerOf(kind: string, id: string): string | undefined {
+    return this.runtime.ownerOf(kind, id);
+  }
+
   /** An explicit actor with a generated id, pinned to this node; it lives until stopped. */
   async create<M extends Message = Message>(kind: string, init?: unknown): Promise<ActorRef<M>> {
     return this.runtime.create(kind, init, undefined) as ActorRef<M>;

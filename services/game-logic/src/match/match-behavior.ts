@@ -353,13 +353,22 @@ export function matchBehavior(options: MatchOptions) {
         await claims.release(state.matchId, claim);
       }
     })();
+    const { system } = ctx;
+    const kind = ctx.self.kind;
     state.handingOver = last.then(
-      () =>
+      () => {
         options.logger?.info('match handed over', {
           match: state.matchId,
           tick: state.tick,
           ms: Math.round(performance.now() - started),
-        }),
+        });
+        // The new owner takes the match now rather than when the next input or rejoin reaches it, which waits for
+        // the gateway's view to move it too.
+        const owner = system.ownerOf(kind, state.matchId);
+        if (owner === undefined || owner === system.nodeId) return;
+        const take: HandOverMatchMessage = { type: 'HandOverMatch', body: new Game.MatchHostT(owner) };
+        system.tell(system.ref<MatchMessage>(kind, state.matchId), take);
+      },
       (error: unknown) =>
         options.logger?.warn('match hand-over incomplete; the next owner resumes from an earlier checkpoint', {
           match: state.matchId,
@@ -634,7 +643,11 @@ export function matchBehavior(options: MatchOptions) {
         const { kind } = ctx.self;
         const { matchId } = ctx.state;
         const here = ctx.system.nodeId;
-        if (to === here) throw new RefusedError(`match ${matchId} is already on ${here}`);
+        // Told by the host that handed the match over to this one: it goes on here now, not at the next input.
+        if (to === here) {
+          await ensureLoaded(ctx);
+          return;
+        }
         // Asked by a member this node does not see yet: the two ids alone say which of them the match belongs to.
         if (ctx.system.owns(kind, matchId) && !outranks(kind, matchId, to, here)) {
           throw new RefusedError(`${here} outranks ${to} for match ${matchId}; it keeps the match`);

@@ -71,6 +71,7 @@ describe('owns(kind, id) with Redis membership: the owner in its view, while its
       const owners = ['a', 'b'].filter((id) => node(id).cluster.owns('counter', `k-${i}`));
       assert.equal(owners.length, 1, `k-${i} is owned by [${owners}]`);
       assert.equal(node('a').system.owns('counter', `k-${i}`), owners[0] === 'a', 'system.owns is cluster.owns');
+      assert.equal(node('b').system.ownerOf('counter', `k-${i}`), owners[0], 'system.ownerOf names the owner');
     }
   });
 
