@@ -15,8 +15,10 @@ from processes import RedisServer
 from support import SECRET, bump_registry, counter, run, stats, until
 
 
-async def member(node_id, redis_url, cluster):
-    membership = RedisMembership(redis_url, cluster=cluster, ttl_ms=900, heartbeat_ms=300, full_read_ms=300)
+async def member(node_id, redis_url, cluster, ttl_ms=900, heartbeat_ms=300, full_read_ms=300):
+    membership = RedisMembership(
+        redis_url, cluster=cluster, ttl_ms=ttl_ms, heartbeat_ms=heartbeat_ms, full_read_ms=full_read_ms
+    )
     node = Node(node_id, SECRET, membership, registry=bump_registry())
     node.register("counter", counter(node_id))
     return await node.start()
@@ -91,8 +93,9 @@ async def test_the_lease_outlives_redis_while_every_member_answers_and_lapses_wh
 async def test_a_redis_restart_drops_nobody():
     redis = await RedisServer.start()
     cluster = f"m{uuid.uuid4().hex[:8]}"
-    a = await member("py-a", redis.url, cluster)
-    b = await member("py-b", redis.url, cluster)
+    # b refreshes slowly: a reads Redis back before b has re-registered, and must keep it meanwhile.
+    a = await member("py-a", redis.url, cluster, ttl_ms=3000, heartbeat_ms=200)
+    b = await member("py-b", redis.url, cluster, ttl_ms=3000, heartbeat_ms=1500, full_read_ms=1500)
     dropped = []
     a.membership.on_change(lambda view: dropped.append(view) if len(view) < 2 else None)
     try:
@@ -104,7 +107,7 @@ async def test_a_redis_restart_drops_nobody():
         # Redis came back empty; both re-register within a heartbeat, and meanwhile each keeps the other.
         await until(lambda: a.membership._unreachable is False and b.membership._unreachable is False, timeout_s=10,
                     what="both back on Redis")
-        await asyncio.sleep(1.2)
+        await asyncio.sleep(2)
         assert dropped == [] and set(a.live_members()) == {"py-a", "py-b"}
     finally:
         await asyncio.gather(a.close(), b.close())
