@@ -5,10 +5,11 @@ import type { Game } from '@packetflow/protocol';
 
 /**
  * How long an input is kept. A match writes a checkpoint about once a second of ticks and skips one while the
- * previous write is still running, so the checkpoint a match resumes from can be two seconds old when its host dies;
- * three seconds covers that with room for the second or so a room takes to notice.
+ * previous write is still running, so the checkpoint a match resumes from can be two seconds old when its host dies
+ * or is cut off; a room notices the move up to two seconds later (a cut-off host is found by heartbeats, then
+ * membership moves its matches). Five seconds covers both.
  */
-export const KEEP_INPUTS_MS = 3000;
+export const KEEP_INPUTS_MS = 5000;
 
 /** One seat's kept inputs, oldest first, in a ring of fixed size: at most the guard's input rate over the window. */
 export class KeptInputs {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Game } from '@packetflow/protocol';
-import { InputQueue, type InputStats } from '../src/match/input-queue.js';
+import { INPUT_QUEUE_CAPACITY, InputQueue, type InputStats } from '../src/match/input-queue.js';
 
 const input = (sequence: number) => new Game.ClientInputT(sequence, sequence, new Game.Vec2T(1, 0), null, 0);
 
@@ -35,5 +35,15 @@ describe('InputQueue', () => {
     for (let i = 1; i <= 20; i++) queue.push(input(i));
     assert.equal(queue.length, 8);
     assert.equal(stats.overflow, 12);
+  });
+
+  test("holds a gateway's whole replay after a failover: 5 s of inputs at the guard's 60/s, plus its burst", () => {
+    const stats: InputStats = { applied: 0, late: 0, duplicate: 0, overflow: 0 };
+    const queue = new InputQueue(stats);
+    const replay = 60 * 5 + 30;
+    for (let i = 1; i <= replay; i++) queue.push(input(i));
+    assert.equal(queue.length, replay);
+    assert.equal(stats.overflow, 0);
+    assert.ok(INPUT_QUEUE_CAPACITY >= replay);
   });
 });

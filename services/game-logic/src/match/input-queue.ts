@@ -11,6 +11,14 @@ export interface InputStats {
 }
 
 /**
+ * How many inputs a player's queue holds by default. At least what a gateway room gives a resumed match again after
+ * a failover (its guard's 60 inputs/s over the 5 s it keeps them, plus a burst of 30: 330), or the replay would
+ * overflow the queue and lose inputs the players saw acknowledged; the gateway's guard, not this bound, keeps a
+ * flooding client's rate down.
+ */
+export const INPUT_QUEUE_CAPACITY = 512;
+
+/**
  * One player's inputs waiting for the next ticks, ordered by sequence number. Late and duplicate inputs are
  * dropped and counted; the queue is bounded so a flooding client cannot grow the match's memory.
  */
@@ -20,7 +28,7 @@ export class InputQueue {
 
   constructor(
     private readonly stats: InputStats,
-    private readonly capacity = 64,
+    private readonly capacity = INPUT_QUEUE_CAPACITY,
   ) {}
 
   get length(): number {
