@@ -71,4 +71,4 @@ class RedisStore:
         return _ranked([(member.decode(), int(score)) for member, score in rows], limit)
 
     async def close(self):
-        await self._redis.close()
+        await self._redis.close(close_connection_pool=True)

@@ -26,8 +26,6 @@ from .limits import HANDSHAKE_MAX_FRAME_BYTES
 
 log = logging.getLogger("packetflow.links")
 
-#: How long the other side of a refused handshake has to read why before the socket is closed.
-REFUSAL_LINGER_S = 1.0
 PACKETS_PER_FRAME = 4096
 
 
@@ -210,7 +208,7 @@ class OutboundLink:
         writer = self._writer
         if writer is not None:
             if refused:
-                asyncio.get_running_loop().call_later(REFUSAL_LINGER_S, writer.close)
+                self.node.linger(writer)
             else:
                 writer.close()
         if asyncio.current_task() is not self.task:
@@ -300,7 +298,7 @@ class InboundLink:
             self._writer.write_eof()
         except (OSError, RuntimeError):
             pass
-        asyncio.get_running_loop().call_later(REFUSAL_LINGER_S, self._writer.close)
+        self.node.linger(self._writer)
         self.node.inbound_closed(self)
 
     def drop(self, reason):

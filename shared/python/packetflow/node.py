@@ -44,6 +44,8 @@ MAX_PENDING_HEARTBEATS = 4
 #: How long asks to a member that left gracefully may wait for the replies its drain sends.
 LEAVE_DRAIN_BOUND_S = 15.0
 LEFT = "left the cluster"
+#: How long the other side of a refused handshake has to read why before the socket is closed.
+REFUSAL_LINGER_S = 1.0
 
 
 class _Peer:
@@ -115,6 +117,7 @@ class Node:
         self._stopping = False
         self._deregistered = False
         self._tasks = []
+        self._lingering = {}
 
     @property
     def roles(self):
@@ -500,6 +503,15 @@ class Node:
 
     # Links and membership --------------------------------------------------------------------------------------
 
+    def linger(self, writer):
+        """Closes a refused connection once the peer has had time to read why (or when this node closes)."""
+
+        def close():
+            self._lingering.pop(writer, None)
+            writer.close()
+
+        self._lingering[writer] = asyncio.get_running_loop().call_later(REFUSAL_LINGER_S, close)
+
     def _accept(self, reader, writer):
         if self._stopping:
             writer.close()
@@ -690,8 +702,13 @@ class Node:
             timer.cancel()
         for _, _, _, timer in self._relayed.values():
             timer.cancel()
+        for writer, timer in list(self._lingering.items()):
+            timer.cancel()
+            writer.close()
+        self._lingering.clear()
         if hasattr(self, "_server"):
             self._server.close()
+            await self._server.wait_closed()
         close = getattr(self.membership, "close", None)
         if close is not None:
             await close()

@@ -180,7 +180,7 @@ class RedisMembership:
             task.cancel()
         try:
             await self._pubsub.aclose() if hasattr(self._pubsub, "aclose") else await self._pubsub.close()
-            await self._redis.close()
+            await self._redis.close(close_connection_pool=True)
         except Exception:  # already disconnected
             pass
 

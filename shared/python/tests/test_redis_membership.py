@@ -46,7 +46,7 @@ async def test_members_register_see_each_other_and_leave():
         assert await client.hget(infos, "py-b") is None and await client.zscore(members, "py-b") is None
         assert (await a.ask(Address("counter", on_b), Message("Bump", stats("x")))).body.playerId == "py-a"
     finally:
-        await client.close()
+        await client.close(close_connection_pool=True)
         await asyncio.gather(a.close(), b.close())
         await redis.stop()
 
