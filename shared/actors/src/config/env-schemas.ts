@@ -32,6 +32,16 @@ export const portSchema = z
   })
   .transform(Number);
 
+/** A whole number in [min, max], as a variable gives it. */
+export function wholeNumberSchema(min: number, max: number) {
+  return z
+    .string()
+    .refine((value) => /^\d{1,9}$/.test(value) && Number(value) >= min && Number(value) <= max, {
+      error: (issue) => `expected a whole number ${min}–${max}, ${got(issue.input)}`,
+    })
+    .transform(Number);
+}
+
 export const advertiseSchema = z.string().refine((value) => parseHostPort(value) !== undefined, {
   error: (issue) =>
     `expected host:port that the other members dial, port 1–65535 (e.g. 10.0.0.5:7400), ${got(issue.input)}`,

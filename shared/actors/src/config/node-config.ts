@@ -12,6 +12,7 @@ import {
   redisUrlSchema,
   rolesSchema,
   secretSchema,
+  wholeNumberSchema,
 } from './env-schemas.js';
 import type { Secret } from './secret.js';
 import type { StaticPeer } from './static-peers.js';
@@ -38,6 +39,10 @@ export interface NodeConfig {
   readonly membership: MembershipConfig;
   /** Where the admin HTTP endpoint (/healthz, /readyz, /metrics) listens; undefined: no admin endpoint. */
   readonly admin: AdminAddress | undefined;
+  /** How often a heartbeat goes to each peer, in ms. */
+  readonly heartbeatMs: number;
+  /** Heartbeats a peer may leave unanswered before its link counts as dead. */
+  readonly heartbeatMisses: number;
 }
 
 export interface AdminAddress {
@@ -63,6 +68,8 @@ export class NodeConfigError extends Error {
 
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_CLUSTER = 'packetflow';
+export const DEFAULT_HEARTBEAT_MS = 400;
+export const DEFAULT_HEARTBEAT_MISSES = 3;
 
 /**
  * Reads a node's configuration from environment variables (see the README's Cluster section) and validates all of
@@ -92,6 +99,8 @@ export function readNodeConfig(env: Env = process.env): NodeConfig {
   const peers = read('PACKETFLOW_PEERS', peersSchema);
   const adminHost = read('PACKETFLOW_ADMIN_HOST', hostSchema);
   const adminPort = read('PACKETFLOW_ADMIN_PORT', portSchema);
+  const heartbeatMs = read('PACKETFLOW_HEARTBEAT_MS', wholeNumberSchema(10, 60_000)) ?? DEFAULT_HEARTBEAT_MS;
+  const heartbeatMisses = read('PACKETFLOW_HEARTBEAT_MISSES', wholeNumberSchema(1, 100)) ?? DEFAULT_HEARTBEAT_MISSES;
 
   const usesRedis = isSet('REDIS_URL');
   const usesPeers = isSet('PACKETFLOW_PEERS');
@@ -155,6 +164,8 @@ export function readNodeConfig(env: Env = process.env): NodeConfig {
       redisUrl !== undefined ? { kind: 'redis', url: redisUrl, cluster } : { kind: 'static', peers: peers ?? [] },
     // Loopback unless configured, whatever PACKETFLOW_HOST says: metrics and health are nobody else's business.
     admin: adminPort === undefined ? undefined : { host: adminHost ?? DEFAULT_HOST, port: adminPort },
+    heartbeatMs,
+    heartbeatMisses,
   };
 }
 

@@ -99,6 +99,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       host: config.host,
       port: config.port,
       advertise: config.advertise,
+      heartbeatMs: config.heartbeatMs,
+      heartbeatMisses: config.heartbeatMisses,
       registry: options.registry,
       ...(options.limits ? { limits: options.limits } : {}),
       logger,

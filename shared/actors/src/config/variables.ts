@@ -89,6 +89,20 @@ export const ACTORS_VARIABLES: readonly EnvVariable[] = [
     description: 'port of the admin endpoint (/healthz, /readyz, /metrics); no admin endpoint unless set',
   },
   {
+    name: 'PACKETFLOW_HEARTBEAT_MS',
+    readBy: EVERY_NODE,
+    default: '400',
+    description:
+      'ms between heartbeats to each peer (10–60000); a link with PACKETFLOW_HEARTBEAT_MISSES of them unanswered is dead',
+  },
+  {
+    name: 'PACKETFLOW_HEARTBEAT_MISSES',
+    readBy: EVERY_NODE,
+    default: '3',
+    description:
+      'heartbeats unanswered (1–100) before a peer counts as gone and its actors move: 3 × 400 ms finds a dead host in ~1.2 s',
+  },
+  {
     name: 'PACKETFLOW_DATA_DIR',
     readBy: STORE_USERS,
     default: './data',

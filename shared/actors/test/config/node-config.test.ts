@@ -30,7 +30,19 @@ describe('readNodeConfig', () => {
       secret: undefined,
       membership: { kind: 'static', peers: [] },
       admin: undefined,
+      heartbeatMs: 400,
+      heartbeatMisses: 3,
     } satisfies NodeConfig);
+  });
+
+  test('heartbeats: every PACKETFLOW_HEARTBEAT_MS, a link dead after PACKETFLOW_HEARTBEAT_MISSES unanswered', () => {
+    const config = readNodeConfig({ PACKETFLOW_HEARTBEAT_MS: '250', PACKETFLOW_HEARTBEAT_MISSES: '4' });
+    assert.deepEqual([config.heartbeatMs, config.heartbeatMisses], [250, 4]);
+    assert.deepEqual(problemsOf({ PACKETFLOW_HEARTBEAT_MS: '5', PACKETFLOW_HEARTBEAT_MISSES: 'three' }), [
+      'PACKETFLOW_HEARTBEAT_MS: expected a whole number 10–60000, got "5"',
+      'PACKETFLOW_HEARTBEAT_MISSES: expected a whole number 1–100, got "three"',
+    ]);
+    assert.equal(problemsOf({ PACKETFLOW_HEARTBEAT_MISSES: '0' }).length, 1);
   });
 
   test('an empty variable counts as unset', () => {

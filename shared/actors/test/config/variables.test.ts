@@ -83,6 +83,8 @@ describe('ACTORS_VARIABLES', () => {
       PACKETFLOW_PORT: String(unset.port),
       PACKETFLOW_CLUSTER: redis.membership.kind === 'redis' ? redis.membership.cluster : undefined,
       PACKETFLOW_ADMIN_HOST: admin.admin?.host,
+      PACKETFLOW_HEARTBEAT_MS: String(unset.heartbeatMs),
+      PACKETFLOW_HEARTBEAT_MISSES: String(unset.heartbeatMisses),
       LOG_LEVEL: logLevelFromEnv({ LOG_LEVEL: '' }),
       PACKETFLOW_DATA_DIR: await dataDirOfStore(),
     };
