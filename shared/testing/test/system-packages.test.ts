@@ -27,6 +27,9 @@ describe('the system packages npm test needs', () => {
       'libnunit-framework2.6.3-cil',
       'mono-mcs',
       'nunit-console',
+      'python3-flatbuffers',
+      'python3-pytest',
+      'python3-redis',
       'redis-server',
     ]);
     for (const p of SYSTEM_PACKAGES) {
