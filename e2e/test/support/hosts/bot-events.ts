@@ -3,8 +3,11 @@
 export type BotEvent =
   | { e: 'ready'; at: number }
   | { e: 'joined'; bot: number; at: number; match: string; player: string; entity: number; host: string | undefined }
-  /** One snapshot: its server tick, the last input of this bot's entity the match applied, the host named then. */
-  | { e: 'snap'; bot: number; at: number; tick: number; ack: number; host: string }
+  /**
+   * One snapshot: its server tick, the last input of this bot's entity the match applied, the host named then, and
+   * for the first one of a match that resumed on another host, the tick it resumed from.
+   */
+  | { e: 'snap'; bot: number; at: number; tick: number; ack: number; host: string; resumed?: number }
   | { e: 'host'; bot: number; at: number; host: string }
   | { e: 'drop'; bot: number; at: number; code: number }
   | { e: 'reconnect'; bot: number; at: number }

@@ -38,7 +38,16 @@ async function joinBot(bot: number, matchId?: string): Promise<MatchConnection> 
   });
   match.onSnapshot((snapshot) => {
     const ack = snapshot.acks.find((a) => a.entity === match.entity)?.sequence;
-    emit({ e: 'snap', bot, at: clock(), tick: snapshot.serverTick, ack: ack ?? -1, host: match.host ?? '' });
+    const resumed = snapshot.resumedFromTick === undefined ? {} : { resumed: snapshot.resumedFromTick };
+    emit({
+      e: 'snap',
+      bot,
+      at: clock(),
+      tick: snapshot.serverTick,
+      ack: ack ?? -1,
+      host: match.host ?? '',
+      ...resumed,
+    });
   });
   match.onHost((host) => emit({ e: 'host', bot, at: clock(), host }));
   match.onDrop((code) => emit({ e: 'drop', bot, at: clock(), code }));

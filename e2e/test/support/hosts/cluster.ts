@@ -3,7 +3,7 @@
 // names resolved by each namespace's /etc/hosts, and Redis started with the Compose file's own command line.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -212,7 +212,25 @@ export class HostCluster {
   async stop(): Promise<void> {
     await Promise.allSettled([...this.running.values()].map((p) => p.kill()));
     this.running.clear();
+    this.writeLogs();
     await HostCluster.removeEverything(this.redisDir);
+  }
+
+  /**
+   * With PACKETFLOW_HOSTS_LOGS set to a folder, every host's lines go there, one file per host, each line stamped
+   * with the shared clock: what happened around a fault is read from them, side by side.
+   */
+  private writeLogs(): void {
+    const dir = process.env.PACKETFLOW_HOSTS_LOGS;
+    if (dir === undefined || dir === '') return;
+    mkdirSync(dir, { recursive: true });
+    const byHost = new Map<string, string[]>();
+    for (const line of this.processes.flatMap((p) => p.lines)) {
+      const lines = byHost.get(line.host) ?? [];
+      lines.push(`${line.at.toFixed(1)} ${line.stream === 'stderr' ? 'E ' : ''}${line.text}`);
+      byHost.set(line.host, lines);
+    }
+    for (const [host, lines] of byHost) writeFileSync(join(dir, `${host}.log`), `${lines.join('\n')}\n`);
   }
 
   private static async removeEverything(redisDir: string): Promise<void> {
