@@ -24,6 +24,11 @@ export interface BackendOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Variables for one node only, by node id (`gateway`, or `gateway-2` with several instances), over `env`. */
   readonly nodes?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * Node flags for every service process, before its entry (kept across restarts): `--cpu-prof` and
+   * `--cpu-prof-dir=<dir>` for the bench's profiles, `--inspect=0` to debug. None unless set.
+   */
+  readonly execArgv?: readonly string[];
   /** Every line a service prints; nothing is printed unless set. */
   readonly onLine?: (line: LogLine) => void;
   /** How long each service may take to start (and to start again); 30 s unless set. */
@@ -156,7 +161,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       id: node.id,
       group: node.spec.name,
       restart: options.supervision === undefined ? 'temporary' : 'permanent',
-      spawn: () => new ServiceProcess(node.id, node.spec.entry, env, onLine),
+      spawn: () => new ServiceProcess(node.id, node.spec.entry, env, onLine, options.execArgv),
       ready: (child) => child.waitFor(ready(node.spec), 'its ready line', timeoutMs),
     };
   };

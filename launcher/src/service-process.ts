@@ -29,10 +29,15 @@ export class ServiceProcess {
     entry: string,
     env: NodeJS.ProcessEnv,
     private readonly onLine: (line: LogLine) => void,
+    execArgv: readonly string[] = [],
   ) {
     // Its own process group: Ctrl-C reaches the launcher only, which stops the services in order.
     // The IPC channel closing tells the service that the launcher is gone, even when it was SIGKILLed.
-    this.child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
+    this.child = spawn(process.execPath, [...execArgv, entry], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true,
+    });
     running.add(this.child);
     for (const stream of ['stdout', 'stderr'] as const) {
       createInterface({ input: this.child[stream]! }).on('line', (text) => this.line(stream, text));

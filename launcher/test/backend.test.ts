@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,27 @@ describe('the whole backend on one machine', () => {
       await backend.stop();
     }
     for (const child of backend.processes) assert.equal(await child.exited, 0, `${child.name} exited cleanly`);
+  });
+
+  it('starts every service process with the Node flags it is given, so each can be profiled', async () => {
+    const profiles = mkdtempSync(join(tmpdir(), 'launcher-profiles-'));
+    after(() => rmSync(profiles, { recursive: true, force: true }));
+    const backend = await startBackend({
+      gatewayPort: 0,
+      dataDir,
+      layout: 'together',
+      execArgv: ['--cpu-prof', `--cpu-prof-dir=${profiles}`],
+    });
+    const pids = backend.processes.map((p) => p.pid);
+    await backend.stop();
+    // Node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile and writes it as the process exits.
+    const written = readdirSync(profiles).map((file) => {
+      assert.match(file, /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/);
+      const profile = JSON.parse(readFileSync(join(profiles, file), 'utf8')) as { nodes: unknown[] };
+      assert.ok(profile.nodes.length > 0, `${file} holds sampled functions`);
+      return Number(file.split('.')[3]);
+    });
+    assert.deepEqual(written.sort(), pids.sort(), 'one profile from each service process, none from the launcher');
   });
 
   it('fails with the reason when a service cannot start, and leaves no process behind', async () => {
