@@ -69,7 +69,7 @@ export type PhysicsMessage =
 export type { JoinAcceptedMessage, PhysicsStepResultMessage };
 
 /**
- * Limits a registry needs for physics snapshots to cross the wire: a 40-body world's snapshot is ~30 KB compressed,
+ * Limits a registry needs for physics snapshots to cross the wire: a 40-body world's snapshot is ~75 KB,
  * more than the protocol's default 16 Ki-element vector limit, so both ends must raise it.
  */
 export const physicsLimits: Readonly<Partial<Limits>> = Object.freeze({

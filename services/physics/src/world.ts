@@ -1,4 +1,4 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import type { RigidBody, World } from '@dimforge/rapier3d-compat';
 import { RefusedError } from '@packetflow/actors';
 import { Game } from '@packetflow/protocol';
@@ -54,7 +54,12 @@ const SPRINT = 1.5;
 const GROUND_PROBE = 0.1;
 
 const SNAPSHOT_MAGIC = 0x5750_4650; // "PFPW" little-endian
-const SNAPSHOT_VERSION = 1;
+/**
+ * Version 2 stores the payload as it is; version 1 deflated it, which cost about ten times Rapier's own snapshot of a
+ * match world (0.66 ms against 0.06 ms, once a second per match) to save 50 KB a checkpoint. Both restore.
+ */
+const SNAPSHOT_VERSION = 2;
+const DEFLATED_SNAPSHOT_VERSION = 1;
 const SNAPSHOT_HEADER = 12;
 
 /** What a snapshot keeps beside Rapier's own bytes. */
@@ -391,7 +396,7 @@ export class PhysicsWorld {
   /**
    * The world as bytes (format in the README): a 12-byte header ("PFPW" magic, format version, metadata length),
    * JSON metadata (options, last tick, entity ↔ body handle map, players, last reported transforms) and Rapier's
-   * `World.takeSnapshot()`, all but the header compressed with raw DEFLATE.
+   * `World.takeSnapshot()`.
    */
   snapshot(): Uint8Array {
     this.alive();
@@ -406,13 +411,13 @@ export class PhysicsWorld {
     };
     const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
     const rapierBytes = this.world.takeSnapshot();
-    const payload = deflateRawSync(Buffer.concat([metaBytes, rapierBytes]), { level: 1 });
-    const out = new Uint8Array(SNAPSHOT_HEADER + payload.length);
+    const out = new Uint8Array(SNAPSHOT_HEADER + metaBytes.length + rapierBytes.length);
     const view = new DataView(out.buffer);
     view.setUint32(0, SNAPSHOT_MAGIC, true);
     view.setUint32(4, SNAPSHOT_VERSION, true);
     view.setUint32(8, metaBytes.length, true);
-    out.set(payload, SNAPSHOT_HEADER);
+    out.set(metaBytes, SNAPSHOT_HEADER);
+    out.set(rapierBytes, SNAPSHOT_HEADER + metaBytes.length);
     return out;
   }
 
@@ -423,13 +428,19 @@ export class PhysicsWorld {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (view.getUint32(0, true) !== SNAPSHOT_MAGIC) throw new RefusedError('not a physics snapshot: bad magic');
     const version = view.getUint32(4, true);
-    if (version !== SNAPSHOT_VERSION) throw new RefusedError(`unsupported physics snapshot format version ${version}`);
+    if (version !== SNAPSHOT_VERSION && version !== DEFLATED_SNAPSHOT_VERSION) {
+      throw new RefusedError(`unsupported physics snapshot format version ${version}`);
+    }
     const metaLength = view.getUint32(8, true);
     let payload: Buffer;
-    try {
-      payload = inflateRawSync(bytes.subarray(SNAPSHOT_HEADER), { maxOutputLength: 64 * 1024 * 1024 });
-    } catch (error) {
-      throw new RefusedError(`physics snapshot is corrupt: ${(error as Error).message}`);
+    if (version === SNAPSHOT_VERSION) {
+      payload = Buffer.from(bytes.buffer, bytes.byteOffset + SNAPSHOT_HEADER, bytes.byteLength - SNAPSHOT_HEADER);
+    } else {
+      try {
+        payload = inflateRawSync(bytes.subarray(SNAPSHOT_HEADER), { maxOutputLength: 64 * 1024 * 1024 });
+      } catch (error) {
+        throw new RefusedError(`physics snapshot is corrupt: ${(error as Error).message}`);
+      }
     }
     if (metaLength > payload.length)
       throw new RefusedError('physics snapshot is corrupt: metadata overruns the payload');

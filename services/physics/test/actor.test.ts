@@ -11,6 +11,7 @@ import {
   type PhysicsMessage,
   type PhysicsSnapshotMessage,
   type PhysicsStepResultMessage,
+  physicsLimits,
   physicsRegistry,
   physicsWorldBehavior,
   snapshotBytes,
@@ -20,7 +21,7 @@ const MATCH = 'match-1';
 
 /** Two systems joined by endpoints whose packets go through real frames: encoded, verified, decoded. */
 async function pair(registry: () => MessageRegistry = physicsRegistry) {
-  const codec = new BatchCodec({ maxFrameBytes: 4 * 1024 * 1024 });
+  const codec = new BatchCodec(physicsLimits);
   const wire = (to: () => PacketEndpoint) => (packet: Packet) => {
     const decoded = codec.decodeFrame(codec.encodeFrame([packet]));
     assert.ok(decoded.ok, decoded.ok ? '' : String(decoded.error));

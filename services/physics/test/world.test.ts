@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { deflateRawSync } from 'node:zlib';
 import type { Game } from '@packetflow/protocol';
 import {
   FIRST_PLAYER_ENTITY,
@@ -200,7 +201,36 @@ for (const variant of RAPIER_VARIANTS)
       const corrupt = Uint8Array.from(bytes);
       corrupt.fill(7, 12);
       assert.throws(() => PhysicsWorld.restore(engine, corrupt), /corrupt/);
+      const future = Uint8Array.from(bytes);
+      future[4] = 3;
+      assert.throws(() => PhysicsWorld.restore(engine, future), /unsupported physics snapshot format version 3/);
       world.free();
+    });
+
+    test('a snapshot of format 1 (its payload deflated) still restores, to the same world', () => {
+      const world = PhysicsWorld.create(engine);
+      const players = [world.addPlayer('a'), world.addPlayer('b')];
+      for (let tick = 1; tick <= 40; tick++) world.step(tick, inputsFor(tick, players));
+      const bytes = world.snapshot();
+      assert.equal(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true), 2, 'written as format 2');
+      const deflated = deflateRawSync(bytes.subarray(12));
+      const v1 = new Uint8Array(12 + deflated.length);
+      v1.set(bytes.subarray(0, 12));
+      new DataView(v1.buffer).setUint32(4, 1, true);
+      v1.set(deflated, 12);
+      const fromV1 = PhysicsWorld.restore(engine, v1);
+      const fromV2 = PhysicsWorld.restore(engine, bytes);
+      assert.equal(bits(fromV1.transforms()), bits(world.transforms()));
+      for (let tick = 41; tick <= 60; tick++) {
+        assert.equal(
+          bits(fromV1.step(tick, inputsFor(tick, players))),
+          bits(fromV2.step(tick, inputsFor(tick, players))),
+        );
+      }
+      const broken = Uint8Array.from(v1);
+      broken.fill(7, 12);
+      assert.throws(() => PhysicsWorld.restore(engine, broken), /corrupt/);
+      for (const w of [world, fromV1, fromV2]) w.free();
     });
   });
 
