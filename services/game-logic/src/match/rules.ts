@@ -5,11 +5,29 @@ import { isPropEntity } from './physics-port.js';
 export const TOUCH_DISTANCE = 1.2;
 const TOUCH_DISTANCE_SQUARED = TOUCH_DISTANCE * TOUCH_DISTANCE;
 
+/** The props of the tick being scored (entity, then x, y, z), gathered once rather than once per player. */
+let props = new Float64Array(4 * 64);
+
 /**
  * A player scores one point each time it starts touching a prop; staying in touch does not score again. Runs every
  * tick for every player and prop, so it allocates nothing once each player's touching set exists.
  */
 export function scoreTouches(state: MatchState): void {
+  let count = 0;
+  for (const transform of state.transforms.values()) {
+    const p = transform.position;
+    if (!p || !isPropEntity(transform.entity)) continue;
+    if (4 * (count + 1) > props.length) {
+      const grown = new Float64Array(props.length * 2);
+      grown.set(props);
+      props = grown;
+    }
+    props[4 * count] = transform.entity;
+    props[4 * count + 1] = p.x;
+    props[4 * count + 2] = p.y;
+    props[4 * count + 3] = p.z;
+    count++;
+  }
   for (const player of state.players.values()) {
     const body = state.transforms.get(player.entity)?.position;
     if (!body) continue;
@@ -18,16 +36,17 @@ export function scoreTouches(state: MatchState): void {
       touching = new Set<number>();
       state.touching.set(player.entity, touching);
     }
-    for (const prop of state.transforms.values()) {
-      const p = prop.position;
-      if (!p || !isPropEntity(prop.entity)) continue;
-      const dx = p.x - body.x;
-      const dy = p.y - body.y;
-      const dz = p.z - body.z;
+    const { x, y, z } = body;
+    for (let i = 0; i < 4 * count; i += 4) {
+      const entity = props[i]!;
+      const dx = props[i + 1]! - x;
+      const dy = props[i + 2]! - y;
+      const dz = props[i + 3]! - z;
       if (dx * dx + dy * dy + dz * dz > TOUCH_DISTANCE_SQUARED) {
-        touching.delete(prop.entity);
-      } else if (!touching.has(prop.entity)) {
-        touching.add(prop.entity);
+        // Most props are out of reach of most players: a set with nothing in it needs no lookup.
+        if (touching.size !== 0) touching.delete(entity);
+      } else if (!touching.has(entity)) {
+        touching.add(entity);
         player.score++;
       }
     }
