@@ -17,5 +17,5 @@ export * from './messages/message-registry.js';
 export * from './messages/protocol-messages.js';
 export * from './routing/hash.js';
 export type { Member } from './routing/member.js';
-export { outranks, RendezvousRouter } from './routing/rendezvous.js';
+export { outranks, PLACED_WITH, placementKey, RendezvousRouter } from './routing/rendezvous.js';
 export { RouteCache } from './routing/route-cache.js';

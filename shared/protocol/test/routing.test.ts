@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fnv1a32, keyHash, type Member, outranks, RendezvousRouter } from '../src/index.js';
+import { fnv1a32, keyHash, type Member, outranks, placementKey, RendezvousRouter } from '../src/index.js';
 
 const members = (n: number, roles = ['match']): Member[] =>
   Array.from({ length: n }, (_, i) => ({ id: `node-${i}`, roles }));
@@ -98,6 +98,24 @@ describe('rendezvous routing', () => {
       if (wider === owner || wider === other) assert.equal(wider, owner);
     }
     assert.ok(!outranks('match', 'x', 'node-1', 'node-1'), 'a member does not outrank itself');
+  });
+
+  test("a physics world is placed with its match: on a node hosting both, it is the match's node", () => {
+    const both = members(5, ['match', 'physics']);
+    const router = new RendezvousRouter(both);
+    for (let i = 0; i < 300; i++) {
+      assert.equal(router.owner('physics', `m-${i}`), router.owner('match', `m-${i}`), `m-${i}`);
+    }
+    assert.equal(placementKey('physics', 'm-1'), keyHash('match', 'm-1'));
+    assert.equal(placementKey('player', 'p-1'), keyHash('player', 'p-1'), 'other kinds by their own key');
+    // Dedicated physics hosts still get every world, spread over them.
+    const separate = new RendezvousRouter([
+      ...members(3, ['match']),
+      { id: 'phys-a', roles: ['physics'] },
+      { id: 'phys-b', roles: ['physics'] },
+    ]);
+    const owners = new Set(Array.from({ length: 100 }, (_, i) => separate.owner('physics', `m-${i}`)!.id));
+    assert.deepEqual([...owners].sort(), ['phys-a', 'phys-b']);
   });
 
   test('hashes match the values PROTOCOL.md gives', () => {

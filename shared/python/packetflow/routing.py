@@ -30,6 +30,15 @@ def key_hash(kind, id_):
     return fnv1a32(kind.encode("utf-8") + b"\x00" + id_.encode("utf-8"))
 
 
+# Kinds placed with another kind (PROTOCOL.md section 6): such an actor is placed by the key of the other kind's
+# actor of the same id, so a member hosting both kinds gets both.
+PLACED_WITH = {"physics": "match"}
+
+
+def placement_key(kind, id_):
+    return key_hash(PLACED_WITH.get(kind, kind), id_)
+
+
 def weight(member_hash, key):
     return fmix32(member_hash ^ key)
 
@@ -55,7 +64,7 @@ class Rendezvous:
         candidates = self._by_kind.get(kind)
         if not candidates:
             return None
-        key = key_hash(kind, id_)
+        key = placement_key(kind, id_)
         best, best_weight = None, -1
         for member_id, member_hash in candidates:
             w = weight(member_hash, key)

@@ -29,8 +29,10 @@ def test_owners_agree_with_typescript():
         [("node-a", ["match"]), ("node-b", ["match"]), ("node-c", ["match", "counter"])],
         [("ts-1", ["counter", "watcher"]), ("py-1", ["counter"]), ("py-2", ["counter", "leaderboard"])],
         [("gateway-1", ["room"]), ("hôte-ü", ["match", "room"]), ("ノード", ["match"]), ("b", ["match"])],
+        [("logic-1", ["match", "physics"]), ("logic-2", ["match", "physics"]), ("phys-1", ["physics"])],
     ]
-    keys = [(kind, f"{prefix}-{i}") for kind in ("match", "counter", "room", "leaderboard") for prefix in ("m", "ü") for i in range(60)]
+    kinds = ("match", "physics", "counter", "room", "leaderboard")
+    keys = [(kind, f"{prefix}-{i}") for kind in kinds for prefix in ("m", "ü") for i in range(60)]
     script = """
         const { RendezvousRouter } = await import(process.argv[1]);
         const { sets, keys } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
@@ -52,3 +54,9 @@ def test_owners_agree_with_typescript():
     python = [[Rendezvous(set_).owner(kind, id_) for kind, id_ in keys] for set_ in member_sets]
     assert python == typescript
     assert sum(owner is not None for row in python for owner in row) > len(keys)
+
+
+def test_a_physics_world_is_placed_with_its_match():
+    router = Rendezvous([("logic-1", ["match", "physics"]), ("logic-2", ["match", "physics"]), ("logic-3", ["match", "physics"])])
+    for i in range(200):
+        assert router.owner("physics", f"m-{i}") == router.owner("match", f"m-{i}")

@@ -3,6 +3,18 @@ import { fnv1a32, keyHash, rendezvousWeight } from './hash.js';
 import type { Member } from './member.js';
 import { RouteCache } from './route-cache.js';
 
+/**
+ * Kinds placed with another kind: an actor of such a kind is owned by whichever member of its own kind's hosts the
+ * other kind's actor of the same id would be, so a node hosting both gets both (PROTOCOL.md §6). A match's physics
+ * world goes with its match: the step between them is then a local call.
+ */
+export const PLACED_WITH: Readonly<Record<string, string>> = Object.freeze({ physics: 'match' });
+
+/** The key an actor is placed by: its own kind's, or that of the kind it is placed with. */
+export function placementKey(kind: string, id: string): number {
+  return keyHash(PLACED_WITH[kind] ?? kind, id);
+}
+
 interface Candidate<M> {
   member: M;
   hash: number;
@@ -49,7 +61,7 @@ export class RendezvousRouter<M extends Member = Member> {
     if (cached !== undefined) return cached;
     const candidates = this.candidatesByKind.get(kind);
     if (!candidates || candidates.length === 0) return undefined;
-    const key = keyHash(kind, id);
+    const key = placementKey(kind, id);
     let best = candidates[0]!;
     let bestWeight = rendezvousWeight(best.hash, key);
     for (let i = 1; i < candidates.length; i++) {
@@ -93,7 +105,7 @@ export class RendezvousRouter<M extends Member = Member> {
  * any view that holds both: the answer depends on the two ids alone, so two nodes whose views differ agree on it.
  */
 export function outranks(kind: string, id: string, a: string, b: string): boolean {
-  const key = keyHash(kind, id);
+  const key = placementKey(kind, id);
   const wa = rendezvousWeight(fnv1a32(a), key);
   const wb = rendezvousWeight(fnv1a32(b), key);
   return wa > wb || (wa === wb && compareUtf8(a, b) < 0);
