@@ -8,6 +8,8 @@ export { Inventory, InventoryT } from './packet-flow/game/inventory.js';
 export { ItemStack, ItemStackT } from './packet-flow/game/item-stack.js';
 export { JoinAccepted, JoinAcceptedT } from './packet-flow/game/join-accepted.js';
 export { JoinMatch, JoinMatchT } from './packet-flow/game/join-match.js';
+export { Leaderboard, LeaderboardT } from './packet-flow/game/leaderboard.js';
+export { LeaderboardScore, LeaderboardScoreT } from './packet-flow/game/leaderboard-score.js';
 export { LeaveMatch, LeaveMatchT } from './packet-flow/game/leave-match.js';
 export { LeaveReason } from './packet-flow/game/leave-reason.js';
 export { MatchCheckpoint, MatchCheckpointT } from './packet-flow/game/match-checkpoint.js';

@@ -547,6 +547,12 @@ export const tableLayouts = {
         "slot": 4,
         "required": false,
         "kind": "string"
+      },
+      {
+        "name": "name",
+        "slot": 5,
+        "required": false,
+        "kind": "string"
       }
     ]
   },
@@ -584,6 +590,52 @@ export const tableLayouts = {
         "element": "scalar",
         "elementSize": 1,
         "elementAlign": 1
+      }
+    ]
+  },
+  "LeaderboardScore": {
+    "name": "LeaderboardScore",
+    "qualifiedName": "PacketFlow.Game.LeaderboardScore",
+    "fields": [
+      {
+        "name": "player_id",
+        "slot": 0,
+        "required": true,
+        "kind": "string"
+      },
+      {
+        "name": "name",
+        "slot": 1,
+        "required": false,
+        "kind": "string"
+      },
+      {
+        "name": "score",
+        "slot": 2,
+        "required": false,
+        "kind": "scalar",
+        "size": 4,
+        "align": 4
+      }
+    ]
+  },
+  "Leaderboard": {
+    "name": "Leaderboard",
+    "qualifiedName": "PacketFlow.Game.Leaderboard",
+    "fields": [
+      {
+        "name": "mode",
+        "slot": 0,
+        "required": true,
+        "kind": "string"
+      },
+      {
+        "name": "entries",
+        "slot": 1,
+        "required": false,
+        "kind": "vector",
+        "element": "table",
+        "table": "LeaderboardScore"
       }
     ]
   },

@@ -3,6 +3,8 @@ import { ClientInput, type ClientInputT } from '../generated/packet-flow/game/cl
 import { Inventory, type InventoryT } from '../generated/packet-flow/game/inventory.js';
 import { JoinAccepted, type JoinAcceptedT } from '../generated/packet-flow/game/join-accepted.js';
 import { JoinMatch, type JoinMatchT } from '../generated/packet-flow/game/join-match.js';
+import { Leaderboard, type LeaderboardT } from '../generated/packet-flow/game/leaderboard.js';
+import { LeaderboardScore, type LeaderboardScoreT } from '../generated/packet-flow/game/leaderboard-score.js';
 import { LeaveMatch, type LeaveMatchT } from '../generated/packet-flow/game/leave-match.js';
 import { MatchHost, type MatchHostT } from '../generated/packet-flow/game/match-host.js';
 import { PhysicsStepRequest, type PhysicsStepRequestT } from '../generated/packet-flow/game/physics-step-request.js';
@@ -35,6 +37,11 @@ export type HandshakeMessage = WireMessage<'Handshake', HandshakeT>;
 export type HeartbeatMessage = WireMessage<'Heartbeat', HeartbeatT>;
 export type DownMessage = WireMessage<'Down', DownT>;
 export type ErrorMessage = WireMessage<'Error', ErrorT>;
+/** A player's score in one match, told to `leaderboard/<mode>`. */
+export type RecordScoreMessage = WireMessage<'RecordScore', LeaderboardScoreT>;
+/** Asks `leaderboard/<mode>` for its best players; answered `TopScores`. */
+export type GetTopScoresMessage = WireMessage<'GetTopScores', undefined>;
+export type TopScoresMessage = WireMessage<'TopScores', LeaderboardT>;
 
 /** Client input travels from untrusted clients straight into physics: every number must be usable. */
 function validateClientInput(input: ClientInputT | null): string | undefined {
@@ -64,5 +71,8 @@ export function createProtocolRegistry(limits: Partial<Limits> = {}): MessageReg
     .register(tableCodec('Handshake', Handshake))
     .register(tableCodec('Heartbeat', Heartbeat))
     .register(tableCodec('Down', Down))
-    .register(tableCodec('Error', ErrorTable));
+    .register(tableCodec('Error', ErrorTable))
+    .register(tableCodec('LeaderboardScore', LeaderboardScore, undefined, 'RecordScore'))
+    .registerEmpty('GetTopScores')
+    .register(tableCodec('Leaderboard', Leaderboard, undefined, 'TopScores'));
 }

@@ -40,14 +40,24 @@ public struct PlayerSlot : IFlatbufferObject
   public ArraySegment<byte>? GetRoomBytes() { return __p.__vector_as_arraysegment(12); }
 #endif
   public byte[] GetRoomArray() { return __p.__vector_as_array<byte>(12); }
+  /// The player's display name as the match was told it when the player joined; absent when it was not.
+  public string Name { get { int o = __p.__offset(14); return o != 0 ? __p.__string(o + __p.bb_pos) : null; } }
+#if ENABLE_SPAN_T
+  public Span<byte> GetNameBytes() { return __p.__vector_as_span<byte>(14, 1); }
+#else
+  public ArraySegment<byte>? GetNameBytes() { return __p.__vector_as_arraysegment(14); }
+#endif
+  public byte[] GetNameArray() { return __p.__vector_as_array<byte>(14); }
 
   public static Offset<PacketFlow.Game.PlayerSlot> CreatePlayerSlot(FlatBufferBuilder builder,
       StringOffset player_idOffset = default(StringOffset),
       uint entity = 0,
       uint last_sequence = 0,
       uint score = 0,
-      StringOffset roomOffset = default(StringOffset)) {
-    builder.StartTable(5);
+      StringOffset roomOffset = default(StringOffset),
+      StringOffset nameOffset = default(StringOffset)) {
+    builder.StartTable(6);
+    PlayerSlot.AddName(builder, nameOffset);
     PlayerSlot.AddRoom(builder, roomOffset);
     PlayerSlot.AddScore(builder, score);
     PlayerSlot.AddLastSequence(builder, last_sequence);
@@ -56,12 +66,13 @@ public struct PlayerSlot : IFlatbufferObject
     return PlayerSlot.EndPlayerSlot(builder);
   }
 
-  public static void StartPlayerSlot(FlatBufferBuilder builder) { builder.StartTable(5); }
+  public static void StartPlayerSlot(FlatBufferBuilder builder) { builder.StartTable(6); }
   public static void AddPlayerId(FlatBufferBuilder builder, StringOffset playerIdOffset) { builder.AddOffset(0, playerIdOffset.Value, 0); }
   public static void AddEntity(FlatBufferBuilder builder, uint entity) { builder.AddUint(1, entity, 0); }
   public static void AddLastSequence(FlatBufferBuilder builder, uint lastSequence) { builder.AddUint(2, lastSequence, 0); }
   public static void AddScore(FlatBufferBuilder builder, uint score) { builder.AddUint(3, score, 0); }
   public static void AddRoom(FlatBufferBuilder builder, StringOffset roomOffset) { builder.AddOffset(4, roomOffset.Value, 0); }
+  public static void AddName(FlatBufferBuilder builder, StringOffset nameOffset) { builder.AddOffset(5, nameOffset.Value, 0); }
   public static Offset<PacketFlow.Game.PlayerSlot> EndPlayerSlot(FlatBufferBuilder builder) {
     int o = builder.EndTable();
     builder.Required(o, 4);  // player_id

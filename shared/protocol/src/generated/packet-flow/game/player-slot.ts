@@ -61,8 +61,18 @@ room(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+/**
+ * The player's display name as the match was told it when the player joined; absent when it was not.
+ */
+name():string|null
+name(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+name(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startPlayerSlot(builder:flatbuffers.Builder) {
-  builder.startObject(5);
+  builder.startObject(6);
 }
 
 static addPlayerId(builder:flatbuffers.Builder, playerIdOffset:flatbuffers.Offset) {
@@ -85,19 +95,24 @@ static addRoom(builder:flatbuffers.Builder, roomOffset:flatbuffers.Offset) {
   builder.addFieldOffset(4, roomOffset, 0);
 }
 
+static addName(builder:flatbuffers.Builder, nameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, nameOffset, 0);
+}
+
 static endPlayerSlot(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // player_id
   return offset;
 }
 
-static createPlayerSlot(builder:flatbuffers.Builder, playerIdOffset:flatbuffers.Offset, entity:number, lastSequence:number, score:number, roomOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createPlayerSlot(builder:flatbuffers.Builder, playerIdOffset:flatbuffers.Offset, entity:number, lastSequence:number, score:number, roomOffset:flatbuffers.Offset, nameOffset:flatbuffers.Offset):flatbuffers.Offset {
   PlayerSlot.startPlayerSlot(builder);
   PlayerSlot.addPlayerId(builder, playerIdOffset);
   PlayerSlot.addEntity(builder, entity);
   PlayerSlot.addLastSequence(builder, lastSequence);
   PlayerSlot.addScore(builder, score);
   PlayerSlot.addRoom(builder, roomOffset);
+  PlayerSlot.addName(builder, nameOffset);
   return PlayerSlot.endPlayerSlot(builder);
 }
 
@@ -107,7 +122,8 @@ unpack(): PlayerSlotT {
     this.entity(),
     this.lastSequence(),
     this.score(),
-    this.room()
+    this.room(),
+    this.name()
   );
 }
 
@@ -118,6 +134,7 @@ unpackTo(_o: PlayerSlotT): void {
   _o.lastSequence = this.lastSequence();
   _o.score = this.score();
   _o.room = this.room();
+  _o.name = this.name();
 }
 }
 
@@ -127,20 +144,23 @@ constructor(
   public entity: number = 0,
   public lastSequence: number = 0,
   public score: number = 0,
-  public room: string|Uint8Array|null = null
+  public room: string|Uint8Array|null = null,
+  public name: string|Uint8Array|null = null
 ){}
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const playerId = (this.playerId !== null ? builder.createString(this.playerId!) : 0);
   const room = (this.room !== null ? builder.createString(this.room!) : 0);
+  const name = (this.name !== null ? builder.createString(this.name!) : 0);
 
   return PlayerSlot.createPlayerSlot(builder,
     playerId,
     this.entity,
     this.lastSequence,
     this.score,
-    room
+    room,
+    name
   );
 }
 }

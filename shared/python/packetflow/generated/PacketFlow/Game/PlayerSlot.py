@@ -63,7 +63,15 @@ class PlayerSlot(object):
             return self._tab.String(o + self._tab.Pos)
         return None
 
-def PlayerSlotStart(builder): builder.StartObject(5)
+    # The player's display name as the match was told it when the player joined; absent when it was not.
+    # PlayerSlot
+    def Name(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(14))
+        if o != 0:
+            return self._tab.String(o + self._tab.Pos)
+        return None
+
+def PlayerSlotStart(builder): builder.StartObject(6)
 def Start(builder):
     return PlayerSlotStart(builder)
 def PlayerSlotAddPlayerId(builder, playerId): builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(playerId), 0)
@@ -81,6 +89,9 @@ def AddScore(builder, score):
 def PlayerSlotAddRoom(builder, room): builder.PrependUOffsetTRelativeSlot(4, flatbuffers.number_types.UOffsetTFlags.py_type(room), 0)
 def AddRoom(builder, room):
     return PlayerSlotAddRoom(builder, room)
+def PlayerSlotAddName(builder, name): builder.PrependUOffsetTRelativeSlot(5, flatbuffers.number_types.UOffsetTFlags.py_type(name), 0)
+def AddName(builder, name):
+    return PlayerSlotAddName(builder, name)
 def PlayerSlotEnd(builder): return builder.EndObject()
 def End(builder):
     return PlayerSlotEnd(builder)
@@ -94,6 +105,7 @@ class PlayerSlotT(object):
         self.lastSequence = 0  # type: int
         self.score = 0  # type: int
         self.room = None  # type: str
+        self.name = None  # type: str
 
     @classmethod
     def InitFromBuf(cls, buf, pos):
@@ -116,6 +128,7 @@ class PlayerSlotT(object):
         self.lastSequence = playerSlot.LastSequence()
         self.score = playerSlot.Score()
         self.room = playerSlot.Room()
+        self.name = playerSlot.Name()
 
     # PlayerSlotT
     def Pack(self, builder):
@@ -123,6 +136,8 @@ class PlayerSlotT(object):
             playerId = builder.CreateString(self.playerId)
         if self.room is not None:
             room = builder.CreateString(self.room)
+        if self.name is not None:
+            name = builder.CreateString(self.name)
         PlayerSlotStart(builder)
         if self.playerId is not None:
             PlayerSlotAddPlayerId(builder, playerId)
@@ -131,5 +146,7 @@ class PlayerSlotT(object):
         PlayerSlotAddScore(builder, self.score)
         if self.room is not None:
             PlayerSlotAddRoom(builder, room)
+        if self.name is not None:
+            PlayerSlotAddName(builder, name)
         playerSlot = PlayerSlotEnd(builder)
         return playerSlot
