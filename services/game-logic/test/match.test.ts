@@ -11,9 +11,10 @@ import {
   type JoinAcceptedMessage,
   type Message,
   type PlayerStatsMessage,
+  type RecordScoreMessage,
   type SnapshotMessage,
 } from '@packetflow/protocol';
-import { MATCH_KIND, matchHost, TOUCH_DISTANCE } from '../src/index.js';
+import { LEADERBOARD_KIND, MATCH_KIND, MATCH_MODE, matchHost, TOUCH_DISTANCE } from '../src/index.js';
 
 type RoomMessage = SnapshotMessage | { type: 'join'; playerId: string; restartInputs?: boolean } | { type: 'close' };
 
@@ -120,11 +121,24 @@ describe('a match', () => {
     assert.ok(Math.abs(runnerNow.z - runnerStart.z) < 0.5, 'and not sideways');
     const acks = new Map(last.acks.map((a) => [a.entity, a.sequence]));
     assert.ok(acks.get(hunter)! > 0 && acks.get(runner)! > 0, 'both players see their inputs acknowledged');
+    // The mode's leaderboard hears each leaving player's score (the Python service in a real cluster; a stand-in
+    // for the kind here). With none hosted, the other tests' leaves are dead letters and the matches play on.
+    const recorded: Game.LeaderboardScoreT[] = [];
+    system.register(
+      LEADERBOARD_KIND,
+      defineBehavior<object, RecordScoreMessage>({
+        initial: () => ({}),
+        handlers: { RecordScore: (msg) => void recorded.push(msg.body) },
+      }),
+    );
     const stats = (await system.send(match, {
       type: 'LeaveMatch',
       body: new Game.LeaveMatchT('m-drive', 'hunter', Game.LeaveReason.Left),
     } as Message)) as PlayerStatsMessage;
     assert.ok(stats.body.score >= 1, `the hunter scored ${stats.body.score}`);
+    while (recorded.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    assert.deepEqual(recorded, [new Game.LeaderboardScoreT('hunter', 'hunter', stats.body.score)]);
+    assert.equal(system.ref(LEADERBOARD_KIND, MATCH_MODE).id, 'touch');
     await system.shutdown();
   });
 

@@ -10,6 +10,7 @@ import { PlayerClient } from '@packetflow/player-store';
 import { Game, keyHash, type MatchCheckpointBody, type MessageRegistry, outranks } from '@packetflow/protocol';
 import type { MatchMetrics } from '../metrics/match-metrics.js';
 import type { TickScheduler } from '../tick/tick-scheduler.js';
+import { recordScore } from './leaderboard.js';
 import {
   checkpointKey,
   type HandOverMatchMessage,
@@ -144,6 +145,7 @@ export function matchBehavior(options: MatchOptions) {
       const player = new PlayerState(slot.playerId as string, slot.entity, state.inputStats);
       player.queue.lastApplied = slot.lastSequence;
       player.score = slot.score;
+      if (typeof slot.name === 'string') player.name = slot.name;
       const room = roomOf(slot.room);
       if (room !== undefined) {
         // The room the player was in still gets the snapshots, from the next tick on; if it is gone, the watch
@@ -386,7 +388,7 @@ export function matchBehavior(options: MatchOptions) {
 
   function matchRecord(state: MatchState, world: Uint8Array): MatchCheckpointBody {
     const slots = [...state.players.values()].map(
-      (p) => new Game.PlayerSlotT(p.playerId, p.entity, p.queue.lastApplied, p.score, p.room ?? null),
+      (p) => new Game.PlayerSlotT(p.playerId, p.entity, p.queue.lastApplied, p.score, p.room ?? null, p.name ?? null),
     );
     return { matchId: state.matchId, tick: state.tick, players: slots, physics: world };
   }
@@ -504,6 +506,7 @@ export function matchBehavior(options: MatchOptions) {
     state.fullSnapshotDue = true;
     await physics.removePlayer(ctx, state.matchId, player.playerId);
     if (state.players.size === 0) stopTicking(state.matchId);
+    recordScore(ctx.system, player);
     return new Game.PlayerStatsT(
       player.playerId,
       1,
@@ -556,6 +559,7 @@ export function matchBehavior(options: MatchOptions) {
         if (player === undefined) {
           const entity = await physics.addPlayer(ctx, state.matchId, playerId);
           player = new PlayerState(playerId, entity, state.inputStats);
+          if (typeof msg.body.displayName === 'string') player.name = msg.body.displayName;
           state.players.set(playerId, player);
           await checkpoint(ctx, true);
         } else if (msg.body.restartInputs) {

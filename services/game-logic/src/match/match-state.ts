@@ -6,6 +6,8 @@ import type { OwnerClaim } from './owner-claim.js';
 export class PlayerState {
   readonly queue: InputQueue;
   score = 0;
+  /** The display name the player joined with, for the leaderboard; undefined when none was given. */
+  name: string | undefined;
   /** Movement of the last applied input, held for a few ticks while no new input arrives so motion does not stutter. */
   move: Game.Vec2T | null = null;
   buttons = 0;
