@@ -12,5 +12,5 @@ if (typeof globalThis.gc !== 'function') {
   console.error('run benchmarks with --expose-gc');
   process.exit(2);
 }
-await suite((figure: Figure) => process.send?.(figure));
+await suite((figure: Figure) => process.send?.(figure), { profile: process.argv.includes('--profile') });
 process.disconnect?.();

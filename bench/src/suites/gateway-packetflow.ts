@@ -18,16 +18,18 @@ export const PACKETFLOW_SETUP =
 
 /**
  * A fresh backend per measurement, on a data directory of its own. `memoryOf` picks the processes whose memory is
- * measured: the gateway alone for the memory figure, every process for CPU.
+ * measured: the gateway alone for the memory figure, every process for CPU. `execArgv`: Node flags for every
+ * service process, e.g. --cpu-prof.
  */
 export async function withPacketflowBackend<T>(
   processes: number,
   run: (target: SwarmTarget, backend: Backend) => Promise<T>,
   memoryOf: 'gateway' | 'all' = 'all',
   layout: Layout = 'separate',
+  execArgv: readonly string[] = [],
 ): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-packetflow-'));
-  const backend = await startBackend({ gatewayPort: 0, dataDir, layout, env: LOOPBACK_BOTS });
+  const backend = await startBackend({ gatewayPort: 0, dataDir, layout, env: LOOPBACK_BOTS, execArgv });
   try {
     const pids =
       memoryOf === 'gateway' ? [backend.process('gateway').pid] : backend.processes.map((child) => child.pid);

@@ -1,6 +1,7 @@
 import type { Figure } from '../report.js';
 import { actorSuite } from './actors.js';
 import { clusterSuite } from './cluster.js';
+import { cpuSuite } from './cpu.js';
 import { gameLogicSuite } from './game-logic.js';
 import { gatewaySuite } from './gateway.js';
 import { hostsSuite } from './hosts.js';
@@ -8,11 +9,20 @@ import { physicsSuite } from './physics.js';
 import { playerStoreSuite } from './player-store.js';
 import { protocolSuite } from './protocol.js';
 
-export type Suite = (report: (figure: Figure) => void) => Promise<void>;
+/** Flags of `npm run bench` that suites read; a suite that has no use for one ignores it. */
+export interface SuiteOptions {
+  /** `--profile`: take a CPU profile of each server process and print where its time went. */
+  profile: boolean;
+}
+
+export const SUITE_FLAGS = ['--profile'] as const;
+
+export type Suite = (report: (figure: Figure) => void, options: SuiteOptions) => Promise<void>;
 
 export const suites: Record<string, Suite> = {
   actors: actorSuite,
   cluster: clusterSuite,
+  cpu: cpuSuite,
   'game-logic': gameLogicSuite,
   gateway: gatewaySuite,
   hosts: hostsSuite,

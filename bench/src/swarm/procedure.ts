@@ -44,6 +44,15 @@ export interface LoadResult extends LoadFigures {
   windowMs: number;
   /** CPU of the server processes together, as a share of one core. */
   serverCpuPercent: number;
+  /** CPU time each server process used over the window, in the order of `serverPids`. */
+  serverCpuMs: number[];
+  /** Wall time between the server CPU readings. */
+  serverWindowMs: number;
+  /**
+   * When the window began and ended on the monotonic clock, in microseconds: the clock V8 stamps CPU profile
+   * samples with, so a profile of the whole run can be cut down to the measured window.
+   */
+  monotonicUs: { start: number; end: number };
   /** CPU of each bot process, as a share of one core. */
   botCpuPercent: number[];
   /**
@@ -60,6 +69,8 @@ export interface LoadResult extends LoadFigures {
 const ROOM_DISPOSE_MS = 500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 function startSwarm(target: SwarmTarget): Promise<Swarm> {
   return Swarm.start({
@@ -85,9 +96,12 @@ async function measureWindow(
   const cpu0 = target.serverPids.map(readCpuMs);
   const machine0 = readMachineBusyMs();
   const wall0 = performance.now();
+  const monotonic0 = monotonicUs();
   await sleep(options.measureMs);
   const window = await swarm.report();
-  const serverCpuMs = target.serverPids.reduce((sum, pid, i) => sum + readCpuMs(pid) - cpu0[i]!, 0);
+  const cpuByProcess = target.serverPids.map((pid, i) => readCpuMs(pid) - cpu0[i]!);
+  const monotonic1 = monotonicUs();
+  const serverCpuMs = cpuByProcess.reduce((sum, ms) => sum + ms, 0);
   const machineMs = readMachineBusyMs() - machine0;
   const wallMs = performance.now() - wall0;
   const botCpuMs = window.processCpuMs.reduce((sum, ms) => sum + ms, 0);
@@ -108,6 +122,9 @@ async function measureWindow(
     counters: window.counters,
     windowMs: window.windowMs,
     serverCpuPercent: (serverCpuMs / wallMs) * 100,
+    serverCpuMs: cpuByProcess,
+    serverWindowMs: wallMs,
+    monotonicUs: { start: monotonic0, end: monotonic1 },
     botCpuPercent: window.processCpuMs.map((ms) => (ms / window.windowMs) * 100),
     otherCpuPercent: (Math.max(0, machineMs - serverCpuMs - botCpuMs) / wallMs) * 100,
     windows: 1,

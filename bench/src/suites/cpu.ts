@@ -1,0 +1,233 @@
+// The cpu suite: what a studio pays for, server CPU per playing client, read from /proc for every server process
+// at one fixed load in one run: PacketFlow in both layouts, the plain Colyseus room doing the same work, and a bare
+// uWebSockets.js floor. CPU time holds on a noisy machine far better than latency or capacity, and does not depend
+// on how much CPU the bots take, which is why the capacity ratio of the gateway suite cannot be the headline.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Layout } from '@packetflow/launcher';
+import { TICK_RATE } from '../baseline/simulation.js';
+import { floorDriver } from '../floor/driver.js';
+import { startFloorProcess } from '../floor/process.js';
+import { INPUT_BYTES, ROOM_SIZE, STATE_BYTES } from '../floor/wire.js';
+import { formatSummary, readCpuProfile, topFunctions } from '../profile/cpu-profile.js';
+import { cpuProfileFlags, gatherProfiles, PROFILES_DIR } from '../profile/service-profiles.js';
+import { atMost, type Figure } from '../report.js';
+import { type LoadResult, measureLatency } from '../swarm/procedure.js';
+import { DEFAULT_INPUT_RATE } from '../swarm/swarm.js';
+import {
+  SETUP as BASELINE_SETUP,
+  BOT_PROCESSES,
+  describeLoad,
+  LAYOUT_NOTES,
+  LAYOUT_WORDS,
+  withBaselineServer,
+} from './gateway.js';
+import { PACKETFLOW_SETUP, withPacketflowBackend } from './gateway-packetflow.js';
+import type { SuiteOptions } from './index.js';
+
+const GROUP = 'cpu';
+
+/** 30 matches of 8: enough load that per-client cost dwarfs each server's idle cost, little enough for 2 cores. */
+export const CPU_LOAD = { bots: 240, warmupMs: 5_000, measureMs: 15_000 } as const;
+const TOP_FUNCTIONS = 15;
+const HEADLINE_TARGET = 0.8;
+const HEADLINE_GOAL = 0.5;
+const FLOOR_TARGET = 1.3;
+const REPO_ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+
+/** One server setup measured: the CPU each of its processes used over the window. */
+interface Measured {
+  processes: { name: string; cpuMs: number }[];
+  load: LoadResult;
+}
+
+const totalMs = (m: Measured) => m.processes.reduce((sum, p) => sum + p.cpuMs, 0);
+/** Server CPU ms over the window ÷ (bots × window seconds). */
+const perClientSecond = (m: Measured, cpuMs = totalMs(m)) =>
+  cpuMs / (Math.max(1, m.load.bots) * (m.load.serverWindowMs / 1000));
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+function measuredFrom(names: string[], load: LoadResult): Measured {
+  return { processes: names.map((name, i) => ({ name, cpuMs: load.serverCpuMs[i] ?? 0 })), load };
+}
+
+function byProcess(m: Measured): string {
+  return m.processes.map((p) => `${p.name} ${ms(perClientSecond(m, p.cpuMs))}`).join(', ');
+}
+
+function windowWords(m: Measured): string {
+  return (
+    `${(CPU_LOAD.warmupMs / 1000).toFixed(0)} s warm-up, then ${(m.load.serverWindowMs / 1000).toFixed(1)} s ` +
+    `measured; server CPU (user + system of every server process, /proc/<pid>/stat) over that window ÷ ` +
+    `(${m.load.bots} bots × its seconds): ${describeLoad(m.load)}; ${m.load.joinFailures} failed joins, ` +
+    `${m.load.disconnects} disconnects`
+  );
+}
+
+async function measureBaseline(): Promise<Measured> {
+  const load = await withBaselineServer('physics', (target) => measureLatency(target, CPU_LOAD));
+  return measuredFrom(['baseline'], load);
+}
+
+async function measureFloor(): Promise<Measured> {
+  const floor = await startFloorProcess();
+  try {
+    const load = await measureLatency(
+      {
+        driver: floorDriver,
+        endpoint: floor.endpoint,
+        serverPids: [floor.pid],
+        processes: BOT_PROCESSES,
+        inputRate: DEFAULT_INPUT_RATE,
+      },
+      CPU_LOAD,
+    );
+    return measuredFrom(['floor'], load);
+  } finally {
+    await floor.stop();
+  }
+}
+
+/** One PacketFlow layout; with `profile`, every service process runs under --cpu-prof and its top functions print. */
+async function measurePacketflow(layout: Layout, profile: boolean): Promise<Measured> {
+  const profileDir = profile ? mkdtempSync(join(tmpdir(), `bench-cpu-prof-${layout}-`)) : undefined;
+  const services = new Map<number, string>();
+  try {
+    const measured = await withPacketflowBackend(
+      BOT_PROCESSES,
+      async (target, backend) => {
+        for (const child of backend.processes) services.set(child.pid, child.name);
+        const load = await measureLatency(target, CPU_LOAD);
+        return measuredFrom(
+          backend.processes.map((child) => child.name),
+          load,
+        );
+      },
+      'all',
+      layout,
+      profileDir ? cpuProfileFlags(profileDir) : [],
+    );
+    // Profiles are written as the services exit, which withPacketflowBackend has waited for.
+    if (profileDir) printProfiles(layout, gatherProfiles(profileDir, services, layout), measured.load);
+    return measured;
+  } finally {
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
+function printProfiles(layout: Layout, profiles: { service: string; path: string }[], load: LoadResult): void {
+  console.log(
+    `\nCPU profiles of PacketFlow (${LAYOUT_WORDS[layout]}) in ${PROFILES_DIR}, top ${TOP_FUNCTIONS} functions by ` +
+      'self time over the measured window:',
+  );
+  for (const { service, path } of profiles) {
+    const summary = topFunctions(readCpuProfile(path), {
+      count: TOP_FUNCTIONS,
+      root: REPO_ROOT,
+      window: load.monotonicUs,
+    });
+    console.log(formatSummary(`${layout}-${service}`, summary).join('\n'));
+  }
+  console.log('');
+}
+
+const LOAD_WORDS =
+  `${CPU_LOAD.bots} bots in ${CPU_LOAD.bots / ROOM_SIZE} rooms of ${ROOM_SIZE}, ${DEFAULT_INPUT_RATE} inputs/s ` +
+  `and ${TICK_RATE} state messages/s each, over ${BOT_PROCESSES} bot processes on this machine`;
+
+const FLOOR_SETUP =
+  `bare uWebSockets.js (the native build, bench/src/floor): clients in rooms of ${ROOM_SIZE}, each room a ` +
+  `${TICK_RATE} Hz timer at its own phase sending each client one ${STATE_BYTES}-byte binary message that ` +
+  `echoes its last input sequence; ${INPUT_BYTES}-byte inputs read, nothing else; bots on the ws package`;
+
+export async function cpuSuite(report: (figure: Figure) => void, options: SuiteOptions): Promise<void> {
+  const baseline = await measureBaseline();
+  const separate = await measurePacketflow('separate', options.profile);
+  const together = await measurePacketflow('together', options.profile);
+  const floor = await measureFloor();
+
+  const layouts = { separate, together };
+  const best: Layout = perClientSecond(together) < perClientSecond(separate) ? 'together' : 'separate';
+  const pf = layouts[best];
+  const other = layouts[best === 'separate' ? 'together' : 'separate'];
+  const baselineCost = perClientSecond(baseline);
+  const floorCost = perClientSecond(floor);
+  const gatewayOf = (m: Measured) => m.processes.find((p) => p.name === 'gateway')?.cpuMs ?? 0;
+  const profiled = options.profile ? ' Profiled run (--cpu-prof in every PacketFlow process).' : '';
+  const figures =
+    `PacketFlow (${LAYOUT_WORDS.separate}) ${ms(perClientSecond(separate))} (${byProcess(separate)}); ` +
+    `PacketFlow (${LAYOUT_WORDS.together}) ${ms(perClientSecond(together))} (${byProcess(together)}); ` +
+    `baseline ${ms(baselineCost)}; uWS floor ${ms(floorCost)}`;
+
+  const ratio = perClientSecond(pf) / baselineCost;
+  report({
+    group: GROUP,
+    name: 'headline: server CPU per client-second, PacketFlow ÷ the plain Colyseus room doing the same work',
+    value: ratio,
+    unit: '×',
+    target: `≤ ${HEADLINE_TARGET}× (goal ${HEADLINE_GOAL}×)`,
+    met: atMost(ratio, HEADLINE_TARGET),
+    note:
+      `PacketFlow's best layout, ${LAYOUT_WORDS[best]}: ${ms(perClientSecond(pf))} ÷ ${ms(baselineCost)} of CPU ` +
+      `per client-second, all server processes counted, at ${LOAD_WORDS}, each setup measured in this run with a ` +
+      `fresh server and swarm (${(CPU_LOAD.warmupMs / 1000).toFixed(0)} s warm-up, ` +
+      `${(CPU_LOAD.measureMs / 1000).toFixed(0)} s measured). All figures: ${figures}.${profiled}`,
+  });
+
+  const gatewayRatio = perClientSecond(pf, gatewayOf(pf)) / floorCost;
+  report({
+    group: GROUP,
+    name: 'gateway process alone ÷ bare uWebSockets.js floor, CPU per client-second',
+    value: gatewayRatio,
+    unit: '×',
+    target: `≤ ${FLOOR_TARGET}×`,
+    met: atMost(gatewayRatio, FLOOR_TARGET),
+    note:
+      `The gateway of PacketFlow (${LAYOUT_WORDS[best]}) ${ms(perClientSecond(pf, gatewayOf(pf)))} ÷ the floor ` +
+      `${ms(floorCost)}, at ${LOAD_WORDS}. The floor: ${FLOOR_SETUP}. The gateway in the other layout: ` +
+      `${ms(perClientSecond(other, gatewayOf(other)))}. ` +
+      `All figures: ${figures}.${profiled}`,
+  });
+
+  for (const layout of ['separate', 'together'] as const) {
+    const m = layouts[layout];
+    report({
+      group: GROUP,
+      name: `PacketFlow (${LAYOUT_WORDS[layout]}): server CPU per client-second, all processes`,
+      value: perClientSecond(m),
+      unit: 'ms',
+      target: '',
+      note:
+        `${PACKETFLOW_SETUP}; ${LAYOUT_NOTES[layout]}. By process: ${byProcess(m)}. ${windowWords(m)}. ` +
+        `The baseline in this run: ${ms(baselineCost)}.${profiled}`,
+    });
+    for (const process of m.processes) {
+      report({
+        group: GROUP,
+        name: `PacketFlow (${LAYOUT_WORDS[layout]}): ${process.name} process, CPU per client-second`,
+        value: perClientSecond(m, process.cpuMs),
+        unit: 'ms',
+        target: '',
+        note: `${process.cpuMs.toFixed(0)} ms of CPU over the window described in the row above; ${LOAD_WORDS}`,
+      });
+    }
+  }
+
+  report({
+    group: GROUP,
+    name: 'baseline (Colyseus ws + schema + Rapier): server CPU per client-second',
+    value: baselineCost,
+    unit: 'ms',
+    target: '',
+    note: `${BASELINE_SETUP}. ${windowWords(baseline)}`,
+  });
+  report({
+    group: GROUP,
+    name: 'bare uWebSockets.js floor: server CPU per client-second',
+    value: floorCost,
+    unit: 'ms',
+    target: '',
+    note: `${FLOOR_SETUP}; ${LOAD_WORDS}. ${windowWords(floor)}`,
+  });
+}
