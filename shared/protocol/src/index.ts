@@ -1,5 +1,6 @@
 export * from './address.js';
 export * from './client/client-contract.js';
+export * from './client/game-modes.js';
 export * from './codec/batch-codec.js';
 export * from './codec/limits.js';
 export * from './codec/packet.js';

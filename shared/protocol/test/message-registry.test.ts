@@ -55,6 +55,10 @@ describe('MessageRegistry', () => {
     assert.deepEqual(decoded.value.body, body);
     assert.ok((decoded.value.body as { physics: unknown }).physics instanceof Uint8Array);
     assert.ok(!registry.decode('MatchCheckpoint', bytes).ok, 'over the default vector limit');
+    const king = { ...body, physics: new Uint8Array(0), mode: 'king' };
+    const kept = big.decode('MatchCheckpoint', big.encode({ type: 'MatchCheckpoint', body: king }));
+    assert.ok(kept.ok);
+    assert.deepEqual(kept.value.body, king, 'the mode travels with the checkpoint; absent above, it is undefined');
   });
 
   test('a type that passes through is verified on the way in and relayed as the same bytes', () => {

@@ -240,6 +240,12 @@ export const tableLayouts = {
         "kind": "scalar",
         "size": 1,
         "align": 1
+      },
+      {
+        "name": "mode",
+        "slot": 4,
+        "required": false,
+        "kind": "string"
       }
     ]
   },
@@ -282,6 +288,12 @@ export const tableLayouts = {
         "kind": "scalar",
         "size": 4,
         "align": 4
+      },
+      {
+        "name": "mode",
+        "slot": 5,
+        "required": false,
+        "kind": "string"
       }
     ]
   },
@@ -590,6 +602,12 @@ export const tableLayouts = {
         "element": "scalar",
         "elementSize": 1,
         "elementAlign": 1
+      },
+      {
+        "name": "mode",
+        "slot": 4,
+        "required": false,
+        "kind": "string"
       }
     ]
   },

@@ -1,5 +1,5 @@
 // MatchCheckpoint bodies with their physics bytes as a Uint8Array. The object API gives a `[ubyte]` vector as a
-// number[] and packs it a byte at a time; a world snapshot is ~30 KB, taken every second per match, and converting
+// number[] and packs it a byte at a time; a world snapshot is ~75 KB, taken every second per match, and converting
 // it byte by byte was the larger part of both the physics and the game-logic services' checkpoint cost.
 import type { ByteBuffer } from 'flatbuffers';
 import { tableLayouts } from '../generated/layouts.js';
@@ -13,6 +13,8 @@ export interface MatchCheckpointBody {
   readonly players: readonly PlayerSlotT[];
   /** The match's physics world as PhysicsWorld snapshot bytes. */
   readonly physics: Uint8Array;
+  /** The match's game mode; undefined (absent on the wire) is `touch`. */
+  readonly mode?: string;
 }
 
 /** A codec for a message whose body is a MatchCheckpoint table: `MatchCheckpoint` itself, or a service's own. */
@@ -30,7 +32,8 @@ export function checkpointCodec(
         body.players.map((slot) => slot.pack(builder)),
       );
       const physics = builder.createByteVector(body.physics);
-      return MatchCheckpoint.createMatchCheckpoint(builder, matchId, body.tick, players, physics);
+      const mode = body.mode === undefined ? 0 : builder.createString(body.mode);
+      return MatchCheckpoint.createMatchCheckpoint(builder, matchId, body.tick, players, physics, mode);
     },
     unpack: (bb: ByteBuffer) => {
       const table = MatchCheckpoint.getRootAsMatchCheckpoint(bb);
@@ -42,6 +45,7 @@ export function checkpointCodec(
         players,
         // A copy: the bytes under the table may be a frame buffer that is reused.
         physics: table.physicsArray()?.slice() ?? new Uint8Array(0),
+        ...(table.mode() === null ? {} : { mode: table.mode() as string }),
       };
     },
     ...(validate ? { validate } : {}),

@@ -37,14 +37,24 @@ public struct JoinAccepted : IFlatbufferObject
   public uint Entity { get { int o = __p.__offset(8); return o != 0 ? __p.bb.GetUint(o + __p.bb_pos) : (uint)0; } }
   public ushort TickRate { get { int o = __p.__offset(10); return o != 0 ? __p.bb.GetUshort(o + __p.bb_pos) : (ushort)0; } }
   public uint ServerTick { get { int o = __p.__offset(12); return o != 0 ? __p.bb.GetUint(o + __p.bb_pos) : (uint)0; } }
+  /// The match's game mode.
+  public string Mode { get { int o = __p.__offset(14); return o != 0 ? __p.__string(o + __p.bb_pos) : null; } }
+#if ENABLE_SPAN_T
+  public Span<byte> GetModeBytes() { return __p.__vector_as_span<byte>(14, 1); }
+#else
+  public ArraySegment<byte>? GetModeBytes() { return __p.__vector_as_arraysegment(14); }
+#endif
+  public byte[] GetModeArray() { return __p.__vector_as_array<byte>(14); }
 
   public static Offset<PacketFlow.Game.JoinAccepted> CreateJoinAccepted(FlatBufferBuilder builder,
       StringOffset match_idOffset = default(StringOffset),
       StringOffset player_idOffset = default(StringOffset),
       uint entity = 0,
       ushort tick_rate = 0,
-      uint server_tick = 0) {
-    builder.StartTable(5);
+      uint server_tick = 0,
+      StringOffset modeOffset = default(StringOffset)) {
+    builder.StartTable(6);
+    JoinAccepted.AddMode(builder, modeOffset);
     JoinAccepted.AddServerTick(builder, server_tick);
     JoinAccepted.AddEntity(builder, entity);
     JoinAccepted.AddPlayerId(builder, player_idOffset);
@@ -53,12 +63,13 @@ public struct JoinAccepted : IFlatbufferObject
     return JoinAccepted.EndJoinAccepted(builder);
   }
 
-  public static void StartJoinAccepted(FlatBufferBuilder builder) { builder.StartTable(5); }
+  public static void StartJoinAccepted(FlatBufferBuilder builder) { builder.StartTable(6); }
   public static void AddMatchId(FlatBufferBuilder builder, StringOffset matchIdOffset) { builder.AddOffset(0, matchIdOffset.Value, 0); }
   public static void AddPlayerId(FlatBufferBuilder builder, StringOffset playerIdOffset) { builder.AddOffset(1, playerIdOffset.Value, 0); }
   public static void AddEntity(FlatBufferBuilder builder, uint entity) { builder.AddUint(2, entity, 0); }
   public static void AddTickRate(FlatBufferBuilder builder, ushort tickRate) { builder.AddUshort(3, tickRate, 0); }
   public static void AddServerTick(FlatBufferBuilder builder, uint serverTick) { builder.AddUint(4, serverTick, 0); }
+  public static void AddMode(FlatBufferBuilder builder, StringOffset modeOffset) { builder.AddOffset(5, modeOffset.Value, 0); }
   public static Offset<PacketFlow.Game.JoinAccepted> EndJoinAccepted(FlatBufferBuilder builder) {
     int o = builder.EndTable();
     builder.Required(o, 4);  // match_id

@@ -44,13 +44,24 @@ public struct JoinMatch : IFlatbufferObject
   /// its inputs from 1 again, so the match forgets the sequence numbers it has seen from the player. A reconnection
   /// of the same client continues its numbering and leaves this false.
   public bool RestartInputs { get { int o = __p.__offset(10); return o != 0 ? 0!=__p.bb.Get(o + __p.bb_pos) : (bool)false; } }
+  /// The game mode the player chose (`touch` or `king`; absent is `touch`). The first join sets the match's mode;
+  /// a join in another mode is refused.
+  public string Mode { get { int o = __p.__offset(12); return o != 0 ? __p.__string(o + __p.bb_pos) : null; } }
+#if ENABLE_SPAN_T
+  public Span<byte> GetModeBytes() { return __p.__vector_as_span<byte>(12, 1); }
+#else
+  public ArraySegment<byte>? GetModeBytes() { return __p.__vector_as_arraysegment(12); }
+#endif
+  public byte[] GetModeArray() { return __p.__vector_as_array<byte>(12); }
 
   public static Offset<PacketFlow.Game.JoinMatch> CreateJoinMatch(FlatBufferBuilder builder,
       StringOffset match_idOffset = default(StringOffset),
       StringOffset player_idOffset = default(StringOffset),
       StringOffset display_nameOffset = default(StringOffset),
-      bool restart_inputs = false) {
-    builder.StartTable(4);
+      bool restart_inputs = false,
+      StringOffset modeOffset = default(StringOffset)) {
+    builder.StartTable(5);
+    JoinMatch.AddMode(builder, modeOffset);
     JoinMatch.AddDisplayName(builder, display_nameOffset);
     JoinMatch.AddPlayerId(builder, player_idOffset);
     JoinMatch.AddMatchId(builder, match_idOffset);
@@ -58,11 +69,12 @@ public struct JoinMatch : IFlatbufferObject
     return JoinMatch.EndJoinMatch(builder);
   }
 
-  public static void StartJoinMatch(FlatBufferBuilder builder) { builder.StartTable(4); }
+  public static void StartJoinMatch(FlatBufferBuilder builder) { builder.StartTable(5); }
   public static void AddMatchId(FlatBufferBuilder builder, StringOffset matchIdOffset) { builder.AddOffset(0, matchIdOffset.Value, 0); }
   public static void AddPlayerId(FlatBufferBuilder builder, StringOffset playerIdOffset) { builder.AddOffset(1, playerIdOffset.Value, 0); }
   public static void AddDisplayName(FlatBufferBuilder builder, StringOffset displayNameOffset) { builder.AddOffset(2, displayNameOffset.Value, 0); }
   public static void AddRestartInputs(FlatBufferBuilder builder, bool restartInputs) { builder.AddBool(3, restartInputs, false); }
+  public static void AddMode(FlatBufferBuilder builder, StringOffset modeOffset) { builder.AddOffset(4, modeOffset.Value, 0); }
   public static Offset<PacketFlow.Game.JoinMatch> EndJoinMatch(FlatBufferBuilder builder) {
     int o = builder.EndTable();
     builder.Required(o, 4);  // match_id

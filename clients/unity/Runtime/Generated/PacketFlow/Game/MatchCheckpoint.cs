@@ -39,13 +39,23 @@ public struct MatchCheckpoint : IFlatbufferObject
   public ArraySegment<byte>? GetPhysicsBytes() { return __p.__vector_as_arraysegment(10); }
 #endif
   public byte[] GetPhysicsArray() { return __p.__vector_as_array<byte>(10); }
+  /// The match's game mode (absent is `touch`).
+  public string Mode { get { int o = __p.__offset(12); return o != 0 ? __p.__string(o + __p.bb_pos) : null; } }
+#if ENABLE_SPAN_T
+  public Span<byte> GetModeBytes() { return __p.__vector_as_span<byte>(12, 1); }
+#else
+  public ArraySegment<byte>? GetModeBytes() { return __p.__vector_as_arraysegment(12); }
+#endif
+  public byte[] GetModeArray() { return __p.__vector_as_array<byte>(12); }
 
   public static Offset<PacketFlow.Game.MatchCheckpoint> CreateMatchCheckpoint(FlatBufferBuilder builder,
       StringOffset match_idOffset = default(StringOffset),
       uint tick = 0,
       VectorOffset playersOffset = default(VectorOffset),
-      VectorOffset physicsOffset = default(VectorOffset)) {
-    builder.StartTable(4);
+      VectorOffset physicsOffset = default(VectorOffset),
+      StringOffset modeOffset = default(StringOffset)) {
+    builder.StartTable(5);
+    MatchCheckpoint.AddMode(builder, modeOffset);
     MatchCheckpoint.AddPhysics(builder, physicsOffset);
     MatchCheckpoint.AddPlayers(builder, playersOffset);
     MatchCheckpoint.AddTick(builder, tick);
@@ -53,7 +63,7 @@ public struct MatchCheckpoint : IFlatbufferObject
     return MatchCheckpoint.EndMatchCheckpoint(builder);
   }
 
-  public static void StartMatchCheckpoint(FlatBufferBuilder builder) { builder.StartTable(4); }
+  public static void StartMatchCheckpoint(FlatBufferBuilder builder) { builder.StartTable(5); }
   public static void AddMatchId(FlatBufferBuilder builder, StringOffset matchIdOffset) { builder.AddOffset(0, matchIdOffset.Value, 0); }
   public static void AddTick(FlatBufferBuilder builder, uint tick) { builder.AddUint(1, tick, 0); }
   public static void AddPlayers(FlatBufferBuilder builder, VectorOffset playersOffset) { builder.AddOffset(2, playersOffset.Value, 0); }
@@ -68,6 +78,7 @@ public struct MatchCheckpoint : IFlatbufferObject
   public static VectorOffset CreatePhysicsVectorBlock(FlatBufferBuilder builder, ArraySegment<byte> data) { builder.StartVector(1, data.Count, 1); builder.Add(data); return builder.EndVector(); }
   public static VectorOffset CreatePhysicsVectorBlock(FlatBufferBuilder builder, IntPtr dataPtr, int sizeInBytes) { builder.StartVector(1, sizeInBytes, 1); builder.Add<byte>(dataPtr, sizeInBytes); return builder.EndVector(); }
   public static void StartPhysicsVector(FlatBufferBuilder builder, int numElems) { builder.StartVector(1, numElems, 1); }
+  public static void AddMode(FlatBufferBuilder builder, StringOffset modeOffset) { builder.AddOffset(4, modeOffset.Value, 0); }
   public static Offset<PacketFlow.Game.MatchCheckpoint> EndMatchCheckpoint(FlatBufferBuilder builder) {
     int o = builder.EndTable();
     builder.Required(o, 4);  // match_id

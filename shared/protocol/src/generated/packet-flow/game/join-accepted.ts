@@ -54,8 +54,18 @@ serverTick():number {
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
+/**
+ * The match's game mode.
+ */
+mode():string|null
+mode(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+mode(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startJoinAccepted(builder:flatbuffers.Builder) {
-  builder.startObject(5);
+  builder.startObject(6);
 }
 
 static addMatchId(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset) {
@@ -78,6 +88,10 @@ static addServerTick(builder:flatbuffers.Builder, serverTick:number) {
   builder.addFieldInt32(4, serverTick, 0);
 }
 
+static addMode(builder:flatbuffers.Builder, modeOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, modeOffset, 0);
+}
+
 static endJoinAccepted(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // match_id
@@ -85,13 +99,14 @@ static endJoinAccepted(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createJoinAccepted(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset, playerIdOffset:flatbuffers.Offset, entity:number, tickRate:number, serverTick:number):flatbuffers.Offset {
+static createJoinAccepted(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset, playerIdOffset:flatbuffers.Offset, entity:number, tickRate:number, serverTick:number, modeOffset:flatbuffers.Offset):flatbuffers.Offset {
   JoinAccepted.startJoinAccepted(builder);
   JoinAccepted.addMatchId(builder, matchIdOffset);
   JoinAccepted.addPlayerId(builder, playerIdOffset);
   JoinAccepted.addEntity(builder, entity);
   JoinAccepted.addTickRate(builder, tickRate);
   JoinAccepted.addServerTick(builder, serverTick);
+  JoinAccepted.addMode(builder, modeOffset);
   return JoinAccepted.endJoinAccepted(builder);
 }
 
@@ -101,7 +116,8 @@ unpack(): JoinAcceptedT {
     this.playerId(),
     this.entity(),
     this.tickRate(),
-    this.serverTick()
+    this.serverTick(),
+    this.mode()
   );
 }
 
@@ -112,6 +128,7 @@ unpackTo(_o: JoinAcceptedT): void {
   _o.entity = this.entity();
   _o.tickRate = this.tickRate();
   _o.serverTick = this.serverTick();
+  _o.mode = this.mode();
 }
 }
 
@@ -121,20 +138,23 @@ constructor(
   public playerId: string|Uint8Array|null = null,
   public entity: number = 0,
   public tickRate: number = 0,
-  public serverTick: number = 0
+  public serverTick: number = 0,
+  public mode: string|Uint8Array|null = null
 ){}
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const matchId = (this.matchId !== null ? builder.createString(this.matchId!) : 0);
   const playerId = (this.playerId !== null ? builder.createString(this.playerId!) : 0);
+  const mode = (this.mode !== null ? builder.createString(this.mode!) : 0);
 
   return JoinAccepted.createJoinAccepted(builder,
     matchId,
     playerId,
     this.entity,
     this.tickRate,
-    this.serverTick
+    this.serverTick,
+    mode
   );
 }
 }

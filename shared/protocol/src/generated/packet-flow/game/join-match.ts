@@ -53,8 +53,19 @@ restartInputs():boolean {
   return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
 }
 
+/**
+ * The game mode the player chose (`touch` or `king`; absent is `touch`). The first join sets the match's mode;
+ * a join in another mode is refused.
+ */
+mode():string|null
+mode(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+mode(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startJoinMatch(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(5);
 }
 
 static addMatchId(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset) {
@@ -73,6 +84,10 @@ static addRestartInputs(builder:flatbuffers.Builder, restartInputs:boolean) {
   builder.addFieldInt8(3, +restartInputs, +false);
 }
 
+static addMode(builder:flatbuffers.Builder, modeOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, modeOffset, 0);
+}
+
 static endJoinMatch(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // match_id
@@ -80,12 +95,13 @@ static endJoinMatch(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createJoinMatch(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset, playerIdOffset:flatbuffers.Offset, displayNameOffset:flatbuffers.Offset, restartInputs:boolean):flatbuffers.Offset {
+static createJoinMatch(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset, playerIdOffset:flatbuffers.Offset, displayNameOffset:flatbuffers.Offset, restartInputs:boolean, modeOffset:flatbuffers.Offset):flatbuffers.Offset {
   JoinMatch.startJoinMatch(builder);
   JoinMatch.addMatchId(builder, matchIdOffset);
   JoinMatch.addPlayerId(builder, playerIdOffset);
   JoinMatch.addDisplayName(builder, displayNameOffset);
   JoinMatch.addRestartInputs(builder, restartInputs);
+  JoinMatch.addMode(builder, modeOffset);
   return JoinMatch.endJoinMatch(builder);
 }
 
@@ -94,7 +110,8 @@ unpack(): JoinMatchT {
     this.matchId(),
     this.playerId(),
     this.displayName(),
-    this.restartInputs()
+    this.restartInputs(),
+    this.mode()
   );
 }
 
@@ -104,6 +121,7 @@ unpackTo(_o: JoinMatchT): void {
   _o.playerId = this.playerId();
   _o.displayName = this.displayName();
   _o.restartInputs = this.restartInputs();
+  _o.mode = this.mode();
 }
 }
 
@@ -112,7 +130,8 @@ constructor(
   public matchId: string|Uint8Array|null = null,
   public playerId: string|Uint8Array|null = null,
   public displayName: string|Uint8Array|null = null,
-  public restartInputs: boolean = false
+  public restartInputs: boolean = false,
+  public mode: string|Uint8Array|null = null
 ){}
 
 
@@ -120,12 +139,14 @@ pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const matchId = (this.matchId !== null ? builder.createString(this.matchId!) : 0);
   const playerId = (this.playerId !== null ? builder.createString(this.playerId!) : 0);
   const displayName = (this.displayName !== null ? builder.createString(this.displayName!) : 0);
+  const mode = (this.mode !== null ? builder.createString(this.mode!) : 0);
 
   return JoinMatch.createJoinMatch(builder,
     matchId,
     playerId,
     displayName,
-    this.restartInputs
+    this.restartInputs,
+    mode
   );
 }
 }

@@ -66,8 +66,18 @@ physicsArray():Uint8Array|null {
   return offset ? new Uint8Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
 }
 
+/**
+ * The match's game mode (absent is `touch`).
+ */
+mode():string|null
+mode(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+mode(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startMatchCheckpoint(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(5);
 }
 
 static addMatchId(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset) {
@@ -110,18 +120,23 @@ static startPhysicsVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(1, numElems, 1);
 }
 
+static addMode(builder:flatbuffers.Builder, modeOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, modeOffset, 0);
+}
+
 static endMatchCheckpoint(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // match_id
   return offset;
 }
 
-static createMatchCheckpoint(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset, tick:number, playersOffset:flatbuffers.Offset, physicsOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createMatchCheckpoint(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset, tick:number, playersOffset:flatbuffers.Offset, physicsOffset:flatbuffers.Offset, modeOffset:flatbuffers.Offset):flatbuffers.Offset {
   MatchCheckpoint.startMatchCheckpoint(builder);
   MatchCheckpoint.addMatchId(builder, matchIdOffset);
   MatchCheckpoint.addTick(builder, tick);
   MatchCheckpoint.addPlayers(builder, playersOffset);
   MatchCheckpoint.addPhysics(builder, physicsOffset);
+  MatchCheckpoint.addMode(builder, modeOffset);
   return MatchCheckpoint.endMatchCheckpoint(builder);
 }
 
@@ -130,7 +145,8 @@ unpack(): MatchCheckpointT {
     this.matchId(),
     this.tick(),
     this.bb!.createObjList(this.players.bind(this), this.playersLength()),
-    this.bb!.createScalarList(this.physics.bind(this), this.physicsLength())
+    this.bb!.createScalarList(this.physics.bind(this), this.physicsLength()),
+    this.mode()
   );
 }
 
@@ -140,6 +156,7 @@ unpackTo(_o: MatchCheckpointT): void {
   _o.tick = this.tick();
   _o.players = this.bb!.createObjList(this.players.bind(this), this.playersLength());
   _o.physics = this.bb!.createScalarList(this.physics.bind(this), this.physicsLength());
+  _o.mode = this.mode();
 }
 }
 
@@ -148,7 +165,8 @@ constructor(
   public matchId: string|Uint8Array|null = null,
   public tick: number = 0,
   public players: (PlayerSlotT)[] = [],
-  public physics: (number)[] = []
+  public physics: (number)[] = [],
+  public mode: string|Uint8Array|null = null
 ){}
 
 
@@ -156,12 +174,14 @@ pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const matchId = (this.matchId !== null ? builder.createString(this.matchId!) : 0);
   const players = MatchCheckpoint.createPlayersVector(builder, builder.createObjectOffsetList(this.players));
   const physics = MatchCheckpoint.createPhysicsVector(builder, this.physics);
+  const mode = (this.mode !== null ? builder.createString(this.mode!) : 0);
 
   return MatchCheckpoint.createMatchCheckpoint(builder,
     matchId,
     this.tick,
     players,
-    physics
+    physics,
+    mode
   );
 }
 }

@@ -60,7 +60,15 @@ class JoinAccepted(object):
             return self._tab.Get(flatbuffers.number_types.Uint32Flags, o + self._tab.Pos)
         return 0
 
-def JoinAcceptedStart(builder): builder.StartObject(5)
+    # The match's game mode.
+    # JoinAccepted
+    def Mode(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(14))
+        if o != 0:
+            return self._tab.String(o + self._tab.Pos)
+        return None
+
+def JoinAcceptedStart(builder): builder.StartObject(6)
 def Start(builder):
     return JoinAcceptedStart(builder)
 def JoinAcceptedAddMatchId(builder, matchId): builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(matchId), 0)
@@ -78,6 +86,9 @@ def AddTickRate(builder, tickRate):
 def JoinAcceptedAddServerTick(builder, serverTick): builder.PrependUint32Slot(4, serverTick, 0)
 def AddServerTick(builder, serverTick):
     return JoinAcceptedAddServerTick(builder, serverTick)
+def JoinAcceptedAddMode(builder, mode): builder.PrependUOffsetTRelativeSlot(5, flatbuffers.number_types.UOffsetTFlags.py_type(mode), 0)
+def AddMode(builder, mode):
+    return JoinAcceptedAddMode(builder, mode)
 def JoinAcceptedEnd(builder): return builder.EndObject()
 def End(builder):
     return JoinAcceptedEnd(builder)
@@ -91,6 +102,7 @@ class JoinAcceptedT(object):
         self.entity = 0  # type: int
         self.tickRate = 0  # type: int
         self.serverTick = 0  # type: int
+        self.mode = None  # type: str
 
     @classmethod
     def InitFromBuf(cls, buf, pos):
@@ -113,6 +125,7 @@ class JoinAcceptedT(object):
         self.entity = joinAccepted.Entity()
         self.tickRate = joinAccepted.TickRate()
         self.serverTick = joinAccepted.ServerTick()
+        self.mode = joinAccepted.Mode()
 
     # JoinAcceptedT
     def Pack(self, builder):
@@ -120,6 +133,8 @@ class JoinAcceptedT(object):
             matchId = builder.CreateString(self.matchId)
         if self.playerId is not None:
             playerId = builder.CreateString(self.playerId)
+        if self.mode is not None:
+            mode = builder.CreateString(self.mode)
         JoinAcceptedStart(builder)
         if self.matchId is not None:
             JoinAcceptedAddMatchId(builder, matchId)
@@ -128,5 +143,7 @@ class JoinAcceptedT(object):
         JoinAcceptedAddEntity(builder, self.entity)
         JoinAcceptedAddTickRate(builder, self.tickRate)
         JoinAcceptedAddServerTick(builder, self.serverTick)
+        if self.mode is not None:
+            JoinAcceptedAddMode(builder, mode)
         joinAccepted = JoinAcceptedEnd(builder)
         return joinAccepted

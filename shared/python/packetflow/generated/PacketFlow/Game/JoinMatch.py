@@ -55,7 +55,16 @@ class JoinMatch(object):
             return bool(self._tab.Get(flatbuffers.number_types.BoolFlags, o + self._tab.Pos))
         return False
 
-def JoinMatchStart(builder): builder.StartObject(4)
+    # The game mode the player chose (`touch` or `king`; absent is `touch`). The first join sets the match's mode;
+    # a join in another mode is refused.
+    # JoinMatch
+    def Mode(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(12))
+        if o != 0:
+            return self._tab.String(o + self._tab.Pos)
+        return None
+
+def JoinMatchStart(builder): builder.StartObject(5)
 def Start(builder):
     return JoinMatchStart(builder)
 def JoinMatchAddMatchId(builder, matchId): builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(matchId), 0)
@@ -70,6 +79,9 @@ def AddDisplayName(builder, displayName):
 def JoinMatchAddRestartInputs(builder, restartInputs): builder.PrependBoolSlot(3, restartInputs, 0)
 def AddRestartInputs(builder, restartInputs):
     return JoinMatchAddRestartInputs(builder, restartInputs)
+def JoinMatchAddMode(builder, mode): builder.PrependUOffsetTRelativeSlot(4, flatbuffers.number_types.UOffsetTFlags.py_type(mode), 0)
+def AddMode(builder, mode):
+    return JoinMatchAddMode(builder, mode)
 def JoinMatchEnd(builder): return builder.EndObject()
 def End(builder):
     return JoinMatchEnd(builder)
@@ -82,6 +94,7 @@ class JoinMatchT(object):
         self.playerId = None  # type: str
         self.displayName = None  # type: str
         self.restartInputs = False  # type: bool
+        self.mode = None  # type: str
 
     @classmethod
     def InitFromBuf(cls, buf, pos):
@@ -103,6 +116,7 @@ class JoinMatchT(object):
         self.playerId = joinMatch.PlayerId()
         self.displayName = joinMatch.DisplayName()
         self.restartInputs = joinMatch.RestartInputs()
+        self.mode = joinMatch.Mode()
 
     # JoinMatchT
     def Pack(self, builder):
@@ -112,6 +126,8 @@ class JoinMatchT(object):
             playerId = builder.CreateString(self.playerId)
         if self.displayName is not None:
             displayName = builder.CreateString(self.displayName)
+        if self.mode is not None:
+            mode = builder.CreateString(self.mode)
         JoinMatchStart(builder)
         if self.matchId is not None:
             JoinMatchAddMatchId(builder, matchId)
@@ -120,5 +136,7 @@ class JoinMatchT(object):
         if self.displayName is not None:
             JoinMatchAddDisplayName(builder, displayName)
         JoinMatchAddRestartInputs(builder, self.restartInputs)
+        if self.mode is not None:
+            JoinMatchAddMode(builder, mode)
         joinMatch = JoinMatchEnd(builder)
         return joinMatch

@@ -92,7 +92,15 @@ class MatchCheckpoint(object):
         o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(10))
         return o == 0
 
-def MatchCheckpointStart(builder): builder.StartObject(4)
+    # The match's game mode (absent is `touch`).
+    # MatchCheckpoint
+    def Mode(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(12))
+        if o != 0:
+            return self._tab.String(o + self._tab.Pos)
+        return None
+
+def MatchCheckpointStart(builder): builder.StartObject(5)
 def Start(builder):
     return MatchCheckpointStart(builder)
 def MatchCheckpointAddMatchId(builder, matchId): builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(matchId), 0)
@@ -113,6 +121,9 @@ def AddPhysics(builder, physics):
 def MatchCheckpointStartPhysicsVector(builder, numElems): return builder.StartVector(1, numElems, 1)
 def StartPhysicsVector(builder, numElems):
     return MatchCheckpointStartPhysicsVector(builder, numElems)
+def MatchCheckpointAddMode(builder, mode): builder.PrependUOffsetTRelativeSlot(4, flatbuffers.number_types.UOffsetTFlags.py_type(mode), 0)
+def AddMode(builder, mode):
+    return MatchCheckpointAddMode(builder, mode)
 def MatchCheckpointEnd(builder): return builder.EndObject()
 def End(builder):
     return MatchCheckpointEnd(builder)
@@ -130,6 +141,7 @@ class MatchCheckpointT(object):
         self.tick = 0  # type: int
         self.players = None  # type: List[PacketFlow.Game.PlayerSlot.PlayerSlotT]
         self.physics = None  # type: List[int]
+        self.mode = None  # type: str
 
     @classmethod
     def InitFromBuf(cls, buf, pos):
@@ -164,6 +176,7 @@ class MatchCheckpointT(object):
                     self.physics.append(matchCheckpoint.Physics(i))
             else:
                 self.physics = matchCheckpoint.PhysicsAsNumpy()
+        self.mode = matchCheckpoint.Mode()
 
     # MatchCheckpointT
     def Pack(self, builder):
@@ -185,6 +198,8 @@ class MatchCheckpointT(object):
                 for i in reversed(range(len(self.physics))):
                     builder.PrependUint8(self.physics[i])
                 physics = builder.EndVector()
+        if self.mode is not None:
+            mode = builder.CreateString(self.mode)
         MatchCheckpointStart(builder)
         if self.matchId is not None:
             MatchCheckpointAddMatchId(builder, matchId)
@@ -193,5 +208,7 @@ class MatchCheckpointT(object):
             MatchCheckpointAddPlayers(builder, players)
         if self.physics is not None:
             MatchCheckpointAddPhysics(builder, physics)
+        if self.mode is not None:
+            MatchCheckpointAddMode(builder, mode)
         matchCheckpoint = MatchCheckpointEnd(builder)
         return matchCheckpoint
