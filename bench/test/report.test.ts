@@ -81,6 +81,7 @@ test('every suite is registered under a name main.ts can run', () => {
   assert.deepEqual(suiteNames, [
     'actors',
     'cluster',
+    'cpu',
     'game-logic',
     'gateway',
     'hosts',
