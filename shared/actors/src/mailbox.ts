@@ -131,16 +131,33 @@ export class Mailbox {
   }
 }
 
+/** Capacity above which an emptied ring goes back to its first size: 512 KiB of slots. */
+const SHRINK_ABOVE = 1 << 16;
+
 /** Growable FIFO ring; the system's run queue of actors with pending messages. */
 export class RingQueue<T> {
   private items: (T | undefined)[];
   private head = 0;
   private mask: number;
   size = 0;
+  private readonly initialCapacity: number;
 
   constructor(capacity: number) {
+    this.initialCapacity = capacity;
     this.items = new Array<T | undefined>(capacity).fill(undefined);
     this.mask = capacity - 1;
+  }
+
+  /**
+   * Once empty, gives back what a burst grew: a million first messages told in one loop queue a million actors,
+   * and a ring kept at that size would hold 8 MB for good. Rings up to SHRINK_ABOVE stay as they are, so a steady
+   * load that fills a few thousand slots per drain does not regrow them every time.
+   */
+  shrinkIfEmpty(): void {
+    if (this.size !== 0 || this.mask < SHRINK_ABOVE) return;
+    this.items = new Array<T | undefined>(this.initialCapacity).fill(undefined);
+    this.head = 0;
+    this.mask = this.initialCapacity - 1;
   }
 
   push(item: T): void {

@@ -1,7 +1,7 @@
 import type { Message } from '@packetflow/protocol';
 import { Actor, DEAD, EXPLICIT, Kind, RUNNING, SCHEDULED, STOPPING } from './actor.js';
 import type { ActorRef } from './actor-ref.js';
-import { AskTable } from './asks.js';
+import { type AskOutcome, AskTable } from './asks.js';
 import type {
   ActorSystemOptions,
   ActorSystemStats,
@@ -253,17 +253,41 @@ export class Runtime {
   }
 
   askLocal(ref: ActorRef, message: Message, sender: ActorRef | undefined, timeoutMs: number): Promise<unknown> {
-    if (this.phase === CLOSED) return Promise.reject(new SystemStoppedError());
-    let actor = ref.target;
-    if (actor === null || (actor.flags & DEAD) !== 0 || actor.kind.runtime !== this) {
-      const found = this.resolve(ref);
-      if (!(found instanceof Actor)) return Promise.reject(found);
-      actor = found;
-    }
+    const actor = this.askTarget(ref);
+    if (!(actor instanceof Actor)) return Promise.reject(actor);
     const id = this.asks.nextCorrelationId();
     const reply = this.asks.open(id, ref, message.type, timeoutMs);
     this.enqueue(actor, message, sender, id);
     return reply;
+  }
+
+  /**
+   * As `askLocal`, but the reply or error is handed to `outcome` with `context` as soon as there is one, even at
+   * once: asks from other nodes are answered this way, without a promise and a microtask each.
+   */
+  askLocalWith<C>(
+    ref: ActorRef,
+    message: Message,
+    sender: ActorRef | undefined,
+    timeoutMs: number,
+    outcome: AskOutcome<C>,
+    context: C,
+  ): void {
+    const actor = this.askTarget(ref);
+    if (!(actor instanceof Actor)) {
+      outcome.reject(actor, context);
+      return;
+    }
+    const id = this.asks.nextCorrelationId();
+    this.asks.openWith(id, outcome, context, ref, message.type, timeoutMs);
+    this.enqueue(actor, message, sender, id);
+  }
+
+  private askTarget(ref: ActorRef): Actor | ActorError {
+    if (this.phase === CLOSED) return new SystemStoppedError();
+    const actor = ref.target;
+    if (actor === null || (actor.flags & DEAD) !== 0 || actor.kind.runtime !== this) return this.resolve(ref);
+    return actor;
   }
 
   watch(watcher: Actor, ref: ActorRef): void {
@@ -395,6 +419,7 @@ export class Runtime {
       }
     }
     this.drainScheduled = false;
+    queue.shrinkIfEmpty();
     this.checkDrained();
   }
 

@@ -9,7 +9,7 @@ import {
   type WireMessage,
 } from '@packetflow/protocol';
 import { ActorRef } from '../actor-ref.js';
-import { AskTable } from '../asks.js';
+import { type AskOutcome, AskTable } from '../asks.js';
 import type { Logger } from '../behavior.js';
 import { PacketRefusedError, PeerDownError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
@@ -19,6 +19,14 @@ import { fromWireError, toWireError } from './wire-errors.js';
 /** Type of the reply to an ask whose handler returned nothing; its body is empty. */
 export const ACK = 'Ack';
 const emptyBody = new Uint8Array(0);
+
+/** An ask from another node being answered here: what its reply is addressed by. */
+class InboundAsk {
+  constructor(
+    readonly packet: Packet,
+    readonly fromNode: string | undefined,
+  ) {}
+}
 
 export interface PacketEndpointOptions {
   /** Codecs for every message type that crosses this endpoint. */
@@ -55,6 +63,11 @@ export class PacketEndpoint {
     () => this.stats.askTimeouts++,
     (seconds) => this.runtime.askSettled('remote', seconds),
   );
+  /** Answers asks from other nodes as the runtime settles them; shared by all of them. */
+  private readonly inboundAsks: AskOutcome<InboundAsk> = {
+    resolve: (reply, ask) => this.answer(ask.packet, ask.fromNode, reply),
+    reject: (error, ask) => this.answerError(ask.packet, ask.fromNode, toWireError(error)),
+  };
   private readonly registry: MessageRegistry;
   private readonly transmit: (packet: Packet, node: string | undefined) => void;
   private readonly runtime: Runtime;
@@ -107,9 +120,13 @@ export class PacketEndpoint {
       return;
     }
     const timeoutMs = packet.ttlMs > 0 ? packet.ttlMs : this.defaultAskTimeoutMs;
-    this.runtime.askLocal(ref, decoded.value, sender, timeoutMs).then(
-      (reply) => this.answer(packet, fromNode, reply),
-      (error) => this.answerError(packet, fromNode, toWireError(error)),
+    this.runtime.askLocalWith(
+      ref,
+      decoded.value,
+      sender,
+      timeoutMs,
+      this.inboundAsks,
+      new InboundAsk(packet, fromNode),
     );
   }
 

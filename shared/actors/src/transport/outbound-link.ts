@@ -33,8 +33,10 @@ export interface OutboundLinkEvents {
 }
 
 /**
- * A connection this node dialed to one peer, used only to send. Sends queue up and are flushed as one frame per
- * event-loop turn, so a burst of sends costs one write. The queue is bounded: past `maxQueuedPackets` a send is
+ * A connection this node dialed to one peer, used only to send. Sends queue up and are flushed as one frame once
+ * the code that made them has run to its end (process.nextTick: after the callback that sent, and after every
+ * microtask it set off), so a burst of sends costs one write, and a lone ask or reply is written without waiting
+ * for the event loop to come round to setImmediate's phase. The queue is bounded: past `maxQueuedPackets` a send is
  * refused (the caller fails the ask or counts the dropped tell), and while the socket holds more than
  * `highWaterBytes` nothing more is written until it drains, so a slow peer cannot grow this node's memory.
  */
@@ -73,7 +75,7 @@ export class OutboundLink {
     this.queue.push(packet);
     if (this.state === 'open' && !this.flushScheduled && !this.blocked) {
       this.flushScheduled = true;
-      setImmediate(this.flushNow);
+      process.nextTick(this.flushNow);
     }
     return true;
   }
