@@ -1,4 +1,13 @@
-export { ClientCloseCode, ClientErrorCode, ClientMessage, MATCH_ROOM } from '@packetflow/protocol';
+export {
+  ClientCloseCode,
+  ClientErrorCode,
+  ClientMessage,
+  DEFAULT_GAME_MODE,
+  GAME_MODES,
+  type GameMode,
+  KING_ZONE,
+  MATCH_ROOM,
+} from '@packetflow/protocol';
 export { type GatewayEndpoint, parseEndpoint } from './endpoint.js';
 export { type AckResult, DEFAULT_MAX_PENDING, InputHistory, type PendingInput } from './input-history.js';
 export {

@@ -2,6 +2,7 @@
 // network go through the protocol registry's verifier, so a bad message is a value to report, never an exception.
 import {
   createProtocolRegistry,
+  DEFAULT_GAME_MODE,
   type Decoded,
   ErrorCode,
   Game,
@@ -111,6 +112,7 @@ export class MatchCodec {
         entity: body.entity,
         tickRate: body.tickRate,
         serverTick: body.serverTick,
+        mode: typeof body.mode === 'string' ? body.mode : DEFAULT_GAME_MODE,
       },
     };
   }

@@ -89,6 +89,8 @@ export interface JoinInfo {
   readonly tickRate: number;
   /** The match's tick when the join was accepted. */
   readonly serverTick: number;
+  /** The match's game mode (`touch` or `king`; `touch` from a gateway that predates modes). */
+  readonly mode: string;
 }
 
 /** One input sample, as game code gives it to `MatchConnection.sendInput`. */

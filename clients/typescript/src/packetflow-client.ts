@@ -1,6 +1,6 @@
 // The SDK's entry point: guest tokens over HTTP, matches over Colyseus.
 import { ColyseusSDK, ErrorCode, type Room } from '@colyseus/sdk';
-import { MATCH_ROOM } from '@packetflow/protocol';
+import { type GameMode, MATCH_ROOM } from '@packetflow/protocol';
 import { type GatewayEndpoint, parseEndpoint } from './endpoint.js';
 import { type ConnectionSettings, MatchConnection, type Rejoiner } from './match-connection.js';
 import { PacketFlowError, SdkErrorCode } from './packetflow-error.js';
@@ -17,6 +17,11 @@ export interface GuestToken {
 export interface JoinOptions extends ConnectionSettings {
   /** The display name other players see. */
   readonly name?: string;
+  /**
+   * The game mode to play (`GAME_MODES`: `touch`, the default, or `king`). Matchmaking puts only players of one mode
+   * together; a gateway refuses a mode it does not know (521).
+   */
+  readonly mode?: GameMode;
 }
 
 export interface PacketFlowClientOptions {
@@ -27,6 +32,7 @@ export interface PacketFlowClientOptions {
 /** What a join asks the gateway's `match` room for. */
 interface RoomOptions {
   name?: string;
+  mode?: GameMode;
   matchId?: string;
   continueInputs?: boolean;
 }
@@ -131,8 +137,11 @@ export class PacketFlowClient {
     join: (client: ColyseusSDK, roomOptions: RoomOptions) => Promise<Room>,
     options: JoinOptions,
   ): Promise<MatchConnection> {
-    const { name, ...settings } = options;
-    const roomOptions: RoomOptions = name === undefined ? {} : { name };
+    const { name, mode, ...settings } = options;
+    const roomOptions: RoomOptions = {
+      ...(name === undefined ? {} : { name }),
+      ...(mode === undefined ? {} : { mode }),
+    };
     const token = this.token;
     // The same token and name, and the inputs numbered on: the player is back where they were.
     const rejoiner: Rejoiner = (matchId, attach) =>

@@ -85,7 +85,15 @@ describe('MatchCodec', () => {
       entity: 5,
       tickRate: 30,
       serverTick: 1200,
+      mode: 'touch',
     });
+    const king = registry.encode({
+      type: 'JoinAccepted',
+      body: new Game.JoinAcceptedT('m-2', 'guest-ada', 5, 30, 0, 'king'),
+    });
+    const decodedKing = codec.decodeJoined(king);
+    assert.ok(decodedKing.ok);
+    assert.equal(decodedKing.value.mode, 'king', 'the mode, when the gateway says it; touch when it does not');
     const zero = codec.decodeJoined(joined(0));
     assert.ok(!zero.ok);
     assert.match(zero.error.message, /tick rate/);

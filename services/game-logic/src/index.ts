@@ -1,5 +1,5 @@
 export { InputQueue, type InputStats } from './match/input-queue.js';
-export { LEADERBOARD_KIND, MATCH_MODE, recordScore } from './match/leaderboard.js';
+export { LEADERBOARD_KIND, recordScore } from './match/leaderboard.js';
 export { type MatchOptions, matchBehavior } from './match/match-behavior.js';
 export {
   checkpointKey,
@@ -10,7 +10,10 @@ export {
 } from './match/match-messages.js';
 export { MatchState, PlayerState } from './match/match-state.js';
 export { actorPhysicsPort, type PhysicsPort } from './match/physics-port.js';
-export { scoreTouches, TOUCH_DISTANCE } from './match/rules.js';
+export { kingOfTheZone } from './match/rules/king-of-the-zone.js';
+export type { MatchRule, RuleClock } from './match/rules/match-rule.js';
+export { DEFAULT_MODE_RULES, type ModeRules } from './match/rules/modes.js';
+export { scoreTouches, TOUCH_DISTANCE, touchScoring } from './match/rules/touch-scoring.js';
 export { MATCH_KIND, type MatchHostOptions, matchHost } from './match-host.js';
 export { MatchMetrics, matchMetrics } from './metrics/match-metrics.js';
 export { tickRateFromEnv } from './tick/tick-rate-from-env.js';

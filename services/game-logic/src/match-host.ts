@@ -3,6 +3,7 @@ import type { MessageRegistry } from '@packetflow/protocol';
 import { matchBehavior } from './match/match-behavior.js';
 import { withMatchMessages } from './match/match-messages.js';
 import { actorPhysicsPort } from './match/physics-port.js';
+import type { ModeRules } from './match/rules/modes.js';
 import type { MatchMetrics } from './metrics/match-metrics.js';
 import { DEFAULT_TICK_PHASES, TickScheduler } from './tick/tick-scheduler.js';
 
@@ -28,6 +29,8 @@ export interface MatchHostOptions {
   readonly isLiveMember?: (node: string) => boolean;
   /** Whether this node's membership lease holds (see MatchOptions.leaseHeld); held unless set. */
   readonly leaseHeld?: () => boolean;
+  /** The rules of each game mode (see MatchOptions.rules); `touch` and `king` unless set. */
+  readonly rules?: ModeRules;
   /** Subscribes to this node's membership lease (see MatchOptions.onLeaseChange); none unless set. */
   readonly onLeaseChange?: (listener: (held: boolean) => void) => void;
 }
@@ -59,6 +62,7 @@ export function matchHost(system: ActorSystem, options: MatchHostOptions): TickS
       ...(options.isLiveMember ? { isLiveMember: options.isLiveMember } : {}),
       ...(options.leaseHeld ? { leaseHeld: options.leaseHeld } : {}),
       ...(options.onLeaseChange ? { onLeaseChange: options.onLeaseChange } : {}),
+      ...(options.rules ? { rules: options.rules } : {}),
     }),
   );
   return scheduler;

@@ -9,14 +9,18 @@ import { LmdbPlayerStorage, PlayerClient, playerBehavior } from '@packetflow/pla
 import {
   Game,
   type JoinAcceptedMessage,
+  KING_ZONE,
   type Message,
   type PlayerStatsMessage,
   type RecordScoreMessage,
   type SnapshotMessage,
 } from '@packetflow/protocol';
-import { LEADERBOARD_KIND, MATCH_KIND, MATCH_MODE, matchHost, TOUCH_DISTANCE } from '../src/index.js';
+import { LEADERBOARD_KIND, MATCH_KIND, matchHost, TOUCH_DISTANCE } from '../src/index.js';
 
-type RoomMessage = SnapshotMessage | { type: 'join'; playerId: string; restartInputs?: boolean } | { type: 'close' };
+type RoomMessage =
+  | SnapshotMessage
+  | { type: 'join'; playerId: string; restartInputs?: boolean; mode?: string }
+  | { type: 'close' };
 
 let dir: string;
 let store: LmdbStore;
@@ -54,7 +58,13 @@ async function host(matchId: string, rejoinWindowMs?: number) {
             match as ActorRef,
             {
               type: 'JoinMatch',
-              body: new Game.JoinMatchT(matchId, msg.playerId, msg.playerId, msg.restartInputs ?? false),
+              body: new Game.JoinMatchT(
+                matchId,
+                msg.playerId,
+                msg.playerId,
+                msg.restartInputs ?? false,
+                msg.mode ?? null,
+              ),
             } as Message,
           ),
         Snapshot: (msg) => {
@@ -65,8 +75,15 @@ async function host(matchId: string, rejoinWindowMs?: number) {
     }),
   );
   const room = await system.create<RoomMessage>('room');
-  const join = async (playerId: string) =>
-    ((await system.send(room, { type: 'join', playerId })) as JoinAcceptedMessage).body.entity;
+  const joinAs = async (playerId: string, mode?: string) =>
+    (
+      (await system.send(room, {
+        type: 'join',
+        playerId,
+        ...(mode === undefined ? {} : { mode }),
+      })) as JoinAcceptedMessage
+    ).body;
+  const join = async (playerId: string) => (await joinAs(playerId)).entity;
   let sequence = 0;
   const input = (playerId: string, x: number, z: number) =>
     system.tell(match, {
@@ -78,7 +95,7 @@ async function host(matchId: string, rejoinWindowMs?: number) {
     while (snapshots.length === seen) await new Promise((resolve) => setTimeout(resolve, 2));
     return snapshots.at(-1)!;
   };
-  return { system, scheduler, match, room, snapshots, join, input, nextSnapshot };
+  return { system, scheduler, match, room, snapshots, join, joinAs, input, nextSnapshot };
 }
 
 const position = (snapshot: Game.SnapshotT, entity: number) =>
@@ -138,7 +155,29 @@ describe('a match', () => {
     assert.ok(stats.body.score >= 1, `the hunter scored ${stats.body.score}`);
     while (recorded.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
     assert.deepEqual(recorded, [new Game.LeaderboardScoreT('hunter', 'hunter', stats.body.score)]);
-    assert.equal(system.ref(LEADERBOARD_KIND, MATCH_MODE).id, 'touch');
+    await system.shutdown();
+  });
+
+  test('a match plays the mode its first join names: king scores the player alone in the zone, other modes are refused', async () => {
+    const { system, joinAs, input, nextSnapshot } = await host('m-king');
+    await assert.rejects(joinAs('nobody', 'golf'), /unknown game mode "golf"; one of touch, king/);
+    const king = await joinAs('king', 'king');
+    assert.equal(king.mode, 'king', 'the join is answered with the mode');
+    await assert.rejects(joinAs('toucher', 'touch'), /plays king, not touch/);
+    assert.equal((await joinAs('king')).mode, 'king', 'a join that names no mode joins the match as it is');
+    let last = await nextSnapshot();
+    let inZoneFor = 0;
+    let me = position(last, king.entity)!;
+    for (let tick = 0; tick < 900 && (last.scores[0]?.score ?? 0) < 1; tick++) {
+      me = position(last, king.entity) ?? me;
+      const dx = KING_ZONE.x - me.x;
+      const dz = KING_ZONE.z - me.z;
+      const length = Math.hypot(dx, dz);
+      if (length < KING_ZONE.radius) inZoneFor++;
+      input('king', length > 0.3 ? dx / length : 0, length > 0.3 ? dz / length : 0);
+      last = await nextSnapshot();
+    }
+    assert.equal(last.scores[0]?.score, 1, `a point after a second alone in the zone (${inZoneFor} ticks inside)`);
     await system.shutdown();
   });
 

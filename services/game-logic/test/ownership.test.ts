@@ -347,6 +347,7 @@ test('a match asked to hand itself over to a member that outranks its host does 
   const last = r.snapshots.at(-1)!;
   assert.equal(record.tick, last.serverTick, 'the record holds the tick of the last snapshot sent');
   assert.equal(record.physics.length, 0, 'and no world snapshot: the world stays where it is');
+  assert.equal(record.mode, 'touch', 'and the mode, which a join that names none makes touch');
   assert.equal(record.players[0]!.lastSequence, last.acks[0]!.sequence);
   assert.match(String(record.players[0]!.room), /^room\/.+@asked-test$/, 'with the room the player is in');
 

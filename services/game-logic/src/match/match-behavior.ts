@@ -7,7 +7,14 @@ import {
   RefusedError,
 } from '@packetflow/actors';
 import { PlayerClient } from '@packetflow/player-store';
-import { Game, keyHash, type MatchCheckpointBody, type MessageRegistry, outranks } from '@packetflow/protocol';
+import {
+  DEFAULT_GAME_MODE,
+  Game,
+  keyHash,
+  type MatchCheckpointBody,
+  type MessageRegistry,
+  outranks,
+} from '@packetflow/protocol';
 import type { MatchMetrics } from '../metrics/match-metrics.js';
 import type { TickScheduler } from '../tick/tick-scheduler.js';
 import { recordScore } from './leaderboard.js';
@@ -23,7 +30,7 @@ import { MatchTicker, type TickerEnd } from './match-ticker.js';
 import { FencedError, type OwnerClaim, OwnerClaims } from './owner-claim.js';
 import type { PhysicsPort } from './physics-port.js';
 import { roomOf } from './room-address.js';
-import { scoreTouches } from './rules.js';
+import { DEFAULT_MODE_RULES, type ModeRules } from './rules/modes.js';
 import { withDeadline } from './with-deadline.js';
 
 export interface MatchOptions {
@@ -74,6 +81,11 @@ export interface MatchOptions {
   /** How long a new owner waits for the previous one to hand a match over, in ms; 1 s unless set. */
   readonly handOverWaitMs?: number;
   /**
+   * The rules of each game mode, made fresh for every match: a match plays the mode its first join names (or
+   * `touch`). PacketFlow's `touch` and `king` unless set.
+   */
+  readonly rules?: ModeRules;
+  /**
    * Subscribes to this node's membership lease (`cluster.onLeaseChange`). As it lapses, every match here is
    * suspended at once rather than at its next tick (a tick in flight as the host was cut off or paused settles only
    * after the host is back, by when the lease may be renewed on a view that has not seen the others take over yet);
@@ -102,6 +114,7 @@ export function matchBehavior(options: MatchOptions) {
   const isLiveMember = options.isLiveMember ?? (() => false);
   const leaseHeld = options.leaseHeld ?? (() => true);
   const handOverWaitMs = options.handOverWaitMs ?? 1000;
+  const modeRules: ModeRules = options.rules ?? DEFAULT_MODE_RULES;
   const tickers = new Map<string, MatchTicker>();
   /** The claim of each match's activation on this host, kept across its restarts (which reset its state). */
   const heldClaims = new Map<string, { readonly activation: Ctx; readonly claim: OwnerClaim }>();
@@ -113,6 +126,16 @@ export function matchBehavior(options: MatchOptions) {
       else if (suspended.has(activation.state.matchId)) void resume(activation);
     }
   });
+
+  /** Gives the match its mode and that mode's rules; refuses a mode this host does not play. */
+  function setMode(state: MatchState, mode: string): void {
+    const rules = modeRules[mode];
+    if (rules === undefined) {
+      throw new RefusedError(`unknown game mode ${JSON.stringify(mode)}; one of ${Object.keys(modeRules).join(', ')}`);
+    }
+    state.mode = mode;
+    state.rules = rules();
+  }
 
   async function ensureLoaded(ctx: Ctx): Promise<void> {
     const state = ctx.state;
@@ -137,6 +160,7 @@ export function matchBehavior(options: MatchOptions) {
     const from = await resumePoint(ctx);
     if (from === undefined) return;
     const { record, transforms } = from;
+    setMode(state, record.mode ?? DEFAULT_GAME_MODE);
     state.tick = record.tick;
     state.resumedFrom = record.tick;
     state.fullSnapshotDue = true;
@@ -390,7 +414,13 @@ export function matchBehavior(options: MatchOptions) {
     const slots = [...state.players.values()].map(
       (p) => new Game.PlayerSlotT(p.playerId, p.entity, p.queue.lastApplied, p.score, p.room ?? null, p.name ?? null),
     );
-    return { matchId: state.matchId, tick: state.tick, players: slots, physics: world };
+    return {
+      matchId: state.matchId,
+      tick: state.tick,
+      players: slots,
+      physics: world,
+      mode: state.mode ?? DEFAULT_GAME_MODE,
+    };
   }
 
   /** Stores a checkpoint while `claim` is still the match's newest (else FencedError), within the store deadline. */
@@ -474,7 +504,8 @@ export function matchBehavior(options: MatchOptions) {
     // Fenced while the step was out: what it computed is no longer this host's to tell anyone.
     if (state.fenced) return;
     for (const transform of result.moved) state.transforms.set(transform.entity, transform);
-    scoreTouches(state);
+    const clock = { tick: state.tick, rateHz: scheduler.rateHz };
+    for (const rule of state.rules) rule.onTick(state, clock);
     const full = state.fullSnapshotDue || state.tick % fullEvery === 0;
     state.fullSnapshotDue = false;
     const resumedFrom = state.resumedFrom;
@@ -501,12 +532,12 @@ export function matchBehavior(options: MatchOptions) {
   async function removePlayer(ctx: Ctx, player: PlayerState): Promise<Game.PlayerStatsT> {
     const state = ctx.state;
     state.players.delete(player.playerId);
-    state.touching.delete(player.entity);
+    for (const rule of state.rules) rule.onLeave?.(state, player);
     state.transforms.delete(player.entity);
     state.fullSnapshotDue = true;
     await physics.removePlayer(ctx, state.matchId, player.playerId);
     if (state.players.size === 0) stopTicking(state.matchId);
-    recordScore(ctx.system, player);
+    recordScore(ctx.system, state.mode ?? DEFAULT_GAME_MODE, player);
     return new Game.PlayerStatsT(
       player.playerId,
       1,
@@ -550,6 +581,11 @@ export function matchBehavior(options: MatchOptions) {
         await ensureLoaded(ctx);
         const state = ctx.state;
         const playerId = msg.body.playerId as string;
+        const mode = typeof msg.body.mode === 'string' ? msg.body.mode : undefined;
+        if (state.mode === undefined) setMode(state, mode ?? DEFAULT_GAME_MODE);
+        else if (mode !== undefined && mode !== state.mode) {
+          throw new RefusedError(`match ${state.matchId} plays ${state.mode}, not ${mode}`);
+        }
         const room = ctx.sender;
         const roomKey = room?.node === undefined ? undefined : room.toString();
         if (room !== undefined && roomKey !== undefined) subscribe(ctx, room);
@@ -576,6 +612,7 @@ export function matchBehavior(options: MatchOptions) {
             player.entity,
             Math.round(scheduler.rateHz),
             state.tick,
+            state.mode ?? DEFAULT_GAME_MODE,
           ),
         };
       },
@@ -629,6 +666,7 @@ export function matchBehavior(options: MatchOptions) {
             player.entity,
             Math.round(scheduler.rateHz),
             state.tick,
+            state.mode ?? DEFAULT_GAME_MODE,
           ),
         };
       },

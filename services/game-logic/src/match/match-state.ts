@@ -2,6 +2,7 @@ import type { ActorRef } from '@packetflow/actors';
 import type { Game } from '@packetflow/protocol';
 import { InputQueue, type InputStats } from './input-queue.js';
 import type { OwnerClaim } from './owner-claim.js';
+import type { MatchRule } from './rules/match-rule.js';
 
 export class PlayerState {
   readonly queue: InputQueue;
@@ -36,9 +37,13 @@ export class MatchState {
   readonly transforms = new Map<number, Game.EntityTransformT>();
   /** Pinned addresses (gateway rooms) that receive a snapshot every tick. */
   readonly subscribers = new Map<string, ActorRef>();
-  /** Player entity → prop entities it is touching now, so a touch scores once, when it begins. */
+  /** The `touch` rule's memory: player entity → prop entities it is touching now, so a touch scores once. */
   readonly touching = new Map<number, Set<number>>();
   readonly inputStats: InputStats = { applied: 0, late: 0, duplicate: 0, overflow: 0 };
+  /** The game mode, set by the first join or the checkpoint; undefined until then. */
+  mode: string | undefined;
+  /** The mode's rules, run in order after every physics step. */
+  rules: readonly MatchRule[] = [];
   tick = 0;
   /** The scheduler tick of the last checkpoint; checkpoints follow the host's clock, not the match's own ticks. */
   lastCheckpointClock = 0;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Game } from '@packetflow/protocol';
-import { MatchState, PlayerState, scoreTouches, TOUCH_DISTANCE } from '../src/index.js';
+import { MatchState, PlayerState, scoreTouches, TOUCH_DISTANCE, touchScoring } from '../../src/index.js';
 
 const at = (entity: number, x: number, z = 0) =>
   new Game.EntityTransformT(entity, new Game.Vec3T(x, 0.5, z), new Game.QuatT(0, 0, 0, 1));
@@ -15,7 +15,20 @@ function match(players: number[]): MatchState {
 
 const score = (state: MatchState, entity: number) => state.players.get(`p${entity}`)!.score;
 
-describe('scoreTouches', () => {
+describe('touch scoring', () => {
+  test('as a rule, it forgets a player who left: back in the match, the same touch scores again', () => {
+    const state = match([1000]);
+    const rule = touchScoring();
+    state.transforms.set(1, at(1, 0));
+    state.transforms.set(1000, at(1000, 0.5));
+    rule.onTick(state, { tick: 1, rateHz: 30 });
+    assert.equal(score(state, 1000), 1);
+    rule.onLeave?.(state, state.players.get('p1000')!);
+    assert.equal(state.touching.has(1000), false);
+    rule.onTick(state, { tick: 2, rateHz: 30 });
+    assert.equal(score(state, 1000), 2);
+  });
+
   test('a player scores once as it starts touching a prop, not while it stays, and again after leaving', () => {
     const state = match([1000]);
     state.transforms.set(1, at(1, 0));

@@ -1,5 +1,6 @@
-import type { MatchState } from './match-state.js';
-import { isPropEntity } from './physics-port.js';
+import type { MatchState } from '../match-state.js';
+import { isPropEntity } from '../physics-port.js';
+import type { MatchRule } from './match-rule.js';
 
 /** How close (in metres, centre to centre) a player must come to a prop to touch it. */
 export const TOUCH_DISTANCE = 1.2;
@@ -51,4 +52,14 @@ export function scoreTouches(state: MatchState): void {
       }
     }
   }
+}
+
+/** The `touch` mode's rule: a point for each prop a player starts touching (`scoreTouches`). */
+export function touchScoring(): MatchRule {
+  return {
+    onTick: (match) => scoreTouches(match),
+    onLeave: (match, player) => {
+      match.touching.delete(player.entity);
+    },
+  };
 }
