@@ -8,7 +8,9 @@ from packetflow.errors import RefusedError
 from .messages import GET_TOP_SCORES, RECORD_SCORE, TOP, TOP_SCORES, top_scores
 
 MODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-MAX_SCORE = 0xFFFFFFFF
+MAX_PLAYER_ID = 128
+# The gateway takes display names of up to 32 characters; twice that leaves room without storing whatever comes.
+MAX_NAME = 64
 
 
 def leaderboard_behavior(store):
@@ -18,10 +20,13 @@ def leaderboard_behavior(store):
         return {"mode": mode}
 
     async def record(msg, ctx):
-        player_id = msg.body.playerId
-        if not player_id or len(player_id) > 128:
-            raise RefusedError("RecordScore needs a player id of 1-128 characters")
-        await store.record(ctx.state["mode"], player_id, min(msg.body.score, MAX_SCORE))
+        player_id, name = msg.body.playerId, msg.body.name
+        if not player_id or len(player_id) > MAX_PLAYER_ID:
+            raise RefusedError(f"RecordScore needs a player id of 1-{MAX_PLAYER_ID} characters")
+        if name is not None and len(name) > MAX_NAME:
+            raise RefusedError(f"RecordScore's name is {len(name)} characters long, more than {MAX_NAME}")
+        # An empty name is no name: the entry keeps the one it had.
+        await store.record(ctx.state["mode"], player_id, name or None, msg.body.score)
 
     async def top(msg, ctx):
         return Message(TOP_SCORES, top_scores(ctx.state["mode"], await store.top(ctx.state["mode"], TOP)))

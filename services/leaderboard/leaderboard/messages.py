@@ -1,13 +1,17 @@
 """
-The leaderboard's message types, on tables the schemas already have:
+The leaderboard's messages, as the protocol registry has them (PROTOCOL.md §8):
 
-- `RecordScore` (a tell, or an ask answered `Ack`): a `PlayerStats` whose `player_id` scored `score` in one match of
-  the actor's mode. The board keeps each player's best score, so a score sent twice changes nothing.
-- `GetTopScores` (no fields) → `TopScores`: an `Inventory` whose `player_id` is the mode and whose `items` are the top
-  10 players, best first (ties by player id), each an `ItemStack` with `item` = the player id, `count` = the score.
+- `RecordScore` (a tell, or an ask answered `Ack`): a `LeaderboardScore`, the score `player_id` made in one match of
+  the actor's mode, with the player's display name when the match knew it. The board keeps each player's best score
+  and latest name, so a score sent twice changes nothing.
+- `GetTopScores` (no fields) → `TopScores`: a `Leaderboard` of the mode and its top 10 entries, best first, ties by
+  player id.
 """
 
-from packetflow.messages import protocol_registry, table_class
+from dataclasses import dataclass
+from typing import Optional
+
+from packetflow.messages import table_class
 
 KIND = "leaderboard"
 RECORD_SCORE = "RecordScore"
@@ -16,33 +20,30 @@ TOP_SCORES = "TopScores"
 TOP = 10
 
 
-def leaderboard_registry(registry=None):
-    registry = registry or protocol_registry()
-    registry.register(RECORD_SCORE, "PlayerStats")
-    registry.register_empty(GET_TOP_SCORES)
-    registry.register(TOP_SCORES, "Inventory")
-    return registry
+@dataclass(frozen=True)
+class Entry:
+    """One player's standing on a board: their best score and the latest name they played under (None if never one)."""
+
+    player_id: str
+    name: Optional[str]
+    score: int
 
 
-def record_score(player_id, score):
-    body = table_class("PlayerStats")()
+def record_score(player_id, score, name=None):
+    body = table_class("LeaderboardScore")()
     body.playerId = player_id
+    body.name = name
     body.score = score
     return body
 
 
 def top_scores(mode, entries):
-    """The TopScores body of (player id, score) pairs."""
-    body = table_class("Inventory")()
-    body.playerId = mode
-    body.items = []
-    for player_id, score in entries:
-        item = table_class("ItemStack")()
-        item.item = player_id
-        item.count = score
-        body.items.append(item)
+    """The TopScores body of a board's entries."""
+    body = table_class("Leaderboard")()
+    body.mode = mode
+    body.entries = [record_score(entry.player_id, entry.score, entry.name) for entry in entries]
     return body
 
 
 def read_top_scores(body):
-    return [(item.item, item.count) for item in body.items]
+    return [Entry(item.playerId, item.name, item.score) for item in body.entries]

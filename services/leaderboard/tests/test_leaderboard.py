@@ -1,22 +1,17 @@
-"""leaderboard/<mode> over the wire, on SQLite and on Redis: best scores, the top 10, write-through, refusals."""
+"""leaderboard/<mode> over the wire, on SQLite and on Redis: best scores, latest names, the top 10, write-through,
+refusals; and the service's process."""
 
 import asyncio
 import json
 import os
+import socket
 import sys
 import tempfile
 
 import pytest
 
 from leaderboard.behavior import leaderboard_behavior
-from leaderboard.messages import (
-    GET_TOP_SCORES,
-    KIND,
-    RECORD_SCORE,
-    leaderboard_registry,
-    read_top_scores,
-    record_score,
-)
+from leaderboard.messages import GET_TOP_SCORES, KIND, RECORD_SCORE, read_top_scores, record_score
 from leaderboard.store import RedisStore, SqliteStore
 from packetflow.actors import Message
 from packetflow.errors import RefusedError
@@ -40,9 +35,9 @@ def members(board_port, client_port):
 async def pair(store, ports):
     """A node hosting the leaderboard on `store` and a client node hosting nothing, linked."""
     listed = members(*ports)
-    board = Node("board-1", SECRET, StaticMembership(listed), registry=leaderboard_registry(), port=ports[0])
+    board = Node("board-1", SECRET, StaticMembership(listed), port=ports[0])
     board.register(KIND, leaderboard_behavior(store))
-    client = Node("client-1", SECRET, StaticMembership(listed), roles=[], registry=leaderboard_registry(), port=ports[1])
+    client = Node("client-1", SECRET, StaticMembership(listed), roles=[], port=ports[1])
     await asyncio.gather(board.start(), client.start())
     await until(lambda: set(client.live_members()) == {"board-1", "client-1"}, what="linked")
     return board, client
@@ -50,8 +45,8 @@ async def pair(store, ports):
 
 async def top(client, mode):
     reply = await client.ask(Address(KIND, mode), Message(GET_TOP_SCORES))
-    assert reply.type == "TopScores" and reply.body.playerId == mode
-    return read_top_scores(reply.body)
+    assert reply.type == "TopScores" and reply.body.mode == mode
+    return [(e.player_id, e.name, e.score) for e in read_top_scores(reply.body)]
 
 
 async def exercise(store_factory):
@@ -61,19 +56,32 @@ async def exercise(store_factory):
     board, client = await pair(store, ports)
     try:
         for i in range(12):
-            client.tell(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score(f"p-{i:02d}", 100 + i)))
-        # A lower score later does not replace the best; a tie ranks by player id.
-        assert await client.ask(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score("p-11", 5))) is None
+            client.tell(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score(f"p-{i:02d}", 100 + i, f"P{i}")))
+        # A lower score later does not replace the best, but its name is the player's latest.
+        assert await client.ask(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score("p-11", 5, "Eleven"))) is None
+        # No name (or an empty one) keeps the one the player had.
+        await client.ask(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score("p-10", 1)))
+        await client.ask(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score("p-09", 1, "")))
+        # A tie ranks by player id; a player never named has no name.
         await client.ask(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score("a-tied", 110)))
-        await client.ask(Address(KIND, "duel"), Message(RECORD_SCORE, record_score("p-00", 7)))
-        expected = [("p-11", 111), ("a-tied", 110), ("p-10", 110)] + [(f"p-{i:02d}", 100 + i) for i in range(9, 2, -1)]
+        await client.ask(Address(KIND, "duel"), Message(RECORD_SCORE, record_score("p-00", 7, "Zero")))
+        expected = [("p-11", "Eleven", 111), ("a-tied", None, 110), ("p-10", "P10", 110)] + [
+            (f"p-{i:02d}", f"P{i}", 100 + i) for i in range(9, 2, -1)
+        ]
         assert await top(client, "ffa") == expected
-        assert await top(client, "duel") == [("p-00", 7)]
+        assert await top(client, "duel") == [("p-00", "Zero", 7)]
         assert await top(client, "empty") == []
+        # The largest score a LeaderboardScore holds (uint32) goes in and out unchanged.
+        await client.ask(Address(KIND, "max"), Message(RECORD_SCORE, record_score("p-max", 0xFFFFFFFF, "Max")))
+        assert await top(client, "max") == [("p-max", "Max", 0xFFFFFFFF)]
         with pytest.raises(RefusedError, match="mode"):
             await top(client, "no spaces allowed")
         with pytest.raises(RefusedError, match="player id"):
             await client.ask(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score("", 1)))
+        with pytest.raises(RefusedError, match="name"):
+            await client.ask(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score("p-1", 1, "n" * 65)))
+        # Refusals leave the board as it was.
+        assert await top(client, "ffa") == expected
     finally:
         await asyncio.gather(board.close(), client.close())
         await store.close()
@@ -102,42 +110,80 @@ async def test_on_redis():
         await redis.stop()
 
 
-@run
-async def test_the_service_process_joins_answers_and_leaves():
-    board_port, client_port = free_port(), free_port()
+async def started(process):
+    """The service's `node started` line, past any line before it; every line on stdout is a JSON object."""
+    while True:
+        line = await asyncio.wait_for(process.stdout.readline(), 20)
+        assert line, "the service exited before it started"
+        fields = json.loads(line)
+        assert {"level", "time", "service", "node", "msg"} <= set(fields), fields
+        if fields["msg"] == "node started":
+            return fields
+
+
+async def start_service(data, ports, pass_fds=(), env=None):
+    board_port, client_port = ports
     peers = f"board-1=127.0.0.1:{board_port}/{KIND},client-1=127.0.0.1:{client_port}"
-    with tempfile.TemporaryDirectory() as data:
-        env = {
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "leaderboard.main", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        pass_fds=pass_fds,
+        env={
             **os.environ,
             "PYTHONPATH": os.pathsep.join([SERVICE, SHARED_PYTHON]),
             "PACKETFLOW_NODE_ID": "board-1",
             "PACKETFLOW_PEERS": peers,
             "PACKETFLOW_SECRET": SECRET,
             "PACKETFLOW_DATA_DIR": data,
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "leaderboard.main", env=env, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+            **(env or {}),
+        },
+    )
+
+
+async def stopped(process):
+    if process.returncode is None:
+        process.kill()
+        await process.wait()
+
+
+@run
+async def test_the_service_process_joins_answers_and_leaves():
+    ports = (free_port(), free_port())
+    with tempfile.TemporaryDirectory() as data:
+        process = await start_service(data, ports)
         client = None
         try:
-            ready = json.loads(await asyncio.wait_for(process.stdout.readline(), 20))
-            assert ready == {"ready": f"127.0.0.1:{board_port}", "nodeId": "board-1"}
-            client = Node("client-1", SECRET, StaticMembership(members(board_port, client_port)), roles=[],
-                          registry=leaderboard_registry(), port=client_port)
+            ready = await started(process)
+            assert ready["service"] == "leaderboard" and ready["node"] == "board-1"
+            assert ready["address"] == f"127.0.0.1:{ports[0]}" and ready["roles"] == [KIND]
+            client = Node("client-1", SECRET, StaticMembership(members(*ports)), roles=[], port=ports[1])
             await client.start()
             await until(lambda: "board-1" in client.live_members(), what="linked")
-            await client.ask(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score("p-1", 42)))
-            assert await top(client, "ffa") == [("p-1", 42)]
+            await client.ask(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score("p-1", 42, "Ada")))
+            assert await top(client, "ffa") == [("p-1", "Ada", 42)]
             process.terminate()
             assert await asyncio.wait_for(process.wait(), 20) == 0
             assert os.path.exists(os.path.join(data, "leaderboard.sqlite"))
         finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+            await stopped(process)
             if client is not None:
                 await client.close()
+
+
+@run
+async def test_the_service_leaves_when_the_launcher_that_started_it_is_gone():
+    """The launcher (Node) starts it with an IPC channel; a SIGKILLed launcher closes it, and nothing else says so."""
+    ours, theirs = socket.socketpair()
+    with tempfile.TemporaryDirectory() as data:
+        process = await start_service(data, (free_port(), free_port()), pass_fds=(theirs.fileno(),),
+                                      env={"NODE_CHANNEL_FD": str(theirs.fileno())})
+        theirs.close()
+        try:
+            await started(process)
+            ours.close()
+            assert await asyncio.wait_for(process.wait(), 20) == 0
+        finally:
+            ours.close()
+            await stopped(process)
 
 
 @run

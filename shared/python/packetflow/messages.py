@@ -87,6 +87,12 @@ PROTOCOL_TABLES = {
     "Error": None,
 }
 
+#: The protocol's messages named for what they do rather than for their table (the leaderboard's, §8): type → table.
+PROTOCOL_MESSAGES = {"RecordScore": "LeaderboardScore", "TopScores": "Leaderboard"}
+
+#: The protocol's messages without fields.
+PROTOCOL_EMPTY_MESSAGES = ("GetTopScores",)
+
 
 class _Codec:
     __slots__ = ("type", "table", "cls", "validate")
@@ -169,6 +175,10 @@ def protocol_registry(limits=DEFAULT_LIMITS):
     registry = MessageRegistry(limits)
     for table, validate in PROTOCOL_TABLES.items():
         registry.register(table, table, validate)
+    for type_, table in PROTOCOL_MESSAGES.items():
+        registry.register(type_, table)
+    for type_ in PROTOCOL_EMPTY_MESSAGES:
+        registry.register_empty(type_)
     return registry
 
 
