@@ -63,7 +63,7 @@ namespace PacketFlow.Client
         {
             Game.JoinAccepted table = Game.JoinAccepted.GetRootAsJoinAccepted(buffer);
             if (table.MatchId == null || table.PlayerId == null) throw Unreadable("JoinAccepted", "match_id or player_id missing");
-            return new JoinInfo(table.MatchId, table.PlayerId, table.Entity, table.TickRate, table.ServerTick);
+            return new JoinInfo(table.MatchId, table.PlayerId, table.Entity, table.TickRate, table.ServerTick, table.Mode);
         });
 
         /// <summary>The node id of a <c>MatchHost</c>: the cluster node the match runs on.</summary>

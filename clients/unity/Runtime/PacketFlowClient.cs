@@ -52,23 +52,25 @@ namespace PacketFlow.Client
             }
         }
 
-        /// <summary>Joins a match with room for one more player, or creates one.</summary>
+        /// <summary>Joins a match of the mode with room for one more player, or creates one.</summary>
         /// <param name="name">The display name other players see (1–32 printable characters); the gateway's default when null.</param>
-        public Task<MatchConnection> JoinOrCreate(string name = null, ConnectionSettings settings = null) =>
-            Open(client => client.JoinOrCreate(ClientContract.MatchRoom, RoomOptions(name)), settings);
+        /// <param name="mode">The game mode (<see cref="GameModes"/>); <c>touch</c> when null. Matchmaking puts only players of one mode together.</param>
+        public Task<MatchConnection> JoinOrCreate(string name = null, ConnectionSettings settings = null, string mode = null) =>
+            Open(client => client.JoinOrCreate(ClientContract.MatchRoom, RoomOptions(name, mode)), settings);
 
-        /// <summary>Creates a new match and joins it.</summary>
-        public Task<MatchConnection> Create(string name = null, ConnectionSettings settings = null) =>
-            Open(client => client.Create(ClientContract.MatchRoom, RoomOptions(name)), settings);
+        /// <summary>Creates a new match of the mode and joins it.</summary>
+        public Task<MatchConnection> Create(string name = null, ConnectionSettings settings = null, string mode = null) =>
+            Open(client => client.Create(ClientContract.MatchRoom, RoomOptions(name, mode)), settings);
 
         /// <summary>Joins the match with this id (the <see cref="MatchConnection.MatchId"/> of a player already in it).</summary>
         public Task<MatchConnection> Join(string matchId, string name = null, ConnectionSettings settings = null) =>
-            Open(client => client.JoinById(matchId, RoomOptions(name)), settings);
+            Open(client => client.JoinById(matchId, RoomOptions(name, null)), settings);
 
-        private static Dictionary<string, object> RoomOptions(string name)
+        private static Dictionary<string, object> RoomOptions(string name, string mode)
         {
             var options = new Dictionary<string, object>();
             if (name != null) options["name"] = name;
+            if (mode != null) options["mode"] = mode;
             return options;
         }
 

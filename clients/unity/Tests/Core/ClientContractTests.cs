@@ -46,6 +46,23 @@ namespace PacketFlow.Client.Tests
         }
 
         [Test]
+        public void GameModesAreTheProtocolPackages()
+        {
+            string source = ProtocolFile(Path.Combine("src", "client", "game-modes.ts"));
+            Match modes = Regex.Match(source, @"GAME_MODES = \[([^\]]*)\]");
+            Assert.IsTrue(modes.Success, "GAME_MODES not found in game-modes.ts");
+            CollectionAssert.AreEqual(
+                new[] { GameModes.Touch, GameModes.King },
+                modes.Groups[1].Value.Split(',').Select(m => m.Trim().Trim('\'')).Where(m => m.Length > 0).ToArray());
+            StringAssert.Contains($"DEFAULT_GAME_MODE: GameMode = '{GameModes.Default}'", source);
+            Match zone = Regex.Match(source, @"KING_ZONE = Object.freeze\(\{ x: ([-\d.]+), z: ([-\d.]+), radius: ([\d.]+) \}\)");
+            Assert.IsTrue(zone.Success, "KING_ZONE not found in game-modes.ts");
+            Assert.AreEqual(float.Parse(zone.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), GameModes.KingZoneX);
+            Assert.AreEqual(float.Parse(zone.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), GameModes.KingZoneZ);
+            Assert.AreEqual(float.Parse(zone.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture), GameModes.KingZoneRadius);
+        }
+
+        [Test]
         public void ButtonsAreTheSchemasBitFlags()
         {
             string schema = ProtocolFile(Path.Combine("schemas", "game.fbs"));
