@@ -9,6 +9,7 @@ import { createProtocolRegistry, MATCH_ROOM, type MessageRegistry } from '@packe
 import { Registry } from 'prom-client';
 import { colyseusLogger } from './colyseus-logger.js';
 import type { GatewayConfig } from './config.js';
+import { leaderboardRoute } from './http/leaderboard-route.js';
 import { RequestGuard } from './http/request-guard.js';
 import { type GatewayMetrics, gatewayMetrics } from './metrics/gateway-metrics.js';
 import { GoneGateways } from './redis/gone-gateways.js';
@@ -105,6 +106,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         const issued = issueGuestToken(config.tokenSecret, config.guestTokenTtlMs);
         res.json({ token: issued.token, playerId: issued.playerId, expiresAt: issued.expiresAt });
       });
+      app.get('/leaderboard', leaderboardRoute(config, system, logger));
     },
   });
   await server.listen(config.port);
