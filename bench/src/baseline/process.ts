@@ -17,8 +17,15 @@ export interface BaselineProcess {
   stop(): Promise<void>;
 }
 
-export async function startBaselineProcess(kind: BaselineKind = 'physics'): Promise<BaselineProcess> {
-  const child = fork(script, ['0', kind], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+/** `execArgv`: more Node flags for the server, e.g. --cpu-prof. */
+export async function startBaselineProcess(
+  kind: BaselineKind = 'physics',
+  execArgv: readonly string[] = [],
+): Promise<BaselineProcess> {
+  const child = fork(script, ['0', kind], {
+    execArgv: ['--expose-gc', ...execArgv],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   const endpoint = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const ready = READY.exec(line);
@@ -47,10 +54,17 @@ export async function startBaselineProcess(kind: BaselineKind = 'physics'): Prom
   };
 }
 
+/** How long the server may take to exit on SIGTERM (writing a CPU profile, when asked for one) before SIGKILL. */
+const STOP_GRACE_MS = 5_000;
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
   });
 }

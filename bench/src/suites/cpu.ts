@@ -4,7 +4,7 @@
 // on how much CPU the bots take, which is why the capacity ratio of the gateway suite cannot be the headline.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Layout } from '@packetflow/launcher';
 import { TICK_RATE } from '../baseline/simulation.js';
 import { floorDriver } from '../floor/driver.js';
@@ -56,6 +56,14 @@ function byProcess(m: Measured): string {
   return m.processes.map((p) => `${p.name} ${ms(perClientSecond(m, p.cpuMs))}`).join(', ');
 }
 
+/** What the bots actually sent and got: a starved swarm asks less of the server than the nominal rates. */
+function served(m: Measured): string {
+  return (
+    `inputs sent ${(m.load.inputRatio * 100).toFixed(0)} % of the rate, ` +
+    `${m.load.snapshotsPerBotSecond.toFixed(1)} updates/s per bot`
+  );
+}
+
 function windowWords(m: Measured): string {
   return (
     `${(CPU_LOAD.warmupMs / 1000).toFixed(0)} s warm-up, then ${(m.load.serverWindowMs / 1000).toFixed(1)} s ` +
@@ -65,9 +73,40 @@ function windowWords(m: Measured): string {
   );
 }
 
-async function measureBaseline(): Promise<Measured> {
-  const load = await withBaselineServer('physics', (target) => measureLatency(target, CPU_LOAD));
-  return measuredFrom(['baseline'], load);
+/**
+ * Runs `measure`, with every server process it starts under --cpu-prof when `profile` is set: once they have exited
+ * (writing their profiles), the profiles are gathered as `<prefix>-<process>.cpuprofile` and each process's top
+ * functions over the measured window are printed. `measure` names the processes by pid in `services`.
+ */
+async function profiledWhen(
+  profile: boolean,
+  prefix: string,
+  title: string,
+  measure: (execArgv: string[], services: Map<number, string>) => Promise<Measured>,
+): Promise<Measured> {
+  if (!profile) return measure([], new Map());
+  const dir = mkdtempSync(join(tmpdir(), `bench-cpu-prof-${prefix}-`));
+  try {
+    const services = new Map<number, string>();
+    const measured = await measure(cpuProfileFlags(dir), services);
+    printProfiles(title, gatherProfiles(dir, services, prefix), measured.load);
+    return measured;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function measureBaseline(profile: boolean): Promise<Measured> {
+  return profiledWhen(profile, 'baseline', 'the baseline Colyseus room', (execArgv, services) =>
+    withBaselineServer(
+      'physics',
+      async (target) => {
+        services.set(target.serverPids[0]!, 'room');
+        return measuredFrom(['baseline'], await measureLatency(target, CPU_LOAD));
+      },
+      execArgv,
+    ),
+  );
 }
 
 async function measureFloor(): Promise<Measured> {
@@ -89,12 +128,10 @@ async function measureFloor(): Promise<Measured> {
   }
 }
 
-/** One PacketFlow layout; with `profile`, every service process runs under --cpu-prof and its top functions print. */
-async function measurePacketflow(layout: Layout, profile: boolean): Promise<Measured> {
-  const profileDir = profile ? mkdtempSync(join(tmpdir(), `bench-cpu-prof-${layout}-`)) : undefined;
-  const services = new Map<number, string>();
-  try {
-    const measured = await withPacketflowBackend(
+/** One PacketFlow layout, each process by its node id. */
+function measurePacketflow(layout: Layout, profile: boolean): Promise<Measured> {
+  return profiledWhen(profile, layout, `PacketFlow (${LAYOUT_WORDS[layout]})`, (execArgv, services) =>
+    withPacketflowBackend(
       BOT_PROCESSES,
       async (target, backend) => {
         for (const child of backend.processes) services.set(child.pid, child.name);
@@ -106,28 +143,23 @@ async function measurePacketflow(layout: Layout, profile: boolean): Promise<Meas
       },
       'all',
       layout,
-      profileDir ? cpuProfileFlags(profileDir) : [],
-    );
-    // Profiles are written as the services exit, which withPacketflowBackend has waited for.
-    if (profileDir) printProfiles(layout, gatherProfiles(profileDir, services, layout), measured.load);
-    return measured;
-  } finally {
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  }
+      execArgv,
+    ),
+  );
 }
 
-function printProfiles(layout: Layout, profiles: { service: string; path: string }[], load: LoadResult): void {
+function printProfiles(title: string, profiles: { service: string; path: string }[], load: LoadResult): void {
   console.log(
-    `\nCPU profiles of PacketFlow (${LAYOUT_WORDS[layout]}) in ${PROFILES_DIR}, top ${TOP_FUNCTIONS} functions by ` +
-      'self time over the measured window:',
+    `\nCPU profiles of ${title} in ${PROFILES_DIR}, top ${TOP_FUNCTIONS} functions by self time over the ` +
+      'measured window:',
   );
-  for (const { service, path } of profiles) {
+  for (const { path } of profiles) {
     const summary = topFunctions(readCpuProfile(path), {
       count: TOP_FUNCTIONS,
       root: REPO_ROOT,
       window: load.monotonicUs,
     });
-    console.log(formatSummary(`${layout}-${service}`, summary).join('\n'));
+    console.log(formatSummary(basename(path, '.cpuprofile'), summary).join('\n'));
   }
   console.log('');
 }
@@ -142,7 +174,7 @@ const FLOOR_SETUP =
   `echoes its last input sequence; ${INPUT_BYTES}-byte inputs read, nothing else; bots on the ws package`;
 
 export async function cpuSuite(report: (figure: Figure) => void, options: SuiteOptions): Promise<void> {
-  const baseline = await measureBaseline();
+  const baseline = await measureBaseline(options.profile);
   const separate = await measurePacketflow('separate', options.profile);
   const together = await measurePacketflow('together', options.profile);
   const floor = await measureFloor();
@@ -154,11 +186,13 @@ export async function cpuSuite(report: (figure: Figure) => void, options: SuiteO
   const baselineCost = perClientSecond(baseline);
   const floorCost = perClientSecond(floor);
   const gatewayOf = (m: Measured) => m.processes.find((p) => p.name === 'gateway')?.cpuMs ?? 0;
-  const profiled = options.profile ? ' Profiled run (--cpu-prof in every PacketFlow process).' : '';
+  const profiled = options.profile ? ' Profiled run (--cpu-prof in every server process but the floor).' : '';
   const figures =
-    `PacketFlow (${LAYOUT_WORDS.separate}) ${ms(perClientSecond(separate))} (${byProcess(separate)}); ` +
-    `PacketFlow (${LAYOUT_WORDS.together}) ${ms(perClientSecond(together))} (${byProcess(together)}); ` +
-    `baseline ${ms(baselineCost)}; uWS floor ${ms(floorCost)}`;
+    `PacketFlow (${LAYOUT_WORDS.separate}) ${ms(perClientSecond(separate))} (${byProcess(separate)}; ` +
+    `${served(separate)}); PacketFlow (${LAYOUT_WORDS.together}) ${ms(perClientSecond(together))} ` +
+    `(${byProcess(together)}; ${served(together)}); baseline ${ms(baselineCost)} (${served(baseline)}); uWS floor ` +
+    `${ms(floorCost)} (${served(floor)}). A server given fewer inputs or sending fewer updates than the rates does ` +
+    'less work per client, so each says what its bots sent and got';
 
   const ratio = perClientSecond(pf) / baselineCost;
   report({

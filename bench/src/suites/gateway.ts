@@ -53,9 +53,13 @@ export const MEMORY_LOAD = { bots: 200, warmBots: 8, settleMs: 4_000 } as const;
 
 const DESIGN_REFERENCE_CLIENTS = 350;
 
-/** A fresh baseline server per measurement, so none inherits another's heap or rooms. */
-export async function withBaselineServer<T>(kind: BaselineKind, run: (target: SwarmTarget) => Promise<T>): Promise<T> {
-  const server = await startBaselineProcess(kind);
+/** A fresh baseline server per measurement, so none inherits another's heap or rooms; `execArgv`: its Node flags. */
+export async function withBaselineServer<T>(
+  kind: BaselineKind,
+  run: (target: SwarmTarget) => Promise<T>,
+  execArgv: readonly string[] = [],
+): Promise<T> {
+  const server = await startBaselineProcess(kind, execArgv);
   try {
     return await run({
       driver: baselineDriver,
