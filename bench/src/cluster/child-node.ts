@@ -4,9 +4,9 @@ import { createInterface } from 'node:readline';
 
 const script = join(import.meta.dirname, 'bench-node.js');
 
-/** A bench-node child process; resolves once it has joined its cluster. */
-export async function startChild(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], {
+/** A bench-node child process, run with Node flags `execArgv`; resolves once it has joined its cluster. */
+export async function startChild(env: Record<string, string>, execArgv: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...execArgv, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
