@@ -1,5 +1,5 @@
 import { type ActorSystem, type AskOptions, type RetryOptions, retryUntilAnswered } from '@packetflow/actors';
-import type { InventoryMessage, PlayerProfileMessage, PlayerStatsMessage } from '@packetflow/protocol';
+import type { InventoryMessage, PlayerProfileMessage, PlayerStatsMessage, System } from '@packetflow/protocol';
 import {
   addPlayerStats,
   getInventory,
@@ -12,7 +12,7 @@ import {
   takeItems,
   text,
 } from './messages.js';
-import { PlayerRefusedError, REFUSAL_CODES, type RefusalCode, type Stats } from './player-data.js';
+import { PlayerRefusedError, REFUSAL_REASONS, type RefusalReason, type Stats } from './player-data.js';
 
 /** Where and how `addStatsUntilWritten` retries; its warning at the first retry is its own. */
 export type StatsWriteOptions = Omit<RetryOptions, 'retrying'>;
@@ -92,17 +92,19 @@ export class PlayerClient {
       request,
       this.options,
     );
-    if (reply.type === 'PlayerRefused') throw refusalOf(text(reply.body.message) ?? '');
+    if (reply.type === 'PlayerRefused') throw refusalOf(reply.body);
     return reply;
   }
 }
 
-/** Rebuilds the error from a PlayerRefused message (`<code>: <message>`). */
-export function refusalOf(message: string): PlayerRefusedError {
-  const colon = message.indexOf(': ');
-  const code = message.slice(0, colon) as RefusalCode;
-  if (colon > 0 && REFUSAL_CODES.includes(code)) return new PlayerRefusedError(code, message.slice(colon + 2));
-  return new PlayerRefusedError('invalid_items', message);
+/**
+ * Rebuilds the error from a PlayerRefused reply: its reason from `Error.reason`. A reason this client does not know
+ * (a newer store) keeps the refusal a refusal, as `invalid_items`, the store's catch-all for what it cannot do.
+ */
+export function refusalOf(error: System.ErrorT): PlayerRefusedError {
+  const reason = text(error.reason) as RefusalReason;
+  const message = text(error.message) ?? '';
+  return new PlayerRefusedError(REFUSAL_REASONS.includes(reason) ? reason : 'invalid_items', message);
 }
 
 function expect<T extends PlayerReply['type']>(reply: PlayerReply, type: T): Extract<PlayerReply, { type: T }> {

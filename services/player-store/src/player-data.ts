@@ -1,3 +1,4 @@
+import { RefusedError } from '@packetflow/actors';
 /** What the store keeps for one player. Counts and stats are non-negative integers that fit a FlatBuffers uint. */
 export interface PlayerRecord {
   readonly playerId: string;
@@ -47,7 +48,7 @@ export const MAX_STATS_KEYS = 32;
 export const MAX_STATS_KEY_LENGTH = 160;
 
 /** Why an operation may be refused; stable codes a client can switch on. */
-export const REFUSAL_CODES = [
+export const REFUSAL_REASONS = [
   'invalid_player_id',
   'invalid_name',
   'invalid_stats',
@@ -58,15 +59,18 @@ export const REFUSAL_CODES = [
   'conflict',
 ] as const;
 
-export type RefusalCode = (typeof REFUSAL_CODES)[number];
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
-/** An operation that was refused: nothing changed, neither in memory nor in the store. */
-export class PlayerRefusedError extends Error {
-  readonly code: RefusalCode;
-
-  constructor(code: RefusalCode, message: string) {
+/**
+ * An operation that was refused: nothing changed, neither in memory nor in the store. A `RefusedError` like any
+ * other refusal; `reason` says which, and travels in the `PlayerRefused` reply's `Error.reason`.
+ */
+export class PlayerRefusedError extends RefusedError {
+  constructor(
+    readonly reason: RefusalReason,
+    message: string,
+  ) {
     super(message);
-    this.code = code;
     this.name = 'PlayerRefusedError';
   }
 }

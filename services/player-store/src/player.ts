@@ -105,7 +105,7 @@ export function playerBehavior(storage: PlayerStorage, options: PlayerBehaviorOp
         return await run(msg, ctx);
       } catch (error) {
         if (!(error instanceof PlayerRefusedError)) throw error;
-        metrics?.refused(error.code);
+        metrics?.refused(error.reason);
         return refused(error);
       }
     };
@@ -187,6 +187,6 @@ export function inventoryMessage(record: PlayerRecord): InventoryMessage {
 export function refused(error: PlayerRefusedError): PlayerRefused {
   return {
     type: 'PlayerRefused',
-    body: new System.ErrorT(ErrorCode.InvalidArgument, `${error.code}: ${error.message}`),
+    body: new System.ErrorT(ErrorCode.InvalidArgument, error.message, error.reason),
   };
 }

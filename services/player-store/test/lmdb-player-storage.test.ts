@@ -102,7 +102,7 @@ describe('LmdbPlayerStorage guest sweep', () => {
       now = TTL + 1;
       await assert.rejects(
         storage.apply('guest-late', 1, { items: { gem: 1 } }, 'a'),
-        (error: PlayerRefusedError) => error.code === 'no_such_player',
+        (error: PlayerRefusedError) => error.reason === 'no_such_player',
       );
       assert.equal(await storage.load('guest-late'), undefined);
       assert.deepEqual(await storage.create(newPlayer('guest-late', 'New', now)), newPlayer('guest-late', 'New', now));

@@ -14,7 +14,7 @@ import {
   type PlayerStorage,
   playerBehavior,
   playerMetrics,
-  REFUSAL_CODES,
+  REFUSAL_REASONS,
   RedisPlayerStorage,
 } from '../src/index.js';
 
@@ -57,7 +57,7 @@ for (const backend of backends) {
       system.register('player', playerBehavior(storage, { metrics: playerMetrics(registry) }));
       const client = new PlayerClient(system);
       const refusals = async (reason: string) => metricSample(registry, REFUSALS, { labels: { reason } });
-      for (const reason of REFUSAL_CODES) assert.equal(await refusals(reason), 0, `${reason} exported at 0`);
+      for (const reason of REFUSAL_REASONS) assert.equal(await refusals(reason), 0, `${reason} exported at 0`);
 
       await client.load('ada', 'Ada');
       await client.rename('ada', 'Ada L');

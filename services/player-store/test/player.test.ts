@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ActorSystem } from '@packetflow/actors';
+import { ActorSystem, RefusedError } from '@packetflow/actors';
 import { RedisServer } from '@packetflow/testing';
 import {
   addPlayerStats,
@@ -38,10 +38,12 @@ const backends: { name: string; open(): PlayerStorage }[] = [
   { name: 'Redis', open: () => new RedisPlayerStorage({ url: redis.url, prefix: `a${++counter}:player:` }) },
 ];
 
-function refusedWith(code: string, pattern: RegExp) {
+function refusedWith(reason: string, pattern: RegExp) {
   return (error: unknown) => {
     assert.ok(error instanceof PlayerRefusedError, `expected a PlayerRefusedError, got ${error}`);
-    assert.equal(error.code, code);
+    assert.ok(error instanceof RefusedError, 'a refusal like any other');
+    assert.equal(error.reason, reason);
+    assert.equal(error.message.startsWith(`${reason}:`), false, 'the reason travels beside the message, not in it');
     assert.match(error.message, pattern);
     return true;
   };

@@ -60,7 +60,7 @@ const backends: {
   },
 ];
 
-const refusal = (code: string) => (error: unknown) => (error as PlayerRefusedError).code === code;
+const refusal = (code: string) => (error: unknown) => (error as PlayerRefusedError).reason === code;
 
 for (const backend of backends) {
   describe(`PlayerStorage contract: ${backend.name}`, () => {
@@ -211,7 +211,7 @@ for (const backend of backends) {
           storage.apply('m3', 2, { items: { coin: -1, gem: 1 } }, 'x4'),
         ]);
         assert.deepEqual(
-          outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as PlayerRefusedError).code)),
+          outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as PlayerRefusedError).reason)),
           ['ok', 'conflict', 'not_enough_items', 'no_such_player', 'ok'],
         );
         const m0 = await storage.load('m0');

@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { REFUSAL_CODES, type RefusalCode } from '../player-data.js';
+import { REFUSAL_REASONS, type RefusalReason } from '../player-data.js';
 
 /** The metrics of a host's players, in the node's registry. */
 export class PlayerMetrics {
@@ -8,7 +8,7 @@ export class PlayerMetrics {
   readonly writeFailures: Counter;
   readonly refusals: Counter<'reason'>;
   /** The label set of each reason, made once so that counting a refusal allocates nothing. */
-  private readonly reasons: Readonly<Record<RefusalCode, { readonly reason: RefusalCode }>>;
+  private readonly reasons: Readonly<Record<RefusalReason, { readonly reason: RefusalReason }>>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -35,12 +35,12 @@ export class PlayerMetrics {
       labelNames: ['reason'],
       registers,
     });
-    this.reasons = Object.fromEntries(REFUSAL_CODES.map((reason) => [reason, { reason }])) as Record<
-      RefusalCode,
-      { readonly reason: RefusalCode }
+    this.reasons = Object.fromEntries(REFUSAL_REASONS.map((reason) => [reason, { reason }])) as Record<
+      RefusalReason,
+      { readonly reason: RefusalReason }
     >;
     // Every reason exported from the start, at 0, so that a dashboard's rate() has a series before the first one.
-    for (const reason of REFUSAL_CODES) this.refusals.inc(this.reasons[reason], 0);
+    for (const reason of REFUSAL_REASONS) this.refusals.inc(this.reasons[reason], 0);
   }
 
   /** A write the store acknowledged `durationMs` after it was asked. */
@@ -49,7 +49,7 @@ export class PlayerMetrics {
     this.writes.inc();
   }
 
-  refused(reason: RefusalCode): void {
+  refused(reason: RefusalReason): void {
     this.refusals.inc(this.reasons[reason]);
   }
 }

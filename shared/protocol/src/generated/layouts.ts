@@ -781,6 +781,12 @@ export const tableLayouts = {
         "slot": 1,
         "required": false,
         "kind": "string"
+      },
+      {
+        "name": "reason",
+        "slot": 2,
+        "required": false,
+        "kind": "string"
       }
     ]
   }

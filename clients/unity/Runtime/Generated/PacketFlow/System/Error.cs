@@ -27,19 +27,31 @@ public struct Error : IFlatbufferObject
   public ArraySegment<byte>? GetMessageBytes() { return __p.__vector_as_arraysegment(6); }
 #endif
   public byte[] GetMessageArray() { return __p.__vector_as_array<byte>(6); }
+  /// A refusal's reason in a word a program can act on (a player store's `no_such_player`, `not_enough_items`, …);
+  /// absent when the code says all there is.
+  public string Reason { get { int o = __p.__offset(8); return o != 0 ? __p.__string(o + __p.bb_pos) : null; } }
+#if ENABLE_SPAN_T
+  public Span<byte> GetReasonBytes() { return __p.__vector_as_span<byte>(8, 1); }
+#else
+  public ArraySegment<byte>? GetReasonBytes() { return __p.__vector_as_arraysegment(8); }
+#endif
+  public byte[] GetReasonArray() { return __p.__vector_as_array<byte>(8); }
 
   public static Offset<PacketFlow.System.Error> CreateError(FlatBufferBuilder builder,
       PacketFlow.System.ErrorCode code = PacketFlow.System.ErrorCode.Unknown,
-      StringOffset messageOffset = default(StringOffset)) {
-    builder.StartTable(2);
+      StringOffset messageOffset = default(StringOffset),
+      StringOffset reasonOffset = default(StringOffset)) {
+    builder.StartTable(3);
+    Error.AddReason(builder, reasonOffset);
     Error.AddMessage(builder, messageOffset);
     Error.AddCode(builder, code);
     return Error.EndError(builder);
   }
 
-  public static void StartError(FlatBufferBuilder builder) { builder.StartTable(2); }
+  public static void StartError(FlatBufferBuilder builder) { builder.StartTable(3); }
   public static void AddCode(FlatBufferBuilder builder, PacketFlow.System.ErrorCode code) { builder.AddUshort(0, (ushort)code, 0); }
   public static void AddMessage(FlatBufferBuilder builder, StringOffset messageOffset) { builder.AddOffset(1, messageOffset.Value, 0); }
+  public static void AddReason(FlatBufferBuilder builder, StringOffset reasonOffset) { builder.AddOffset(2, reasonOffset.Value, 0); }
   public static Offset<PacketFlow.System.Error> EndError(FlatBufferBuilder builder) {
     int o = builder.EndTable();
     return new Offset<PacketFlow.System.Error>(o);

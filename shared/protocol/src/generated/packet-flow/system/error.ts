@@ -35,8 +35,19 @@ message(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+/**
+ * A refusal's reason in a word a program can act on (a player store's `no_such_player`, `not_enough_items`, …);
+ * absent when the code says all there is.
+ */
+reason():string|null
+reason(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+reason(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startError(builder:flatbuffers.Builder) {
-  builder.startObject(2);
+  builder.startObject(3);
 }
 
 static addCode(builder:flatbuffers.Builder, code:ErrorCode) {
@@ -47,22 +58,28 @@ static addMessage(builder:flatbuffers.Builder, messageOffset:flatbuffers.Offset)
   builder.addFieldOffset(1, messageOffset, 0);
 }
 
+static addReason(builder:flatbuffers.Builder, reasonOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, reasonOffset, 0);
+}
+
 static endError(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createError(builder:flatbuffers.Builder, code:ErrorCode, messageOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createError(builder:flatbuffers.Builder, code:ErrorCode, messageOffset:flatbuffers.Offset, reasonOffset:flatbuffers.Offset):flatbuffers.Offset {
   Error.startError(builder);
   Error.addCode(builder, code);
   Error.addMessage(builder, messageOffset);
+  Error.addReason(builder, reasonOffset);
   return Error.endError(builder);
 }
 
 unpack(): ErrorT {
   return new ErrorT(
     this.code(),
-    this.message()
+    this.message(),
+    this.reason()
   );
 }
 
@@ -70,22 +87,26 @@ unpack(): ErrorT {
 unpackTo(_o: ErrorT): void {
   _o.code = this.code();
   _o.message = this.message();
+  _o.reason = this.reason();
 }
 }
 
 export class ErrorT {
 constructor(
   public code: ErrorCode = ErrorCode.Unknown,
-  public message: string|Uint8Array|null = null
+  public message: string|Uint8Array|null = null,
+  public reason: string|Uint8Array|null = null
 ){}
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const message = (this.message !== null ? builder.createString(this.message!) : 0);
+  const reason = (this.reason !== null ? builder.createString(this.reason!) : 0);
 
   return Error.createError(builder,
     this.code,
-    message
+    message,
+    reason
   );
 }
 }

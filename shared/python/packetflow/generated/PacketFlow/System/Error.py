@@ -38,7 +38,16 @@ class Error(object):
             return self._tab.String(o + self._tab.Pos)
         return None
 
-def ErrorStart(builder): builder.StartObject(2)
+    # A refusal's reason in a word a program can act on (a player store's `no_such_player`, `not_enough_items`, …);
+    # absent when the code says all there is.
+    # Error
+    def Reason(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(8))
+        if o != 0:
+            return self._tab.String(o + self._tab.Pos)
+        return None
+
+def ErrorStart(builder): builder.StartObject(3)
 def Start(builder):
     return ErrorStart(builder)
 def ErrorAddCode(builder, code): builder.PrependUint16Slot(0, code, 0)
@@ -47,6 +56,9 @@ def AddCode(builder, code):
 def ErrorAddMessage(builder, message): builder.PrependUOffsetTRelativeSlot(1, flatbuffers.number_types.UOffsetTFlags.py_type(message), 0)
 def AddMessage(builder, message):
     return ErrorAddMessage(builder, message)
+def ErrorAddReason(builder, reason): builder.PrependUOffsetTRelativeSlot(2, flatbuffers.number_types.UOffsetTFlags.py_type(reason), 0)
+def AddReason(builder, reason):
+    return ErrorAddReason(builder, reason)
 def ErrorEnd(builder): return builder.EndObject()
 def End(builder):
     return ErrorEnd(builder)
@@ -57,6 +69,7 @@ class ErrorT(object):
     def __init__(self):
         self.code = 0  # type: int
         self.message = None  # type: str
+        self.reason = None  # type: str
 
     @classmethod
     def InitFromBuf(cls, buf, pos):
@@ -76,14 +89,19 @@ class ErrorT(object):
             return
         self.code = error.Code()
         self.message = error.Message()
+        self.reason = error.Reason()
 
     # ErrorT
     def Pack(self, builder):
         if self.message is not None:
             message = builder.CreateString(self.message)
+        if self.reason is not None:
+            reason = builder.CreateString(self.reason)
         ErrorStart(builder)
         ErrorAddCode(builder, self.code)
         if self.message is not None:
             ErrorAddMessage(builder, message)
+        if self.reason is not None:
+            ErrorAddReason(builder, reason)
         error = ErrorEnd(builder)
         return error
