@@ -124,8 +124,10 @@ async function askLatency(report: (figure: Figure) => void, profile: boolean): P
       printAskProfiles(asker!, readCpuProfile(join(profileDir, file)), window);
     }
     samples.sort((a, b) => a - b);
-    const echo = await tcpEcho(25_000, 5000);
+    const echo = await tcpEcho(20_000, 5000);
     const floor = echo.micros.sort((a, b) => a - b);
+    const echoBack = await tcpEcho(20_000, 5000, true);
+    const floorBack = echoBack.micros.sort((a, b) => a - b);
     const floorText = `p50 ${percentile(floor, 50).toFixed(1)} µs, p99 ${percentile(floor, 99).toFixed(1)} µs`;
     const note = `20 k sequential asks after 5 k warm-up; two processes on loopback; Erlang/OTP 25 on this machine: p50 41 µs, p99 109 µs (beside an echo floor of 37.6 µs then); bare Node.js TCP echo in this run: ${floorText}`;
     const p50 = percentile(samples, 50);
@@ -149,6 +151,16 @@ async function askLatency(report: (figure: Figure) => void, profile: boolean): P
     });
     report({
       group: GROUP,
+      name: 'bare Node.js TCP echo, answered on a second connection, p50',
+      value: percentile(floorBack, 50),
+      unit: 'µs',
+      target: '',
+      note:
+        'as the floor, but the echo comes back on a connection the echoing process dialed, as cluster nodes answer ' +
+        `(PROTOCOL.md §7: each sends only on connections it dialed); p99 ${percentile(floorBack, 99).toFixed(1)} µs`,
+    });
+    report({
+      group: GROUP,
       name: 'ask round trip between two processes, p99',
       value: p99,
       unit: 'µs',
@@ -157,7 +169,7 @@ async function askLatency(report: (figure: Figure) => void, profile: boolean): P
       note,
     });
     const askCpu = ((cpu.self + cpu.other) * 1000) / asks;
-    const echoCpu = ((echo.cpu.self + echo.cpu.other) * 1000) / echo.micros.length;
+    const cpuPerEcho = (run: typeof echo) => (((run.cpu.self + run.cpu.other) * 1000) / run.micros.length).toFixed(1);
     report({
       group: GROUP,
       name: 'CPU per ask round trip, both processes',
@@ -167,7 +179,8 @@ async function askLatency(report: (figure: Figure) => void, profile: boolean): P
       note:
         `user + system time of the asking process (${((cpu.self * 1000) / asks).toFixed(1)} µs) and the answering one ` +
         `(${((cpu.other * 1000) / asks).toFixed(1)} µs, /proc at 10 ms resolution) over the timed asks; steadier than ` +
-        `latency on a shared machine; the TCP echo in the same run: ${echoCpu.toFixed(1)} µs per round trip`,
+        `latency on a shared machine; the TCP echo in the same run: ${cpuPerEcho(echo)} µs per round trip, ` +
+        `${cpuPerEcho(echoBack)} µs answered on a second connection`,
     });
   } finally {
     if (!closed) await close();
