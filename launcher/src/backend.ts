@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port.js';
+import { leaderboardHost } from './leaderboard-host.js';
 import { type LogLine, ServiceProcess } from './service-process.js';
 import { LAYOUTS, type Layout, type ServiceName, type ServiceSpec } from './services.js';
 import { type ChildSpec, Supervisor, type SupervisorOptions } from './supervision/supervisor.js';
@@ -29,6 +30,11 @@ export interface BackendOptions {
    * `--cpu-prof-dir=<dir>` for the bench's profiles, `--inspect=0` to debug. None unless set.
    */
   readonly execArgv?: readonly string[];
+  /**
+   * Also run the Python leaderboard when /usr/bin/python3 can (see leaderboard-host.ts), as `npm start` does;
+   * `Backend.leaderboardOff` says why not when it cannot.
+   */
+  readonly leaderboard?: boolean;
   /** Every line a service prints; nothing is printed unless set. */
   readonly onLine?: (line: LogLine) => void;
   /** How long each service may take to start (and to start again); 30 s unless set. */
@@ -59,12 +65,14 @@ export interface Backend {
   /** The first gateway's URL. */
   readonly url: string;
   readonly gateways: readonly GatewayAddress[];
-  /** Every node's admin endpoint (PACKETFLOW_ADMIN_PORT, a free port each, kept across restarts). */
+  /** Every Node service's admin endpoint (PACKETFLOW_ADMIN_PORT, a free port each, kept across restarts). */
   readonly admins: readonly AdminAddress[];
   /** Every node's process, the one running now after a restart. */
   readonly processes: readonly ServiceProcess[];
   /** The process of a node (`physics`, or `physics-2` with several instances), the one running now after a restart. */
   process(nodeId: string): ServiceProcess;
+  /** Why the leaderboard asked for with `leaderboard` is not running, and how to turn it on; one line. */
+  readonly leaderboardOff: string | undefined;
   /** Stops every service, gateways first; resolves once all have exited. */
   stop(): Promise<void>;
 }
@@ -145,7 +153,12 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     ...options.env,
   };
   shared.PACKETFLOW_TOKEN_SECRET ||= developmentTokenSecret(dataDir);
-  const services: readonly ServiceSpec[] = LAYOUTS[options.layout ?? 'separate'];
+  const leaderboard = options.leaderboard ? leaderboardHost(shared) : undefined;
+  // First, so that it stops last: the matches tell it the scores of the players they let go as they stop.
+  const services: readonly ServiceSpec[] = [
+    ...(leaderboard?.spec === undefined ? [] : [leaderboard.spec]),
+    ...LAYOUTS[options.layout ?? 'separate'],
+  ];
   const nodes = await planNodes(options, services);
   if (!shared.REDIS_URL && nodes.filter((n) => n.spec.name === 'gateway').length > 1) {
     throw new Error('several gateways share matchmaking through Redis: set REDIS_URL');
@@ -156,12 +169,12 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   // last checkpoints), then the rest.
   const supervisor = new Supervisor<ServiceProcess>(options.supervision);
   const childOf = (node: Node): ChildSpec<ServiceProcess> => {
-    const env = nodeEnv(node, nodes, shared, options.nodes?.[node.id]);
+    const env = nodeEnv(node, nodes, shared, { ...node.spec.command?.env, ...options.nodes?.[node.id] });
     return {
       id: node.id,
       group: node.spec.name,
       restart: options.supervision === undefined ? 'temporary' : 'permanent',
-      spawn: () => new ServiceProcess(node.id, node.spec.entry, env, onLine, options.execArgv),
+      spawn: () => new ServiceProcess(node.id, node.spec.command ?? node.spec.entry, env, onLine, options.execArgv),
       ready: (child) => child.waitFor(ready(node.spec), 'its ready line', timeoutMs),
     };
   };
@@ -183,7 +196,10 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   return {
     url: gateways[0]!.url,
     gateways,
-    admins: nodes.map((node) => ({ nodeId: node.id, url: `http://127.0.0.1:${node.adminPort}` })),
+    admins: nodes
+      .filter((node) => node.spec.command === undefined)
+      .map((node) => ({ nodeId: node.id, url: `http://127.0.0.1:${node.adminPort}` })),
+    leaderboardOff: leaderboard?.off,
     get processes() {
       return supervisor.processes;
     },

@@ -104,6 +104,7 @@ process.on('SIGTERM', onSignal);
 
 const backend = await startBackend({
   ...(gatewayPort === undefined ? {} : { gatewayPort }),
+  leaderboard: true,
   onLine: print,
   supervision: { limits, onEvent: report },
 }).catch((error: unknown) => {
@@ -119,10 +120,14 @@ if (exitCode === undefined) {
     [
       '',
       `PacketFlow is running: ${backend.processes
-        .map((p) => `${p.name} (pid ${p.pid}) ${backend.admins.find((a) => a.nodeId === p.name)!.url}/metrics`)
+        .map((p) => {
+          const admin = backend.admins.find((a) => a.nodeId === p.name);
+          return `${p.name} (pid ${p.pid}) ${admin === undefined ? 'no admin endpoint' : `${admin.url}/metrics`}`;
+        })
         .join(', ')}`,
       `  clients connect to  ${ws}   (Colyseus room "match"; guest tokens: POST ${backend.url}/auth/guest)`,
       web.line,
+      `  ${backend.leaderboardOff ?? `leaderboard         GET ${backend.url}/leaderboard?mode=touch   (Python)`}`,
       `  a service that dies is restarted (at most ${limits.maxRestarts} in ${seconds(limits.periodMs)})`,
       '  Ctrl-C stops everything.',
       '',

@@ -26,14 +26,17 @@ export class ServiceProcess {
 
   constructor(
     readonly name: string,
-    entry: string,
+    /** A Node program's file, run with `execArgv`; or a program of its own and its arguments. */
+    entry: string | { readonly program: string; readonly args: readonly string[] },
     env: NodeJS.ProcessEnv,
     private readonly onLine: (line: LogLine) => void,
     execArgv: readonly string[] = [],
   ) {
+    const [program, args] =
+      typeof entry === 'string' ? [process.execPath, [...execArgv, entry]] : [entry.program, [...entry.args]];
     // Its own process group: Ctrl-C reaches the launcher only, which stops the services in order.
     // The IPC channel closing tells the service that the launcher is gone, even when it was SIGKILLed.
-    this.child = spawn(process.execPath, [...execArgv, entry], {
+    this.child = spawn(program, args, {
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,

@@ -1,13 +1,22 @@
 // The backend's services: which program each one is, what it hosts, and in which order they start.
 
-export type ServiceName = 'physics' | 'player-store' | 'game-logic' | 'services' | 'gateway';
+export type ServiceName = 'physics' | 'player-store' | 'game-logic' | 'services' | 'gateway' | 'leaderboard';
 
 export interface ServiceSpec {
   readonly name: ServiceName;
-  /** The file that runs it. */
+  /** The file that runs it: with Node, unless `command` runs it. */
   readonly entry: string;
   /** Actor kinds it hosts, as listed in PACKETFLOW_PEERS. */
   readonly roles: readonly string[];
+  /**
+   * How a service in another language is run (the Python leaderboard): its program, arguments and variables of its
+   * own. Node flags do not apply to it, and it has no admin endpoint.
+   */
+  readonly command?: {
+    readonly program: string;
+    readonly args: readonly string[];
+    readonly env: Readonly<Record<string, string>>;
+  };
 }
 
 /** A workspace package's entry point: `main.js` beside its compiled index. */

@@ -118,14 +118,20 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** main.js on a gateway port and a web port of its own, so that tests and a developer's npm start do not collide. */
-export async function launchOnFreePorts(): Promise<{ launcher: Launcher; gatewayPort: number; webPort: number }> {
+/**
+ * main.js on a gateway port and a web port of its own, so that tests and a developer's npm start do not collide;
+ * `env` over its environment.
+ */
+export async function launchOnFreePorts(
+  env: Record<string, string> = {},
+): Promise<{ launcher: Launcher; gatewayPort: number; webPort: number }> {
   const gatewayPort = await freePort();
   let webPort = await freePort();
   while (webPort === gatewayPort) webPort = await freePort();
   const launcher = new Launcher({
     PACKETFLOW_GATEWAY_PORT: String(gatewayPort),
     PACKETFLOW_WEB_PORT: String(webPort),
+    ...env,
   });
   return { launcher, gatewayPort, webPort };
 }

@@ -54,8 +54,9 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
     let pids = new Map<string, number>();
     try {
       pids = await launcher.servicePids();
-      assert.deepEqual([...pids.keys()], ['physics', 'player-store', 'game-logic', 'gateway']);
-      assert.equal(new Set(pids.values()).size, 4, 'four processes');
+      // The Python leaderboard too: /usr/bin/python3 has python3-flatbuffers wherever the tests run.
+      assert.deepEqual([...pids.keys()], ['leaderboard', 'physics', 'player-store', 'game-logic', 'gateway']);
+      assert.equal(new Set(pids.values()).size, 5, 'five processes');
       const [, ws] = await launcher.line(/^ {2}clients connect to\s+(\S+)/);
       assert.equal(ws, `ws://127.0.0.1:${gatewayPort}`);
       const [, tokenUrl] = await launcher.line(/guest tokens: POST (\S+)\)$/);
@@ -76,7 +77,10 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
       }
       const [, running] = await launcher.line(/^PacketFlow is running: (.*)$/);
       const metricsUrls = [...running!.matchAll(/\(pid \d+\) (http:\/\/127\.0\.0\.1:\d+)\/metrics/g)].map((m) => m[1]!);
-      assert.equal(new Set(metricsUrls).size, 4, 'an admin address beside every pid');
+      assert.equal(new Set(metricsUrls).size, 4, 'an admin address beside the pid of every Node service');
+      assert.match(running!, /leaderboard \(pid \d+\) no admin endpoint/);
+      const [, leaderboardUrl] = await launcher.line(/^ {2}leaderboard\s+GET (\S+)/);
+      assert.equal(leaderboardUrl, `http://127.0.0.1:${gatewayPort}/leaderboard?mode=touch`);
       for (const url of metricsUrls) {
         assert.equal((await fetch(`${url}/healthz`)).status, 200, `${url}/healthz`);
         assert.equal((await fetch(`${url}/readyz`)).status, 200, `${url}/readyz`);
@@ -190,7 +194,7 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
     } finally {
       launcher.kill(started());
     }
-    assert.equal(started().length, 4, 'the start ran to its end, then stopped in order');
+    assert.equal(started().length, 5, 'the start ran to its end (the Python leaderboard too), then stopped in order');
     assertNoneAlive(started(), 'no service outlives main');
   });
 
