@@ -98,7 +98,17 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     greet: false,
     rooms: {
       [MATCH_ROOM]: defineRoom(
-        matchRoomType({ system, registry, config, logger, metrics, hostOf, statsWrites, gatewaysSettled }),
+        matchRoomType({
+          system,
+          registry,
+          config,
+          logger,
+          metrics,
+          publisher: transport.app,
+          hostOf,
+          statsWrites,
+          gatewaysSettled,
+        }),
       ),
     },
     express: (app) => {

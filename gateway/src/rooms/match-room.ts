@@ -51,6 +51,7 @@ import {
   type RoomActorMessage,
   type RoomPort,
 } from './room-actor.js';
+import { type Publisher, RoomFanout } from './room-fanout.js';
 
 export interface MatchRoomDeps {
   readonly system: ActorSystem;
@@ -58,6 +59,8 @@ export interface MatchRoomDeps {
   readonly config: GatewayConfig;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
+  /** The transport's uWS app, which publishes each snapshot to a room's clients at once. */
+  readonly publisher: Publisher;
   /** The node a match runs on, by its id; undefined while no node hosts matches. */
   hostOf(matchId: string): string | undefined;
   /** Stats writes of players who left, still retrying: the gateway's shutdown waits for them. */
@@ -138,7 +141,6 @@ const snapshotObjects = createProtocolRegistry();
 function byteMessageHeader(type: string): number {
   return getMessageBytes.raw(Protocol.ROOM_DATA_BYTES, type, undefined, new Uint8Array(0)).byteLength;
 }
-const SNAPSHOT_HEADER_BYTES = byteMessageHeader(ClientMessage.Snapshot);
 const JOINED_HEADER_BYTES = byteMessageHeader(ClientMessage.Joined);
 const HOST_HEADER_BYTES = byteMessageHeader(ClientMessage.Host);
 
@@ -265,6 +267,7 @@ export class MatchRoom extends Room {
   private match!: ActorRef<Message>;
   private guard!: InputGuard;
   private players!: PlayerClient;
+  private snapshots!: RoomFanout;
   private readonly seats = new Map<string, Seat>();
   /** Seats by their player's entity, to find whose inputs a snapshot's acks acknowledge. */
   private readonly seatsByEntity = new Map<number, Seat>();
@@ -304,6 +307,7 @@ export class MatchRoom extends Room {
     this.bans = new CutOffBans(this.presence, config.cutOffBanMs);
     this.players = new PlayerClient(system, { timeoutMs: config.serviceTimeoutMs });
     this.match = system.ref<Message>(MATCH_KIND, this.roomId);
+    this.snapshots = new RoomFanout(this.deps.publisher, ClientMessage.Snapshot);
     const port: RoomPort = { matchId: this.roomId, snapshot: (snapshot) => this.broadcastSnapshot(snapshot) };
     this.actor = await system.create<RoomActorMessage>(ROOM_KIND, port);
     this.clock.setInterval(() => {
@@ -447,6 +451,7 @@ export class MatchRoom extends Room {
   }
 
   override onDrop(client: Client, code?: number): void {
+    this.snapshots.leave(client);
     const seat = this.seatOf(client);
     // A connection whose seat another took over (or is taking over) holds no place of its own.
     if (seat === undefined || seat.client !== client) return;
@@ -485,6 +490,7 @@ export class MatchRoom extends Room {
   }
 
   override async onLeave(client: Client, code?: number): Promise<void> {
+    this.snapshots.leave(client);
     const seat = this.seatOf(client);
     // A replaced client's seat went on with the new connection; the player is still in the match.
     if (seat === undefined || seat.client !== client) return;
@@ -700,11 +706,11 @@ export class MatchRoom extends Room {
       this.followHost();
       const bytes =
         snapshot instanceof Uint8Array ? snapshot : snapshotObjects.encode({ type: 'Snapshot', body: snapshot });
-      this.broadcastBytes(ClientMessage.Snapshot, bytes, {});
+      this.snapshots.send(this.clients, bytes);
       const { metrics } = this.deps;
       const recipients = this.clients.length;
       metrics.snapshotsSent += recipients;
-      metrics.sentBytes += recipients * (SNAPSHOT_HEADER_BYTES + bytes.byteLength);
+      metrics.sentBytes += recipients * this.snapshots.frameBytes(bytes.byteLength);
       if (snapshot instanceof Uint8Array) this.acknowledgeBytes(snapshot, now);
       else this.acknowledge(snapshot, now);
     } catch (error) {
