@@ -1,14 +1,26 @@
 // The browser demo: join a match on the gateway, draw it with three.js, drive this player's body with the keyboard.
 import { installDebugHook } from './debug-hook.js';
+import { LeaderboardPanel } from './hud/leaderboard-panel.js';
 import { Panel } from './hud/panel.js';
 import { groundMove } from './input/ground-move.js';
 import { Keyboard } from './input/keyboard.js';
 import { joinMatch } from './net/join-match.js';
 import { LatestSnapshot } from './net/latest-snapshot.js';
+import { readLeaderboard } from './net/leaderboard.js';
 import { invitationTo, readPageOptions } from './page-options.js';
 import { Bodies } from './scene/bodies.js';
 import { groundAxesOf } from './scene/camera.js';
 import { Stage } from './scene/stage.js';
+
+/** The mode this demo plays (the SDK's default), and so the leaderboard it shows. */
+const MODE = 'touch';
+/** How often the leaderboard is read again while playing: other players' matches end at any time. */
+const LEADERBOARD_EVERY_MS = 5000;
+/**
+ * How long after leaving it is read once more: the match tells the leaderboard the player's score as it lets the
+ * player go, which may land just after the page hears that it has left.
+ */
+const LEADERBOARD_AFTER_LEAVE_MS = 1000;
 
 function element(id: string): HTMLElement {
   const found = document.getElementById(id);
@@ -45,9 +57,29 @@ match.onError((code, message) => console.warn(`the gateway dropped a message: ${
 const sending = setInterval(() => {
   match.sendInput({ move: groundMove(keyboard.intent(), groundAxesOf(stage.camera)) });
 }, 1000 / match.tickRate);
+
+const leaderboard = new LeaderboardPanel(element('leaderboard'), MODE);
+/** Whether a reading is on its way: one at a time, however often a refresh is asked for. */
+let reading = false;
+function refreshLeaderboard(): void {
+  if (reading) return;
+  reading = true;
+  void readLeaderboard(options.gateway, MODE)
+    .then((board) => leaderboard.show(board, match.playerId))
+    .finally(() => {
+      reading = false;
+    });
+}
+refreshLeaderboard();
+setInterval(refreshLeaderboard, LEADERBOARD_EVERY_MS);
+
+panel.offerLeave(() => void match.leave());
 match.onLeave((code, reason) => {
   clearInterval(sending);
+  panel.left();
   panel.status(`left the match (${code}${reason ? ` ${reason}` : ''})`);
+  refreshLeaderboard();
+  setTimeout(refreshLeaderboard, LEADERBOARD_AFTER_LEAVE_MS);
 });
 // Leaving with consent frees the seat at once; a tab that just vanished would hold it for the reconnection window.
 window.addEventListener('pagehide', () => void match.leave());

@@ -102,7 +102,12 @@ describe('the browser demo in Chromium against the whole backend', () => {
   let secondPlayer: { matchId: string; entity: number };
 
   before(async () => {
-    [backend, web] = await Promise.all([startBackend({ gatewayPort: 0, dataDir }), startWebServer({ port: 0 })]);
+    // As `npm start` runs it: the Python leaderboard too.
+    [backend, web] = await Promise.all([
+      startBackend({ gatewayPort: 0, dataDir, leaderboard: true }),
+      startWebServer({ port: 0 }),
+    ]);
+    assert.equal(backend.leaderboardOff, undefined, 'the Python leaderboard runs');
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
@@ -143,6 +148,11 @@ describe('the browser demo in Chromium against the whole backend', () => {
     await first.locator('#hud [data-field="players"]', { hasText: /^1$/ }).waitFor({ timeout: WAIT_MS });
     assert.equal(await panelField(first, 'score'), '0');
     assert.match(await panelField(first, 'tick'), /^[1-9]\d*$/);
+    // The leaderboard panel has read the mode's board from the gateway: empty on a fresh data directory.
+    assert.equal(await first.locator('#leaderboard h2').textContent(), 'leaderboard · touch');
+    await first
+      .locator('#leaderboard [data-field="leaderboard-status"]', { hasText: /^no scores yet/ })
+      .waitFor({ timeout: WAIT_MS });
   });
 
   it('holding W moves the own body towards +z in the snapshots, and up the screen', async () => {
@@ -215,6 +225,24 @@ describe('the browser demo in Chromium against the whole backend', () => {
     const file = join(resultsDir, 'browser-demo.png');
     const png = await first.screenshot({ path: file });
     assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG');
+  });
+
+  it('leaving the match puts the player’s score on the leaderboard panel, and the other page’s panel shows it', async () => {
+    await first.locator('#hud button[data-action="leave"]').click();
+    await first.locator('#hud [data-field="status"]', { hasText: /^left the match/ }).waitFor({ timeout: WAIT_MS });
+    const score = await panelField(first, 'score');
+    assert.match(score, /^[1-9]\d*$/, 'the point scored earlier');
+    const own = first.locator('#leaderboard li[data-own="true"]');
+    await own.locator('[data-field="score"]', { hasText: new RegExp(`^${score}$`) }).waitFor({ timeout: WAIT_MS });
+    const playerId = (await own.getAttribute('data-player')) ?? '';
+    assert.match(playerId, /^guest-/);
+    // No name was given: the row shows the player id.
+    assert.equal(await own.locator('[data-field="name"]').textContent(), playerId);
+    // The second page, still playing, reads the board every few seconds.
+    const row = second.locator(`#leaderboard li[data-player="${playerId}"]`);
+    await row.locator('[data-field="score"]', { hasText: new RegExp(`^${score}$`) }).waitFor({ timeout: WAIT_MS });
+    assert.equal(await row.getAttribute('data-own'), null, 'not the second player’s own row');
+    await first.screenshot({ path: join(resultsDir, 'browser-demo-leaderboard.png') });
   });
 
   it('logged no console error and threw no uncaught exception on either page', () => {

@@ -1,5 +1,6 @@
 // The corner panel: connection status, round trip, server tick, players and this player's score, the match and the
-// cluster node it runs on, and a link that brings another player into the same match. Each field is written only when its text changes.
+// cluster node it runs on, a link that brings another player into the same match, and a button that leaves it. Each
+// field is written only when its text changes.
 
 export interface PanelValues {
   readonly rttMs: number | undefined;
@@ -24,6 +25,7 @@ const LABELS: Readonly<Record<Field, string>> = {
 export class Panel {
   private readonly values = new Map<Field, HTMLElement>();
   private readonly invitation: HTMLAnchorElement;
+  private readonly leaveButton: HTMLButtonElement;
 
   constructor(container: HTMLElement) {
     const list = document.createElement('dl');
@@ -40,9 +42,14 @@ export class Panel {
     this.invitation.target = '_blank';
     this.invitation.textContent = 'invite a second player';
     this.invitation.hidden = true;
+    this.leaveButton = document.createElement('button');
+    this.leaveButton.type = 'button';
+    this.leaveButton.dataset.action = 'leave';
+    this.leaveButton.textContent = 'leave the match';
+    this.leaveButton.hidden = true;
     const keys = document.createElement('p');
     keys.textContent = 'WASD or arrow keys to move';
-    container.append(list, this.invitation, keys);
+    container.append(list, this.invitation, this.leaveButton, keys);
   }
 
   status(text: string): void {
@@ -54,6 +61,20 @@ export class Panel {
     this.write('match', matchId);
     this.invitation.href = invitation;
     this.invitation.hidden = false;
+  }
+
+  /** Shows the button that leaves the match; `leave` is called once, on its first click. */
+  offerLeave(leave: () => void): void {
+    this.leaveButton.hidden = false;
+    this.leaveButton.onclick = () => {
+      this.leaveButton.disabled = true;
+      leave();
+    };
+  }
+
+  /** The match is left, by the button or otherwise: there is nothing to leave any more. */
+  left(): void {
+    this.leaveButton.disabled = true;
   }
 
   /** The node the match runs on, which changes when the match moves to another (its host died). */
