@@ -1,5 +1,6 @@
 import type { Address } from '@packetflow/protocol';
 import { AskDeadlines, type Deadline } from './ask-deadlines.js';
+import { AskSlots } from './ask-slots.js';
 import { AskTimeoutError } from './errors.js';
 
 /** Correlation ids stay small integers so a queued reply id never boxes a number. */
@@ -46,7 +47,7 @@ class PromiseOutcome implements AskOutcome {
  * `setTimeout` each: an ask answered in microseconds costs no timer work at all.
  */
 export class AskTable {
-  private readonly pending = new Map<number, PendingAsk>();
+  private readonly pending = new AskSlots<PendingAsk>();
   private readonly deadlines = new AskDeadlines<PendingAsk>((ask) => this.expire(ask));
   private nextId = 0;
   private readonly onTimeout: () => void;
@@ -88,7 +89,7 @@ export class AskTable {
   ): void {
     const now = performance.now();
     const ask = new PendingAsk(id, outcome, context, address, messageType, timeoutMs, node, now, now + timeoutMs);
-    this.pending.set(id, ask);
+    this.pending.add(ask);
     this.deadlines.add(ask);
   }
 
@@ -109,7 +110,7 @@ export class AskTable {
   }
 
   isWaiting(id: number): boolean {
-    return this.pending.has(id);
+    return this.pending.get(id) !== undefined;
   }
 
   /** What an ask still waiting under `id` was sent to, for rebuilding errors that arrive as codes. */
@@ -139,7 +140,7 @@ export class AskTable {
   }
 
   rejectAll(error: unknown): void {
-    const all = [...this.pending.values()];
+    const all = this.pending.values();
     for (const ask of all) {
       this.take(ask);
       ask.outcome.reject(error, ask.context);
@@ -149,7 +150,7 @@ export class AskTable {
 
   /** Called by the deadlines with an ask whose deadline passed; it is already off their lists. */
   private expire(ask: PendingAsk): void {
-    this.pending.delete(ask.id);
+    this.pending.delete(ask);
     this.onTimeout();
     this.settled(ask);
     ask.outcome.reject(new AskTimeoutError(ask.address, ask.messageType, ask.timeoutMs), ask.context);
@@ -157,7 +158,7 @@ export class AskTable {
 
   /** Takes a waiting ask out of the table and its deadline list before its outcome is told. */
   private take(ask: PendingAsk): void {
-    this.pending.delete(ask.id);
+    this.pending.delete(ask);
     this.deadlines.remove(ask);
     this.settled(ask);
   }
