@@ -235,7 +235,7 @@ export async function actorSuite(report: (figure: Figure) => void): Promise<void
     value: askRate,
     unit: 'round trips/s',
     target: '',
-    note: `${note}; 200 k asks per run, each with its own deadline timer`,
+    note: `${note}; 200 k asks per run; their deadlines share one timer`,
   });
 
   const activations: number[] = [];
