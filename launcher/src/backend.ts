@@ -99,18 +99,30 @@ function developmentTokenSecret(dataDir: string): string {
 
 async function planNodes(options: BackendOptions, services: readonly ServiceSpec[]): Promise<Node[]> {
   const nodes: Node[] = [];
+  const first = options.gatewayPort ?? DEFAULT_GATEWAY_PORT;
+  // A probed port is free only until the probe closes: the kernel may hand it out again to the next probe, and two
+  // services told the same port fail the start.
+  const planned = new Set<number>([first]);
+  const port = async (): Promise<number> => {
+    for (;;) {
+      const free = await freePort();
+      if (!planned.has(free)) {
+        planned.add(free);
+        return free;
+      }
+    }
+  };
   for (const spec of services) {
     const count = options.instances?.[spec.name] ?? 1;
     for (let i = 0; i < count; i++) {
       const id = count === 1 ? spec.name : `${spec.name}-${i + 1}`;
-      const clusterPort = await freePort();
-      const adminPort = await freePort();
+      const clusterPort = await port();
+      const adminPort = await port();
       if (spec.name !== 'gateway') {
         nodes.push({ id, spec, clusterPort, adminPort });
         continue;
       }
-      const first = options.gatewayPort ?? DEFAULT_GATEWAY_PORT;
-      const gatewayPort = i === 0 && first !== 0 ? first : await freePort();
+      const gatewayPort = i === 0 && first !== 0 ? first : await port();
       nodes.push({ id, spec, clusterPort, adminPort, gatewayPort });
     }
   }
