@@ -1,3 +1,6 @@
+/** The longest delay setTimeout takes as given. */
+const MAX_DELAY_MS = 0x7fffffff;
+
 /** What the deadline lists link: an ask's own record, so that tracking its deadline allocates nothing. */
 export interface Deadline<T> {
   prev: T | null;
@@ -97,8 +100,9 @@ export class AskDeadlines<T extends Deadline<T>> {
   private arm(due: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.due = due;
-    // setTimeout counts whole milliseconds from a clock that may lag: a timer that fires early re-arms itself.
-    this.timer = setTimeout(this.fire, Math.max(1, Math.ceil(due - performance.now())));
+    // setTimeout counts whole milliseconds from a clock that may lag: a timer that fires early re-arms itself. It
+    // also takes a delay past 2^31 - 1 ms for 1 ms, which would fire it every millisecond until such a deadline.
+    this.timer = setTimeout(this.fire, Math.min(MAX_DELAY_MS, Math.max(1, Math.ceil(due - performance.now()))));
     this.refed = true;
     if (this.count === 0) this.ref(false);
   }

@@ -74,4 +74,32 @@ describe('ask deadlines (one timer for all asks)', () => {
     const waited = performance.now() - started;
     assert.ok(waited >= 15, `expired after ${waited} ms`);
   });
+
+  it('an ask with a deadline weeks away waits, beside asks that expire', async () => {
+    const weeks = 40 * 24 * 3600 * 1000;
+    // Node warns when it cuts a delay short; a timer cut to 1 ms would fire every millisecond until then.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const distant = system.send(system.ref('echo', 'far'), { type: 'hang' }, { timeoutMs: weeks });
+    let settled = false;
+    distant.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    await assert.rejects(system.send(system.ref('echo', 'near'), { type: 'hang' }, { timeoutMs: 20 }), AskTimeoutError);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(settled, false, 'setTimeout takes delays past 2^31 - 1 ms for 1 ms; the deadline must not');
+    release.resolve(undefined);
+    assert.equal(await distant, 'late');
+    process.off('warning', onWarning);
+    assert.deepEqual(
+      warnings.filter((name) => name === 'TimeoutOverflowWarning'),
+      [],
+    );
+  });
 });
