@@ -21,7 +21,8 @@ class DeadlineList<T> {
  * removing one is a few pointer writes; the timer is armed for the earliest deadline and left alone when that ask
  * is answered, firing at most once per timeout length in a steady stream of answered asks, where a timer per ask
  * costs a `setTimeout` and a `clearTimeout` each. It keeps the process alive only while some ask waits, as the
- * per-ask timers did. An ask never expires before its deadline; it may expire up to a millisecond or so after it.
+ * per-ask timers did. An ask never expires before its deadline, and expires as soon after it as a timer of its own
+ * would fire (setTimeout's whole milliseconds).
  */
 export class AskDeadlines<T extends Deadline<T>> {
   private readonly lists = new Map<number, DeadlineList<T>>();
