@@ -25,8 +25,8 @@ export interface MatchHostOptions {
   readonly storeTimeoutMs?: number;
   /** How long a tick may stay unsettled before its ticker ends (see MatchOptions.staleTickMs); 10 s unless set. */
   readonly staleTickMs?: number;
-  /** Whether a node is a live member (see MatchOptions.isLiveMember); none unless set. */
-  readonly isLiveMember?: (node: string) => boolean;
+  /** Whether a node holding a match's claim may still tick it (see MatchOptions.holderMayTick); none unless set. */
+  readonly holderMayTick?: (node: string) => boolean;
   /** Whether this node's membership lease holds (see MatchOptions.leaseHeld); held unless set. */
   readonly leaseHeld?: () => boolean;
   /** The rules of each game mode (see MatchOptions.rules); `touch` and `king` unless set. */
@@ -59,7 +59,7 @@ export function matchHost(system: ActorSystem, options: MatchHostOptions): TickS
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.storeTimeoutMs === undefined ? {} : { storeTimeoutMs: options.storeTimeoutMs }),
       ...(options.staleTickMs === undefined ? {} : { staleTickMs: options.staleTickMs }),
-      ...(options.isLiveMember ? { isLiveMember: options.isLiveMember } : {}),
+      ...(options.holderMayTick ? { holderMayTick: options.holderMayTick } : {}),
       ...(options.leaseHeld ? { leaseHeld: options.leaseHeld } : {}),
       ...(options.onLeaseChange ? { onLeaseChange: options.onLeaseChange } : {}),
       ...(options.rules ? { rules: options.rules } : {}),

@@ -67,18 +67,22 @@ export interface MatchOptions {
    */
   readonly staleTickMs?: number;
   /**
-   * Whether `node` is a live member in this node's view. A match activated here while a live member holds its
-   * claim waits (up to `handOverWaitMs`) for that member to hand it over; a claim of a member that is gone is taken
-   * at once. None is live unless set (a node alone).
+   * Whether `node`, holding a match's claim, may still be ticking it. A match activated here while such a node holds
+   * its claim asks it to hand the match over and waits (up to `handOverWaitMs`) for the release; the claim of a node
+   * that cannot be ticking (gone) is taken at once. No node unless set (a node alone).
    */
-  readonly isLiveMember?: (node: string) => boolean;
+  readonly holderMayTick?: (node: string) => boolean;
   /**
    * Whether this node's membership lease holds. A match this node stops owning with its lease held is handed over
    * (a last checkpoint, then its claim released); without it the node may be cut off and the match is fenced
    * (stopped, writing nothing). Held unless set.
    */
   readonly leaseHeld?: () => boolean;
-  /** How long a new owner waits for the previous one to hand a match over, in ms; 1 s unless set. */
+  /**
+   * How long a new owner waits for the previous one to hand a match over, in ms; 5 s unless set: as long as links
+   * take to come back after a partition heals (they redial within their 5 s backoff, sooner once the other side
+   * dials in). Past it the match is claimed anyway, and the old owner is fenced at its next checkpoint.
+   */
   readonly handOverWaitMs?: number;
   /**
    * The rules of each game mode, made fresh for every match: a match plays the mode its first join names (or
@@ -111,9 +115,9 @@ export function matchBehavior(options: MatchOptions) {
   const storeTimeoutMs = options.storeTimeoutMs ?? 3000;
   const staleTickMs = options.staleTickMs ?? 10_000;
   const claims = new OwnerClaims(store, storeTimeoutMs);
-  const isLiveMember = options.isLiveMember ?? (() => false);
+  const holderMayTick = options.holderMayTick ?? (() => false);
   const leaseHeld = options.leaseHeld ?? (() => true);
-  const handOverWaitMs = options.handOverWaitMs ?? 1000;
+  const handOverWaitMs = options.handOverWaitMs ?? 5000;
   const modeRules: ModeRules = options.rules ?? DEFAULT_MODE_RULES;
   const tickers = new Map<string, MatchTicker>();
   /** The claim of each match's activation on this host, kept across its restarts (which reset its state). */
@@ -152,7 +156,7 @@ export function matchBehavior(options: MatchOptions) {
       state.claim = held.claim;
     } else {
       // Claimed before the checkpoint is read, so the checkpoint read is the last one any earlier owner could write.
-      state.claim = await claims.claim(state.matchId, ctx.system.nodeId, isLiveMember, handOverWaitMs, (holder) =>
+      state.claim = await claims.claim(state.matchId, ctx.system.nodeId, holderMayTick, handOverWaitMs, (holder) =>
         askHandOver(ctx, holder),
       );
       heldClaims.set(state.matchId, { activation: ctx, claim: state.claim });
@@ -245,7 +249,7 @@ export function matchBehavior(options: MatchOptions) {
   function askHandOver(ctx: Ctx, holder: string): Promise<unknown> {
     const there = new ActorRef<MatchMessage>(ctx.self.kind, ctx.state.matchId, holder, null);
     const ask: HandOverMatchMessage = { type: 'HandOverMatch', body: new Game.MatchHostT(ctx.system.nodeId) };
-    return ctx.send(there, ask, { timeoutMs: handOverWaitMs });
+    return ctx.send(there, ask, { timeoutMs: Math.min(1000, handOverWaitMs) });
   }
 
   function startTicking(ctx: Ctx): void {

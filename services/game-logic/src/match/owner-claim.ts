@@ -57,6 +57,9 @@ function decodeClaim(bytes: Uint8Array | undefined): OwnerClaim | undefined {
 
 const NEVER: Promise<never> = new Promise(() => {});
 
+/** How often a holder that has not released yet is asked again to hand its match over. */
+const REASK_MS = 250;
+
 /** The owner claims of matches in one store, each call bounded by `timeoutMs`. */
 export class OwnerClaims {
   constructor(
@@ -84,17 +87,20 @@ export class OwnerClaims {
     let previous = await this.current(matchId);
     const until = performance.now() + waitMs;
     let asked: Promise<unknown> | undefined;
+    let askedAt = Number.NEGATIVE_INFINITY;
     while (previous?.released !== true && previous !== undefined && previous.node !== node) {
       if (!handsOver(previous.node) || performance.now() >= until) break;
-      if (asked === undefined && askRelease !== undefined) {
+      if (asked === undefined && askRelease !== undefined && performance.now() - askedAt >= REASK_MS) {
         const holder = previous.node;
+        askedAt = performance.now();
         // Settles (answered or not) once; the claim is re-read at once then, and every 10 ms until the wait ends.
+        // An ask that failed (the holder's link not back yet) is made again, at most every REASK_MS.
         asked = askRelease(holder).then(
           () => {
-            asked = NEVER;
+            asked = undefined;
           },
           () => {
-            asked = NEVER;
+            asked = undefined;
           },
         );
       }

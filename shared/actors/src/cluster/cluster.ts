@@ -242,6 +242,14 @@ export class Cluster implements RemoteRouting {
   }
 
   /**
+   * Whether `id` is a registered member, whether or not this node's link to it is open: a member cut off from this
+   * node (or whose link is still coming back after a partition heals) is still one, and still holds what it owns.
+   */
+  isRegistered(id: string): boolean {
+    return this.registered.some((member) => member.id === id);
+  }
+
+  /**
    * Packets queued for `node` and not yet written to its socket: a producer that sends faster than the peer reads
    * can wait while this is high instead of having its sends refused.
    */
