@@ -64,8 +64,11 @@ function copyRepository(): void {
 const generate = (name: string) =>
   spawnSync(process.execPath, [join(copy, 'scripts/new-service.mjs'), name], { cwd: copy, encoding: 'utf8' });
 
+/** Without NODE_TEST_CONTEXT: a test runner started under this one would report to it instead of printing. */
+const { NODE_TEST_CONTEXT: _, ...childEnv } = process.env;
+
 function run(file: string, args: readonly string[], cwd = copy): string {
-  const result = spawnSync(process.execPath, [file, ...args], { cwd, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [file, ...args], { cwd, env: childEnv, encoding: 'utf8' });
   assert.equal(result.status, 0, `${basename(file)} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -77,7 +80,8 @@ function started(child: ChildProcess): Promise<Record<string, unknown>> {
     const timer = setTimeout(() => reject(new Error(`no "node started" line within 20 s:\n${output}`)), 20_000);
     const read = (chunk: Buffer) => {
       output += chunk;
-      for (const line of output.split('\n')) {
+      // Whole lines only: a chunk may end inside the line looked for.
+      for (const line of output.slice(0, output.lastIndexOf('\n') + 1).split('\n')) {
         if (!line.includes('"node started"')) continue;
         clearTimeout(timer);
         resolve(JSON.parse(line) as Record<string, unknown>);
