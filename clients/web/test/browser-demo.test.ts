@@ -248,4 +248,20 @@ describe('the browser demo in Chromium against the whole backend', () => {
   it('logged no console error and threw no uncaught exception on either page', () => {
     assert.deepEqual(errors, []);
   });
+
+  it('says "leaderboard off" once the Python leaderboard is gone and the gateway answers 503', async () => {
+    const before = errors.length;
+    // Without supervision a killed service stays down: nothing hosts leaderboards any more.
+    backend.process('leaderboard').signal('SIGKILL');
+    await second
+      .locator('#leaderboard [data-field="leaderboard-status"]', { hasText: /^leaderboard off$/ })
+      .waitFor({ timeout: WAIT_MS });
+    assert.equal(await second.locator('#leaderboard li').count(), 0, 'no rows from before');
+    // Chromium reports each 503 it loads as a console error; nothing else may have gone wrong.
+    const since = errors.slice(before);
+    assert.ok(
+      since.every((line) => /console: Failed to load resource: .* 503 \(Service Unavailable\)$/.test(line)),
+      since.join('\n'),
+    );
+  });
 });
