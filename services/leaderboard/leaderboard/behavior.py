@@ -11,9 +11,12 @@ MODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_PLAYER_ID = 128
 # The gateway takes display names of up to 32 characters; twice that leaves room without storing whatever comes.
 MAX_NAME = 64
+# A board's actor holds nothing but its mode (the scores are in the store): one idle this long is dropped, so that
+# modes asked for once (any the gateway lets through) do not stay in memory.
+IDLE_TIMEOUT_MS = 60_000
 
 
-def leaderboard_behavior(store):
+def leaderboard_behavior(store, idle_timeout_ms=IDLE_TIMEOUT_MS):
     def initial(mode):
         if not MODE.fullmatch(mode):
             raise RefusedError(f"mode {mode!r} is not 1-64 letters, digits, _ or -")
@@ -31,4 +34,6 @@ def leaderboard_behavior(store):
     async def top(msg, ctx):
         return Message(TOP_SCORES, top_scores(ctx.state["mode"], await store.top(ctx.state["mode"], TOP)))
 
-    return Behavior(initial=initial, handlers={RECORD_SCORE: record, GET_TOP_SCORES: top})
+    return Behavior(
+        initial=initial, handlers={RECORD_SCORE: record, GET_TOP_SCORES: top}, idle_timeout_ms=idle_timeout_ms
+    )

@@ -32,11 +32,11 @@ def members(board_port, client_port):
     ]
 
 
-async def pair(store, ports):
+async def pair(store, ports, **behavior):
     """A node hosting the leaderboard on `store` and a client node hosting nothing, linked."""
     listed = members(*ports)
     board = Node("board-1", SECRET, StaticMembership(listed), port=ports[0])
-    board.register(KIND, leaderboard_behavior(store))
+    board.register(KIND, leaderboard_behavior(store, **behavior))
     client = Node("client-1", SECRET, StaticMembership(listed), roles=[], port=ports[1])
     await asyncio.gather(board.start(), client.start())
     await until(lambda: set(client.live_members()) == {"board-1", "client-1"}, what="linked")
@@ -108,6 +108,22 @@ async def test_on_redis():
         await exercise(lambda: RedisStore(redis.url))
     finally:
         await redis.stop()
+
+
+@run
+async def test_a_board_idle_for_its_timeout_leaves_memory_and_its_scores_stay():
+    with tempfile.TemporaryDirectory() as data:
+        store = SqliteStore(os.path.join(data, "leaderboard.sqlite"))
+        board, client = await pair(store, (free_port(), free_port()), idle_timeout_ms=100)
+        try:
+            await client.ask(Address(KIND, "ffa"), Message(RECORD_SCORE, record_score("p-1", 3, "Ada")))
+            assert await top(client, "asked-once") == []
+            assert {("leaderboard", "ffa"), ("leaderboard", "asked-once")} <= set(board.runtime.actors)
+            await until(lambda: not board.runtime.actors, what="both boards dropped once idle")
+            assert await top(client, "ffa") == [("p-1", "Ada", 3)]
+        finally:
+            await asyncio.gather(board.close(), client.close())
+            await store.close()
 
 
 async def started(process):

@@ -55,6 +55,9 @@ class Behavior:
     strategy: str = "restart"
     max_restarts: int = 3
     within_ms: int = 5000
+    #: an activation without a message for this long is dropped from memory (its next message starts it afresh);
+    #: None: kept until it stops. As @packetflow/actors' `idleTimeoutMs`.
+    idle_timeout_ms: Optional[int] = None
 
 
 @dataclass
@@ -75,6 +78,8 @@ class Actor:
     restarts: list = field(default_factory=list)
     stopped: bool = False
     stop_requested: bool = False
+    #: the timer that drops it once idle (Behavior.idle_timeout_ms), while it waits for a message
+    idle_timer: Optional[asyncio.TimerHandle] = None
 
     @property
     def address(self):
@@ -164,6 +169,9 @@ class Runtime:
                 return
             actor = Actor(target.kind, target.id, behavior, state)
             self.actors[key] = actor
+        if actor.idle_timer is not None:
+            actor.idle_timer.cancel()
+            actor.idle_timer = None
         actor.mailbox.append(_Envelope(message, sender, reply))
         if actor.task is None:
             actor.task = asyncio.get_running_loop().create_task(self._drain(actor))
@@ -189,6 +197,15 @@ class Runtime:
                     self._stop(actor, "normal", None)
         finally:
             actor.task = None
+        timeout_ms = actor.behavior.idle_timeout_ms
+        if timeout_ms is not None and not actor.stopped:
+            actor.idle_timer = asyncio.get_running_loop().call_later(timeout_ms / 1000, self._deactivate_idle, actor)
+
+    def _deactivate_idle(self, actor):
+        actor.idle_timer = None
+        key = (actor.kind, actor.id)
+        if self.actors.get(key) is actor and actor.task is None and not actor.mailbox:
+            del self.actors[key]
 
     async def _handle(self, actor, envelope):
         message, reply = envelope.message, envelope.reply
