@@ -366,6 +366,11 @@ export class MatchConnection {
     return this.joinInfo!.tickRate;
   }
 
+  /** The match's game mode (`touch` or `king`), as the gateway confirmed it. */
+  get mode(): string {
+    return this.joinInfo!.mode;
+  }
+
   /** The newest server tick heard of: from the last `Joined` or snapshot. */
   get serverTick(): number {
     return this.latestServerTick;
