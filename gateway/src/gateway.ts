@@ -109,7 +109,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           statsWrites,
           gatewaysSettled,
         }),
-      ),
+        // Players of one mode together: a reservation names its mode (the room's onAuth gives one to any that
+        // does not), and joinOrCreate picks or makes a room of that mode.
+      ).filterBy(['mode']),
     },
     express: (app) => {
       app.post('/auth/guest', (_req, res) => {

@@ -26,7 +26,11 @@ import {
   ClientCloseCode,
   ClientMessage,
   createProtocolRegistry,
+  DEFAULT_GAME_MODE,
+  GAME_MODES,
   Game,
+  type GameMode,
+  isGameMode,
   type JoinAcceptedMessage,
   type LeaveMatchMessage,
   MATCH_ROOM,
@@ -76,6 +80,11 @@ export interface JoinOptions {
   /** Display name: 1–32 printable characters. */
   readonly name?: string;
   /**
+   * The game mode (`GAME_MODES`); `touch` when absent. Matchmaking only puts players of one mode together, and a
+   * room of another mode refuses a join that names this one.
+   */
+  readonly mode?: string;
+  /**
    * `create` only: bring back the room of this match, which its gateway lost (it restarted), with this id. Only a
    * player the match still holds a seat for may (see restoreTarget).
    */
@@ -90,6 +99,8 @@ export interface JoinOptions {
 
 interface CheckedJoinOptions {
   readonly name: string | undefined;
+  /** The mode the options name; undefined when they name none. */
+  readonly mode: GameMode | undefined;
   readonly matchId: string | undefined;
   readonly continueInputs: boolean;
 }
@@ -162,11 +173,14 @@ const MATCH_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Join options as the gateway uses them; anything the player store or the gateway would not accept is refused. */
 function joinOptions(options: unknown): CheckedJoinOptions {
-  if (options === undefined) return { name: undefined, matchId: undefined, continueInputs: false };
+  if (options === undefined) return { name: undefined, mode: undefined, matchId: undefined, continueInputs: false };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'join options: expected a JSON object');
   }
-  const { name, matchId, continueInputs } = options as JoinOptions;
+  const { name, mode, matchId, continueInputs } = options as JoinOptions;
+  if (mode !== undefined && !isGameMode(mode)) {
+    throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, `mode: one of ${GAME_MODES.join(', ')}`);
+  }
   if (name !== undefined && (typeof name !== 'string' || !NAME.test(name))) {
     throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'name: 1 to 32 printable characters');
   }
@@ -176,7 +190,19 @@ function joinOptions(options: unknown): CheckedJoinOptions {
   if (continueInputs !== undefined && typeof continueInputs !== 'boolean') {
     throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, 'continueInputs: true or false');
   }
-  return { name, matchId, continueInputs: continueInputs ?? false };
+  return { name, mode, matchId, continueInputs: continueInputs ?? false };
+}
+
+/**
+ * Makes a reservation that names no mode name the default one, so that matchmaking (which filters rooms by the
+ * `mode` option) puts it with players who chose `touch` rather than beside every room. A join by id, or a create
+ * that brings a room back, goes to a match whose mode is already set: left as it is.
+ */
+function defaultMode(options: unknown, context: AuthContext): void {
+  const { method } = reservationRoute(context);
+  if (method === 'joinById' || typeof options !== 'object' || options === null) return;
+  const given = options as { mode?: unknown; matchId?: unknown };
+  if (given.mode === undefined && given.matchId === undefined) given.mode = DEFAULT_GAME_MODE;
 }
 
 export function describeError(error: unknown): string {
@@ -246,6 +272,7 @@ export function matchRoomType(deps: MatchRoomDeps): typeof MatchRoom {
      */
     static override async onAuth(token: string, options: unknown, context: AuthContext): Promise<true> {
       const { playerId } = admit(deps.config, token, options);
+      defaultMode(options, context);
       const matchId = await reservationTarget(context, options);
       if (matchId !== undefined) {
         await new CutOffBans(matchMaker.presence, deps.config.cutOffBanMs).refuseBanned(matchId, playerId);
@@ -285,6 +312,11 @@ export class MatchRoom extends Room {
   /** Whether this room locked itself (see keepLockTrue), so it is the one to unlock. */
   private lockedForFull = false;
   private stallMs = SNAPSHOT_STALL_MS;
+  /**
+   * The match's game mode: the one the room was made for, or, for a room brought back for its match, the one the
+   * match answers its first join with.
+   */
+  private mode: GameMode | undefined;
   private bans!: CutOffBans;
   /** Players this room banned, whose bans go with it. */
   private readonly banned = new Set<string>();
@@ -298,7 +330,8 @@ export class MatchRoom extends Room {
     // A room brought back for its match takes the match's id. Two creates for one match (its players coming back
     // together, through this gateway or another on the same Redis) both get here; Colyseus records only the first
     // room under that id (the driver's insert), discards the other and seats both players in the first.
-    const { matchId } = joinOptions(options);
+    const { matchId, mode } = joinOptions(options);
+    this.mode = matchId === undefined ? (mode ?? DEFAULT_GAME_MODE) : mode;
     if (matchId !== undefined) this.roomId = matchId;
     this.maxClients = config.matchSize;
     // Colyseus' own cut-off, for whatever slips past the guard (pings count too); the guard acts long before it.
@@ -325,6 +358,13 @@ export class MatchRoom extends Room {
   override async onAuth(_client: Client, options: unknown, context: AuthContext): Promise<TokenClaims> {
     try {
       const claims = admit(this.deps.config, context.token, options);
+      const { mode } = joinOptions(options);
+      if (mode !== undefined && this.mode !== undefined && mode !== this.mode) {
+        throw new ServerError(
+          ErrorCode.MATCHMAKE_INVALID_CRITERIA,
+          `mode: match ${this.roomId} plays ${this.mode}, not ${mode}`,
+        );
+      }
       await this.bans.refuseBanned(this.roomId, claims.playerId);
       return claims;
     } catch (error) {
@@ -377,6 +417,7 @@ export class MatchRoom extends Room {
         type: 'RoomJoin',
         playerId,
         name: name ?? null,
+        mode: this.mode ?? null,
         restartInputs: !continueInputs,
       });
     } catch (error) {
@@ -388,6 +429,8 @@ export class MatchRoom extends Room {
       throw new ServerError(ErrorCode.APPLICATION_ERROR, `match unavailable: ${describeError(error)}`);
     }
     this.matchNode ??= this.deps.hostOf(this.roomId);
+    // A room brought back for its match learns the match's mode from its first join.
+    if (this.mode === undefined && isGameMode(accepted.body.mode)) this.mode = accepted.body.mode;
     let seat = this.seats.get(playerId);
     if (seat === undefined) {
       const { maxInputsPerSecond, inputBurst } = this.deps.config;

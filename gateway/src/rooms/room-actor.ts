@@ -41,6 +41,8 @@ export interface RoomJoin extends Message {
   readonly type: 'RoomJoin';
   readonly playerId: string;
   readonly name: string | null;
+  /** The game mode the room's match plays (JoinMatch.mode); null joins the match in whatever mode it has. */
+  readonly mode?: string | null;
   /** A new client takes over the player's seat and numbers its inputs from 1 (JoinMatch.restart_inputs). */
   readonly restartInputs?: boolean;
   /** The deadline of the match's answer; the service timeout unless set. */
@@ -81,7 +83,7 @@ export function roomActorBehavior(options: { serviceTimeoutMs: number }) {
         const matchId = ctx.state.matchId;
         const join: JoinMatchMessage = {
           type: 'JoinMatch',
-          body: new Game.JoinMatchT(matchId, msg.playerId, msg.name, msg.restartInputs ?? false),
+          body: new Game.JoinMatchT(matchId, msg.playerId, msg.name, msg.restartInputs ?? false, msg.mode ?? null),
         };
         const match = ctx.system.ref<Message>(MATCH_KIND, matchId);
         return pending(

@@ -135,12 +135,17 @@ export class RawBot {
       token?: string;
       roomId?: string;
       name?: string;
+      /** The `mode` join option, sent as it is (any value, for tests of bad ones). */
+      mode?: unknown;
       restore?: { matchId: string; continueInputs?: boolean };
     } = {},
   ): Promise<RawBot> {
     const client = new WsClient(url.replace(/^http/, 'ws'));
     if (options.token !== undefined) client.auth.token = options.token;
-    const joinOptions = options.name === undefined ? {} : { name: options.name };
+    const joinOptions = {
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.mode === undefined ? {} : { mode: options.mode }),
+    };
     const room =
       options.restore !== undefined
         ? await client.create(MATCH_ROOM, { ...joinOptions, ...options.restore })
