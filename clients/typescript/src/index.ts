@@ -5,6 +5,7 @@ export {
   DEFAULT_GAME_MODE,
   GAME_MODES,
   type GameMode,
+  isGameMode,
   KING_ZONE,
   MATCH_ROOM,
 } from '@packetflow/protocol';

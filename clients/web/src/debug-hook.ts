@@ -4,6 +4,10 @@ import type { Vec3 } from '@packetflow/client';
 
 export interface PacketFlowDebugHook {
   readonly matchId: string;
+  /** The match's game mode. */
+  readonly mode: string;
+  /** Whether the king zone is drawn on the floor (only in a king match). */
+  readonly zoneDrawn: boolean;
   /** The entity this page's player controls. */
   readonly entity: number;
   /** An entity's position in the newest snapshot (the server's, not interpolated); undefined when not in it. */

@@ -7,13 +7,17 @@ import { Keyboard } from './input/keyboard.js';
 import { joinMatch } from './net/join-match.js';
 import { LatestSnapshot } from './net/latest-snapshot.js';
 import { readLeaderboard } from './net/leaderboard.js';
-import { invitationTo, readPageOptions } from './page-options.js';
+import { invitationTo, modeAddress, readPageOptions } from './page-options.js';
 import { Bodies } from './scene/bodies.js';
 import { groundAxesOf } from './scene/camera.js';
 import { Stage } from './scene/stage.js';
+import { createKingZone } from './scene/zone.js';
 
-/** The mode this demo plays (the SDK's default), and so the leaderboard it shows. */
-const MODE = 'touch';
+/** What scores in each mode, for the panel. */
+const RULES: Readonly<Record<string, string>> = {
+  touch: 'a point for each box you touch',
+  king: 'a point a second alone in the ring',
+};
 /** How often the leaderboard is read again while playing: other players' matches end at any time. */
 const LEADERBOARD_EVERY_MS = 5000;
 /**
@@ -41,6 +45,11 @@ const match = await joinMatch(options).catch((error: unknown) => {
 });
 panel.status('playing');
 panel.joined(match.matchId, invitationTo(window.location, match.matchId));
+// The match's own mode (a joined match keeps the one it was made with), and so the leaderboard shown.
+const mode = match.mode;
+const other = mode === 'king' ? 'touch' : 'king';
+panel.mode(mode, RULES[mode] ?? '', { mode: other, href: modeAddress(window.location, other) });
+if (mode === 'king') stage.scene.add(createKingZone());
 panel.host(match.host);
 match.onHost((nodeId) => panel.host(nodeId));
 
@@ -58,13 +67,13 @@ const sending = setInterval(() => {
   match.sendInput({ move: groundMove(keyboard.intent(), groundAxesOf(stage.camera)) });
 }, 1000 / match.tickRate);
 
-const leaderboard = new LeaderboardPanel(element('leaderboard'), MODE);
+const leaderboard = new LeaderboardPanel(element('leaderboard'), mode);
 /** Whether a reading is on its way: one at a time, however often a refresh is asked for. */
 let reading = false;
 function refreshLeaderboard(): void {
   if (reading) return;
   reading = true;
-  void readLeaderboard(options.gateway, MODE)
+  void readLeaderboard(options.gateway, mode)
     .then((board) => leaderboard.show(board, match.playerId))
     .finally(() => {
       reading = false;
@@ -104,6 +113,8 @@ setInterval(() => {
 
 installDebugHook({
   matchId: match.matchId,
+  mode,
+  zoneDrawn: stage.scene.getObjectByName('king-zone') !== undefined,
   entity: match.entity,
   position: (entity) => {
     const position = latest.positionOf(entity);

@@ -10,6 +10,8 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** The page's `window.packetflow` (src/debug-hook.ts), as the test reads it. */
 interface DebugHook {
+  readonly mode: string;
+  readonly zoneDrawn: boolean;
   readonly matchId: string;
   readonly entity: number;
   position(entity: number): { x: number; y: number; z: number } | undefined;
@@ -37,7 +39,7 @@ function collectErrors(page: Page, label: string, errors: string[]): void {
   page.on('pageerror', (error) => errors.push(`${label} uncaught: ${error.message}`));
 }
 
-async function joinedHook(page: Page): Promise<{ matchId: string; entity: number }> {
+async function joinedHook(page: Page): Promise<{ matchId: string; entity: number; mode: string; zoneDrawn: boolean }> {
   await page.waitForFunction(
     () => {
       const hook = (globalThis as HookWindow).packetflow;
@@ -48,7 +50,7 @@ async function joinedHook(page: Page): Promise<{ matchId: string; entity: number
   );
   return page.evaluate(() => {
     const hook = (globalThis as HookWindow).packetflow!;
-    return { matchId: hook.matchId, entity: hook.entity };
+    return { matchId: hook.matchId, entity: hook.entity, mode: hook.mode, zoneDrawn: hook.zoneDrawn };
   });
 }
 
@@ -98,7 +100,7 @@ describe('the browser demo in Chromium against the whole backend', () => {
   const errors: string[] = [];
   let first: Page;
   let second: Page;
-  let firstPlayer: { matchId: string; entity: number };
+  let firstPlayer: Awaited<ReturnType<typeof joinedHook>>;
   let secondPlayer: { matchId: string; entity: number };
 
   before(async () => {
@@ -142,6 +144,9 @@ describe('the browser demo in Chromium against the whole backend', () => {
     firstPlayer = await joinedHook(first);
     assert.equal(await panelField(first, 'status'), 'playing');
     assert.equal(await panelField(first, 'match'), firstPlayer.matchId);
+    assert.equal(await panelField(first, 'mode'), 'touch: a point for each box you touch');
+    assert.equal(firstPlayer.mode, 'touch');
+    assert.equal(firstPlayer.zoneDrawn, false, 'no zone on the floor of a touch match');
     // The one game-logic host of `npm start`'s layout runs every match.
     assert.equal(await panelField(first, 'host'), 'game-logic');
     // The panel catches up four times a second; players, score and tick are written together.
@@ -199,6 +204,24 @@ describe('the browser demo in Chromium against the whole backend', () => {
       await hold(first, Math.abs(z) > 0.5 ? (z > 0 ? 'KeyS' : 'KeyW') : 'KeyD', 150);
     }
     await first.locator('#hud [data-field="score"]', { hasText: /^[1-9]\d*$/ }).waitFor({ timeout: WAIT_MS });
+  });
+
+  it('?mode=king joins a king match: the zone is drawn, the panel says the mode and links back to touch', async () => {
+    const page = await browser.newPage();
+    collectErrors(page, 'king page', errors);
+    try {
+      await page.goto(pageUrl('&mode=king'));
+      const king = await joinedHook(page);
+      assert.equal(king.mode, 'king');
+      assert.equal(king.zoneDrawn, true);
+      assert.notEqual(king.matchId, firstPlayer.matchId, 'not put in the touch match');
+      assert.equal(await panelField(page, 'mode'), 'king: a point a second alone in the ring');
+      const back = await page.locator('#hud a[data-action="other-mode"]').getAttribute('href');
+      assert.equal(new URL(back!).searchParams.get('mode'), 'touch');
+      assert.equal(await page.locator('#leaderboard h2').textContent(), 'leaderboard · king');
+    } finally {
+      await page.close();
+    }
   });
 
   it('looks for the gateway on its own host at port 2567 without ?gateway=', async () => {

@@ -9,11 +9,12 @@ export interface PanelValues {
   readonly score: number | undefined;
 }
 
-const FIELDS = ['status', 'rtt', 'tick', 'players', 'score', 'match', 'host'] as const;
+const FIELDS = ['status', 'mode', 'rtt', 'tick', 'players', 'score', 'match', 'host'] as const;
 type Field = (typeof FIELDS)[number];
 
 const LABELS: Readonly<Record<Field, string>> = {
   status: 'status',
+  mode: 'mode',
   rtt: 'round trip',
   tick: 'server tick',
   players: 'players',
@@ -26,6 +27,7 @@ export class Panel {
   private readonly values = new Map<Field, HTMLElement>();
   private readonly invitation: HTMLAnchorElement;
   private readonly leaveButton: HTMLButtonElement;
+  private readonly otherMode: HTMLAnchorElement;
 
   constructor(container: HTMLElement) {
     const list = document.createElement('dl');
@@ -47,9 +49,12 @@ export class Panel {
     this.leaveButton.dataset.action = 'leave';
     this.leaveButton.textContent = 'leave the match';
     this.leaveButton.hidden = true;
+    this.otherMode = document.createElement('a');
+    this.otherMode.dataset.action = 'other-mode';
+    this.otherMode.hidden = true;
     const keys = document.createElement('p');
     keys.textContent = 'WASD or arrow keys to move';
-    container.append(list, this.invitation, this.leaveButton, keys);
+    container.append(list, this.invitation, this.leaveButton, this.otherMode, keys);
   }
 
   status(text: string): void {
@@ -61,6 +66,14 @@ export class Panel {
     this.write('match', matchId);
     this.invitation.href = invitation;
     this.invitation.hidden = false;
+  }
+
+  /** The match's game mode, what scores in it, and a link to a match of another mode. */
+  mode(mode: string, rule: string, other: { readonly mode: string; readonly href: string }): void {
+    this.write('mode', `${mode}: ${rule}`);
+    this.otherMode.textContent = `play ${other.mode} instead`;
+    this.otherMode.href = other.href;
+    this.otherMode.hidden = false;
   }
 
   /** Shows the button that leaves the match; `leave` is called once, on its first click. */
