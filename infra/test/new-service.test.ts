@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readNodeConfig } from '@packetflow/actors';
 import { composeServices } from '../src/deploy/compose-file.js';
@@ -45,20 +45,27 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 const copy = join(scratch, 'repo');
 
 /**
- * The working tree without build output, its node_modules a folder of links to this checkout's installed packages,
- * except the workspace packages, which link to the copy's own folders (the same relative links npm made).
+ * The working tree without build output, its node_modules links to this checkout's installed packages, except the
+ * links npm made to workspace folders (`@packetflow/*`, `uWebSockets.js`), which point at the copy's own folders.
  */
 function copyRepository(): void {
   cpSync(REPO, copy, { recursive: true, filter: (source) => !NOT_COPIED.has(basename(source)) });
   const modules = join(REPO, 'node_modules');
-  mkdirSync(join(copy, 'node_modules/@packetflow'), { recursive: true });
-  for (const entry of readdirSync(modules)) {
-    if (entry !== '@packetflow') symlinkSync(join(modules, entry), join(copy, 'node_modules', entry));
-  }
-  for (const entry of readdirSync(join(modules, '@packetflow'))) {
-    const target = readlinkSync(join(modules, '@packetflow', entry));
-    symlinkSync(target, join(copy, 'node_modules/@packetflow', entry));
-  }
+  const link = (from: string, to: string) => {
+    mkdirSync(to, { recursive: true });
+    for (const entry of readdirSync(from, { withFileTypes: true })) {
+      const source = join(from, entry.name);
+      const target = entry.isSymbolicLink() ? readlinkSync(source) : undefined;
+      if (target !== undefined && !isAbsolute(target) && !resolve(from, target).startsWith(modules + sep)) {
+        symlinkSync(target, join(to, entry.name));
+      } else if (entry.isDirectory() && entry.name.startsWith('@')) {
+        link(source, join(to, entry.name));
+      } else {
+        symlinkSync(source, join(to, entry.name));
+      }
+    }
+  };
+  link(modules, join(copy, 'node_modules'));
 }
 
 const generate = (name: string) =>
