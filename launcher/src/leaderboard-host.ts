@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LEADERBOARD_KIND } from '@packetflow/protocol';
 import type { ServiceSpec } from './services.js';
 
 /** The Python it runs on: Debian's, whose packages it needs, not whichever python3 comes first on the PATH. */
@@ -43,7 +44,7 @@ export function leaderboardHost(env: Readonly<Record<string, string | undefined>
     spec: {
       name: 'leaderboard',
       entry: join(SERVICE_DIR, 'leaderboard', 'main.py'),
-      roles: ['leaderboard'],
+      roles: [LEADERBOARD_KIND],
       command: {
         program: python,
         args: ['-m', 'leaderboard.main'],

@@ -5,6 +5,7 @@ import { createLogger, startNode, storeFromEnv } from '@packetflow/actors';
 import { matchHost, tickRateFromEnv } from '@packetflow/game-logic';
 import { initPhysics, PHYSICS_KIND, physicsLimits, physicsRegistry, physicsWorldBehavior } from '@packetflow/physics';
 import { playerBehavior, playerRegistry, playerStorageFromEnv } from '@packetflow/player-store';
+import { PLAYER_KIND } from '@packetflow/protocol';
 
 const logger = createLogger({ service: 'services' });
 const tickRate = tickRateFromEnv();
@@ -15,7 +16,7 @@ const registry = playerRegistry(physicsRegistry());
 await startNode({
   register: (system) => {
     system.register(PHYSICS_KIND, physicsWorldBehavior());
-    system.register('player', playerBehavior(players));
+    system.register(PLAYER_KIND, playerBehavior(players));
     matchHost(system, { store, registry, tickRate, logger });
   },
   registry,

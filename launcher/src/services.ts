@@ -1,4 +1,5 @@
 // The backend's services: which program each one is, what it hosts, and in which order they start.
+import { MATCH_KIND, PHYSICS_KIND, PLAYER_KIND } from '@packetflow/protocol';
 
 export type ServiceName = 'physics' | 'player-store' | 'game-logic' | 'services' | 'gateway' | 'leaderboard';
 
@@ -36,16 +37,16 @@ const gateway: ServiceSpec = { name: 'gateway', entry: mainOf('@packetflow/gatew
  */
 export const LAYOUTS = {
   separate: [
-    { name: 'physics', entry: mainOf('@packetflow/physics'), roles: ['physics'] },
-    { name: 'player-store', entry: mainOf('@packetflow/player-store'), roles: ['player'] },
-    { name: 'game-logic', entry: mainOf('@packetflow/game-logic'), roles: ['match'] },
+    { name: 'physics', entry: mainOf('@packetflow/physics'), roles: [PHYSICS_KIND] },
+    { name: 'player-store', entry: mainOf('@packetflow/player-store'), roles: [PLAYER_KIND] },
+    { name: 'game-logic', entry: mainOf('@packetflow/game-logic'), roles: [MATCH_KIND] },
     gateway,
   ],
   together: [
     {
       name: 'services',
       entry: new URL('./services-together.js', import.meta.url).pathname,
-      roles: ['physics', 'player', 'match'],
+      roles: [PHYSICS_KIND, PLAYER_KIND, MATCH_KIND],
     },
     gateway,
   ],

@@ -1,5 +1,5 @@
 export { InputQueue, type InputStats } from './match/input-queue.js';
-export { LEADERBOARD_KIND, recordScore } from './match/leaderboard.js';
+export { recordScore } from './match/leaderboard.js';
 export { type MatchOptions, matchBehavior } from './match/match-behavior.js';
 export {
   checkpointKey,

@@ -1,5 +1,5 @@
 import type { ActorSystem, DurableStore, Logger } from '@packetflow/actors';
-import type { MessageRegistry } from '@packetflow/protocol';
+import { MATCH_KIND, type MessageRegistry } from '@packetflow/protocol';
 import { matchBehavior } from './match/match-behavior.js';
 import { withMatchMessages } from './match/match-messages.js';
 import { actorPhysicsPort } from './match/physics-port.js';
@@ -8,7 +8,7 @@ import type { MatchMetrics } from './metrics/match-metrics.js';
 import { DEFAULT_TICK_PHASES, TickScheduler } from './tick/tick-scheduler.js';
 
 /** The actor kind of matches: one actor per match, its id the match id. */
-export const MATCH_KIND = 'match';
+export { MATCH_KIND };
 
 export interface MatchHostOptions {
   readonly store: DurableStore;

@@ -10,12 +10,13 @@ import {
   Game,
   type JoinAcceptedMessage,
   KING_ZONE,
+  LEADERBOARD_KIND,
   type Message,
   type PlayerStatsMessage,
   type RecordScoreMessage,
   type SnapshotMessage,
 } from '@packetflow/protocol';
-import { LEADERBOARD_KIND, MATCH_KIND, matchHost, TOUCH_DISTANCE } from '../src/index.js';
+import { MATCH_KIND, matchHost, TOUCH_DISTANCE } from '../src/index.js';
 
 type RoomMessage =
   | SnapshotMessage

@@ -15,7 +15,7 @@ import {
 } from '@packetflow/protocol';
 
 /** The actor kind of physics worlds: one actor per match, its id the match id. */
-export const PHYSICS_KIND = 'physics';
+export { PHYSICS_KIND } from '@packetflow/protocol';
 
 /** Every message type a PhysicsWorld actor handles or replies with. */
 export const PhysicsMessageTypes = {

@@ -1,5 +1,11 @@
 import { type ActorSystem, type AskOptions, type RetryOptions, retryUntilAnswered } from '@packetflow/actors';
-import type { InventoryMessage, PlayerProfileMessage, PlayerStatsMessage, System } from '@packetflow/protocol';
+import {
+  type InventoryMessage,
+  PLAYER_KIND,
+  type PlayerProfileMessage,
+  type PlayerStatsMessage,
+  type System,
+} from '@packetflow/protocol';
 import {
   addPlayerStats,
   getInventory,
@@ -88,7 +94,7 @@ export class PlayerClient {
   /** Sends one request and returns its reply; a PlayerRefused reply rejects. */
   async ask(playerId: string, request: PlayerRequest): Promise<PlayerReply> {
     const reply = await this.system.send<PlayerReply, PlayerRequest>(
-      this.system.ref<PlayerRequest>('player', playerId),
+      this.system.ref<PlayerRequest>(PLAYER_KIND, playerId),
       request,
       this.options,
     );

@@ -2,6 +2,7 @@
 // (see @packetflow/actors' README, Running a node). Players are kept in Redis when REDIS_URL is set, else in LMDB
 // under PACKETFLOW_DATA_DIR (./data unless set); guest records unused for PACKETFLOW_GUEST_RECORD_TTL_MS expire.
 import { createLogger, startNode } from '@packetflow/actors';
+import { PLAYER_KIND } from '@packetflow/protocol';
 import { playerRegistry } from './messages.js';
 import { playerMetrics } from './metrics/player-metrics.js';
 import { playerBehavior } from './player.js';
@@ -16,7 +17,7 @@ logger.info('player storage open', {
 });
 await startNode({
   register: (system, { metrics }) =>
-    system.register('player', playerBehavior(storage, { metrics: playerMetrics(metrics) })),
+    system.register(PLAYER_KIND, playerBehavior(storage, { metrics: playerMetrics(metrics) })),
   registry: playerRegistry(),
   logger,
   readiness: () => storage.readiness(),

@@ -12,6 +12,7 @@ export * as Wire from './generated/envelope_generated.js';
 export * as Game from './generated/game_generated.js';
 export { type TableName, tableLayouts } from './generated/layouts.js';
 export * as System from './generated/system_generated.js';
+export * from './kinds.js';
 export * from './message.js';
 export * from './messages/checkpoint-codec.js';
 export * from './messages/message-registry.js';

@@ -1,9 +1,6 @@
 import type { ActorSystem } from '@packetflow/actors';
-import { Game, type RecordScoreMessage } from '@packetflow/protocol';
+import { Game, LEADERBOARD_KIND, type RecordScoreMessage } from '@packetflow/protocol';
 import type { PlayerState } from './match-state.js';
-
-/** The actor kind of leaderboards: one actor per game mode, its id the mode (hosted by the Python leaderboard). */
-export const LEADERBOARD_KIND = 'leaderboard';
 
 /**
  * Tells the leaderboard of the match's mode (`leaderboard/<mode>`) the score a player made in a match they left (or that ended). A tell: when no member

@@ -11,6 +11,7 @@ import {
   DEFAULT_GAME_MODE,
   Game,
   keyHash,
+  MATCH_KIND,
   type MatchCheckpointBody,
   type MessageRegistry,
   outranks,
@@ -468,7 +469,7 @@ export function matchBehavior(options: MatchOptions) {
    * boundaries are offset by a hash of its id, so matches that started together do not all write in the same tick.
    */
   function checkpointDue(state: MatchState, clock: number): boolean {
-    const offset = keyHash('match', state.matchId) % checkpointEvery;
+    const offset = keyHash(MATCH_KIND, state.matchId) % checkpointEvery;
     const due =
       Math.floor((clock + offset) / checkpointEvery) !==
       Math.floor((state.lastCheckpointClock + offset) / checkpointEvery);

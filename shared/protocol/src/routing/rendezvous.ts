@@ -1,4 +1,5 @@
 import { encodeUtf8 } from '../codec/utf8.js';
+import { MATCH_KIND, PHYSICS_KIND } from '../kinds.js';
 import { fnv1a32, keyHash, rendezvousWeight } from './hash.js';
 import type { Member } from './member.js';
 import { RouteCache } from './route-cache.js';
@@ -8,7 +9,7 @@ import { RouteCache } from './route-cache.js';
  * other kind's actor of the same id would be, so a node hosting both gets both (PROTOCOL.md §6). A match's physics
  * world goes with its match: the step between them is then a local call.
  */
-export const PLACED_WITH: Readonly<Record<string, string>> = Object.freeze({ physics: 'match' });
+export const PLACED_WITH: Readonly<Record<string, string>> = Object.freeze({ [PHYSICS_KIND]: MATCH_KIND });
 
 /** The key an actor is placed by: its own kind's, or that of the kind it is placed with. */
 export function placementKey(kind: string, id: string): number {
