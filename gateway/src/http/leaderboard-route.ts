@@ -10,12 +10,10 @@ import {
   SystemStoppedError,
   UnknownKindError,
 } from '@packetflow/actors';
-import type { GetTopScoresMessage, TopScoresMessage } from '@packetflow/protocol';
+import { type GetTopScoresMessage, LEADERBOARD_KIND, type TopScoresMessage } from '@packetflow/protocol';
 import type { GatewayConfig } from '../config.js';
 import { addressKey, addressList, listed } from './addresses.js';
 import { AddressRateLimiter } from './rate-limit.js';
-
-export const LEADERBOARD_KIND = 'leaderboard';
 
 /** What `leaderboard/<mode>` takes as a mode: its actor id. */
 const MODE = /^[A-Za-z0-9_-]{1,64}$/;

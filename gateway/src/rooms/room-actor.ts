@@ -5,16 +5,16 @@ import {
   Game,
   type JoinAcceptedMessage,
   type JoinMatchMessage,
+  MATCH_KIND,
   type MessageRegistry,
+  ROOM_KIND,
   type SnapshotMessage,
   tableCodec,
   type WireMessage,
 } from '@packetflow/protocol';
 
-/** The actor kind of gateway rooms; never hosted virtually, every room actor is created pinned to its gateway. */
-export const ROOM_KIND = 'gateway-room';
-/** The kind of the game-logic service's match actors: one per match, its id the match id. */
-export const MATCH_KIND = 'match';
+/** Gateway rooms (never hosted virtually: every room actor is created pinned to its gateway) and the matches. */
+export { MATCH_KIND, ROOM_KIND };
 
 /**
  * Asks a match for a player's seat (answered as `JoinAccepted`, refused when it holds none): the game-logic
