@@ -1,7 +1,7 @@
 // Bot players on the PacketFlow SDK, and one hostile client on the bare Colyseus SDK that breaks the rules on
 // purpose: what the end-to-end tests drive the backend with.
 import { Client as ColyseusClient, type Room } from '@colyseus/sdk';
-import { type MatchConnection, type MatchSnapshot, PacketFlowClient } from '@packetflow/client';
+import { type GameMode, type MatchConnection, type MatchSnapshot, PacketFlowClient } from '@packetflow/client';
 import { ClientMessage, createProtocolRegistry, Game, MATCH_ROOM } from '@packetflow/protocol';
 
 export function until(condition: () => boolean, what: string | (() => string), timeoutMs = 10_000): Promise<void> {
@@ -40,10 +40,17 @@ export class Bot {
   }
 
   /** A guest that joins (or creates) a match through the gateway at `url`, or the match `matchId` there. */
-  static async join(url: string, options: { matchId?: string; create?: boolean } = {}): Promise<Bot> {
+  static async join(
+    url: string,
+    options: { matchId?: string; create?: boolean; mode?: GameMode; name?: string } = {},
+  ): Promise<Bot> {
     const client = new PacketFlowClient(url);
     await client.guest();
-    const settings = { reconnection: { minUptimeMs: 0, minDelayMs: 50, initialDelayMs: 50 } };
+    const settings = {
+      reconnection: { minUptimeMs: 0, minDelayMs: 50, initialDelayMs: 50 },
+      ...(options.mode === undefined ? {} : { mode: options.mode }),
+      ...(options.name === undefined ? {} : { name: options.name }),
+    };
     const match =
       options.matchId !== undefined
         ? await client.join(options.matchId, settings)
