@@ -61,13 +61,25 @@ function refuseTaken(name) {
       `@packetflow/${name} is already a package of this repository (${packages.get(`@packetflow/${name}`)})`,
     );
   }
-  const launcher = read('launcher/src/services.ts');
+  const launcher = existsSync(join(root, 'launcher/src/services.ts')) ? read('launcher/src/services.ts') : '';
   const services = launcher.match(/export type ServiceName =([^;]*);/)?.[1] ?? '';
   if (services.includes(`'${name}'`)) throw new GeneratorError(`${name} is already a service of npm start`);
-  const kinds = [...launcher.matchAll(/roles: \[([^\]]*)\]/g)].flatMap((m) =>
-    [...m[1].matchAll(/'([^']+)'/g)].map((k) => k[1]),
-  );
-  if (kinds.includes(name)) throw new GeneratorError(`${name} is already an actor kind hosted by npm start's services`);
+  const kind = kindDefinedAt(name, packages);
+  if (kind !== undefined) throw new GeneratorError(`${name} is already an actor kind (${kind})`);
+}
+
+/** Where an actor kind named `name` is defined (a `…_KIND` constant in a package's sources), if anywhere. */
+function kindDefinedAt(name, packages) {
+  const definition = new RegExp(`_KIND\\s*=\\s*'${name}'`);
+  for (const dir of packages.values()) {
+    const src = join(root, dir, 'src');
+    if (!existsSync(src)) continue;
+    for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+      if (!/\.(ts|mts)$/.test(file) || file.includes('generated')) continue;
+      if (definition.test(readFileSync(join(src, file), 'utf8'))) return `${dir}/src/${file}`;
+    }
+  }
+  return undefined;
 }
 
 function workspacePackageNames() {

@@ -172,9 +172,14 @@ describe('npm run new:service', () => {
       assert.equal(lint.status, 0, `${lint.stdout}\n${lint.stderr}`);
     });
 
-    it('runs through the image entry point by its PACKETFLOW_SERVICE and leaves on SIGTERM', async () => {
+    it('runs through the image entry point by its PACKETFLOW_SERVICE, is ready, and leaves on SIGTERM', async () => {
       const child = spawn('sh', [join(copy, 'infra/docker/start-service.sh')], {
-        env: { PATH: process.env.PATH, PACKETFLOW_SERVICE: NAME, PACKETFLOW_NODE_ID: `${NAME}-1` },
+        env: {
+          PATH: process.env.PATH,
+          PACKETFLOW_SERVICE: NAME,
+          PACKETFLOW_NODE_ID: `${NAME}-1`,
+          PACKETFLOW_ADMIN_PORT: '0',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -182,6 +187,9 @@ describe('npm run new:service', () => {
         const line = await started(child);
         assert.equal(line.node, `${NAME}-1`);
         assert.deepEqual(line.roles, [NAME]);
+        // An answer from the admin endpoint also means the node is past startNode, its signal handlers set.
+        const ready = await fetch(`http://${line.admin as string}/readyz`);
+        assert.deepEqual([ready.status, await ready.json()], [200, { ready: true }]);
       } finally {
         child.kill('SIGTERM');
       }
