@@ -30,7 +30,7 @@ import { MatchState, PlayerState } from './match-state.js';
 import { MatchTicker, type TickerEnd } from './match-ticker.js';
 import { FencedError, type OwnerClaim, OwnerClaims } from './owner-claim.js';
 import type { PhysicsPort } from './physics-port.js';
-import { roomOf } from './room-address.js';
+import { asRoom, roomOf } from './room-address.js';
 import { DEFAULT_MODE_RULES, type ModeRules } from './rules/modes.js';
 import { withDeadline } from './with-deadline.js';
 
@@ -238,7 +238,7 @@ export function matchBehavior(options: MatchOptions) {
   function subscribe(ctx: Ctx, room: ActorRef): void {
     const key = room.toString();
     if (ctx.state.subscribers.has(key)) return;
-    ctx.state.subscribers.set(key, room);
+    ctx.state.subscribers.set(key, asRoom(room));
     // A room ends with its gateway: its players must not stay in the match for ever.
     ctx.watch(room);
   }
@@ -525,7 +525,7 @@ export function matchBehavior(options: MatchOptions) {
       resumedFrom !== undefined,
       resumedFrom ?? 0,
     );
-    for (const room of state.subscribers.values()) ctx.tell(room, { type: 'Snapshot', body: snapshot } as never);
+    for (const room of state.subscribers.values()) ctx.tell(room, { type: 'Snapshot', body: snapshot });
     if (checkpointDue(state, msg.tick)) await checkpoint(ctx, false);
   }
 

@@ -1,5 +1,5 @@
 import type { ActorRef } from '@packetflow/actors';
-import type { Game } from '@packetflow/protocol';
+import type { Game, SnapshotMessage } from '@packetflow/protocol';
 import { InputQueue, type InputStats } from './input-queue.js';
 import type { OwnerClaim } from './owner-claim.js';
 import type { MatchRule } from './rules/match-rule.js';
@@ -36,7 +36,7 @@ export class MatchState {
   /** Latest transform of every entity the physics world has reported. */
   readonly transforms = new Map<number, Game.EntityTransformT>();
   /** Pinned addresses (gateway rooms) that receive a snapshot every tick. */
-  readonly subscribers = new Map<string, ActorRef>();
+  readonly subscribers = new Map<string, ActorRef<SnapshotMessage>>();
   /** The `touch` rule's memory: player entity → prop entities it is touching now, so a touch scores once. */
   readonly touching = new Map<number, Set<number>>();
   readonly inputStats: InputStats = { applied: 0, late: 0, duplicate: 0, overflow: 0 };
