@@ -340,6 +340,13 @@ function registrations(n) {
       /(separate: \[[\s\S]*?\n)(\s*)gateway,\n/,
       `$1$2{ name: '${n.name}', entry: mainOf('${n.pkg}'), roles: ['${n.name}'] },\n$2gateway,\n`,
     );
+    // In the `together` layout too, as a process of its own: both layouts host the same kinds.
+    out = replaceOnce(
+      path,
+      out,
+      /(together: \[[\s\S]*?\n)(\s*)gateway,\n/,
+      `$1$2{ name: '${n.name}', entry: mainOf('${n.pkg}'), roles: ['${n.name}'] },\n$2gateway,\n`,
+    );
     return out;
   });
   edit('launcher/package.json', (text, path) => addDependency(path, text, 'dependencies', n.pkg));

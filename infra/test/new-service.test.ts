@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readNodeConfig } from '@packetflow/actors';
+import type { ServiceSpec } from '@packetflow/launcher';
 import { composeServices } from '../src/deploy/compose-file.js';
 import { modelProblems } from '../src/deploy/manifest-models.js';
 import { podSpecOf, type RenderedObject, renderKustomization } from '../src/deploy/manifests.js';
@@ -196,17 +197,18 @@ describe('npm run new:service', () => {
       assert.equal(await exited, 0);
     });
 
-    it('npm start runs it in its own process before the gateway', async () => {
+    it('npm start runs it in its own process before the gateway, in both layouts', async () => {
       const { LAYOUTS } = (await import(
         join(copy, 'launcher/dist/src/services.js')
       )) as typeof import('@packetflow/launcher');
-      const names = LAYOUTS.separate.map((service) => service.name);
-      assert.equal(names.at(-1), 'gateway');
-      const service = LAYOUTS.separate.find((s) => (s.name as string) === NAME);
-      assert.deepEqual(service && { entry: service.entry, roles: service.roles }, {
-        entry: join(copy, 'services', NAME, 'dist/src/main.js'),
-        roles: [NAME],
-      });
+      for (const layout of [LAYOUTS.separate, LAYOUTS.together]) {
+        assert.equal(layout.at(-1)?.name, 'gateway');
+        const service = (layout as readonly ServiceSpec[]).find((s) => (s.name as string) === NAME);
+        assert.deepEqual(service && { entry: service.entry, roles: service.roles }, {
+          entry: join(copy, 'services', NAME, 'dist/src/main.js'),
+          roles: [NAME],
+        });
+      }
     });
 
     it('Compose runs it from the one image, with an environment its node accepts', async () => {
