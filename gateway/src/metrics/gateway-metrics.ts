@@ -2,8 +2,9 @@
 // metrics, every series labelled with the node id). Hot paths only add to plain numbers here; the counters read them
 // when scraped, and the gauges read the rooms this gateway holds.
 import { ClientCloseCode, ClientErrorCode } from '@packetflow/protocol';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { TransportCloseCode } from '../transport/bound-transport.js';
+import { BucketHistogram } from './bucket-histogram.js';
 
 /** What the metrics read of a room when scraped: its clients with an open WebSocket. */
 export interface MeteredRoom {
@@ -106,7 +107,7 @@ export class GatewayMetrics {
   /** Bytes of the room's messages to clients as Colyseus frames them (snapshots, `joined`, errors). */
   sentBytes = 0;
   /** From an accepted input's arrival to the first snapshot to its client that acknowledges it. */
-  readonly inputToSnapshot: Histogram;
+  readonly inputToSnapshot: BucketHistogram;
 
   private readonly rooms = new Set<MeteredRoom>();
   private readonly joinFailures = new Tally<'code'>(codeLabels(JOIN_FAILURE_CODES, true));
@@ -189,12 +190,12 @@ export class GatewayMetrics {
         cutOffs.report(this);
       },
     });
-    this.inputToSnapshot = new Histogram({
-      name: 'packetflow_gateway_input_to_snapshot_seconds',
-      help: "From an accepted input's arrival at the gateway to the first snapshot sent to its client that acknowledges it",
-      buckets: [...INPUT_TO_SNAPSHOT_BUCKETS],
+    this.inputToSnapshot = new BucketHistogram(
+      'packetflow_gateway_input_to_snapshot_seconds',
+      "From an accepted input's arrival at the gateway to the first snapshot sent to its client that acknowledges it",
+      INPUT_TO_SNAPSHOT_BUCKETS,
       registers,
-    });
+    );
     new Counter({
       name: 'packetflow_gateway_http_requests_total',
       help: 'HTTP requests answered, by route (auth_guest, matchmake, other) and status',

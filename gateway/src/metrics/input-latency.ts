@@ -1,7 +1,7 @@
 // What timing an input from its arrival to the snapshot that acknowledges it needs: the arrival times of a client's
 // inputs not acknowledged yet, in a small fixed ring, and the acks of a snapshot read straight from its FlatBuffer
 // bytes (a passed-through snapshot is never unpacked on the gateway), without allocating.
-import type { Histogram } from 'prom-client';
+import type { Observer } from './bucket-histogram.js';
 
 /**
  * Inputs a client has pending: accepted at most this many ahead of the match's acknowledgement (about half a second
@@ -34,7 +34,7 @@ export class PendingInputs {
   }
 
   /** A snapshot sent at `at` acknowledges inputs up to `sequence`: each one pending is observed, and forgotten. */
-  acknowledged(sequence: number, at: number, histogram: Histogram): void {
+  acknowledged(sequence: number, at: number, histogram: Observer): void {
     while (this.count > 0 && this.sequences[this.head]! <= sequence) {
       histogram.observe((at - this.arrivals[this.head]!) / 1000);
       this.head = (this.head + 1) % PENDING_INPUTS;
