@@ -19,6 +19,7 @@ import { NOT_OWNER_PREFIX, PeerDownError, PeerOverloadedError } from '../errors.
 import { componentLogger } from '../logging/logger.js';
 import type { MemberInfo } from '../membership/membership.js';
 import { PacketEndpoint } from '../packets/packet-endpoint.js';
+import { wireText } from '../packets/wire-errors.js';
 import type { RemoteRouting } from '../remote-routing.js';
 import type { Runtime } from '../runtime.js';
 import { type ActorSystem, runtimeOf } from '../system.js';
@@ -159,6 +160,7 @@ export class Cluster implements RemoteRouting {
       registry: this.registry,
       send: (packet, node) => this.send(packet, node),
       logger: this.logger,
+      maxBodyBytes: limits.maxBodyBytes,
     });
   }
 
@@ -214,7 +216,13 @@ export class Cluster implements RemoteRouting {
       unsubscribeView();
       unsubscribeLease();
     };
-    await options.membership.start(cluster.self);
+    // Linked to the members already there before registering: by the time one routes an actor here (a match this
+    // node wins back), this node's own links to the others (the physics its match steps on, the gateway its
+    // snapshots go to) are open, rather than dialed as the first packets need them.
+    await options.membership.start(cluster.self, async (others) => {
+      cluster.updateView([...others, cluster.self]);
+      await cluster.linksSettled(Math.min(cluster.ctx.handshakeTimeoutMs, 2000));
+    });
     cluster.runtime.attachRemote(cluster);
     cluster.updateView(options.membership.members());
     cluster.heartbeats = setInterval(() => cluster.sendHeartbeats(), cluster.heartbeatMs);
@@ -380,7 +388,7 @@ export class Cluster implements RemoteRouting {
     this.remoteWatchers.delete(key);
     for (const { watcher, node, pinned } of watchers) {
       const actor = new Wire.AddressT(kind, id, pinned ? this.nodeId : null);
-      const body = new System.DownT(actor, DOWN_REASONS.indexOf(reason), detail);
+      const body = new System.DownT(actor, DOWN_REASONS.indexOf(reason), wireText(detail));
       this.endpoint.tell(watcher, { type: 'Down', body } as Message, { node });
     }
   }

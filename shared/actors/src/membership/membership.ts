@@ -15,9 +15,12 @@ export interface MemberInfo extends Member {
 export interface Membership {
   /**
    * Registers `self` and starts watching; resolves once the first full view is known (self included). Listeners are
-   * not called for that first view: read it with `members()` once this resolves.
+   * not called for that first view: read it with `members()` once this resolves. Where members register themselves
+   * (Redis), `beforeRegistering` is called first with the members already registered, so the new member can link
+   * to them before any of them routes an actor to it; where the others know it from configuration (static), it is
+   * not called.
    */
-  start(self: MemberInfo): Promise<void>;
+  start(self: MemberInfo, beforeRegistering?: (others: readonly MemberInfo[]) => Promise<void>): Promise<void>;
   /** The current view: registered, live members, self included, sorted by id. Empty before `start`. */
   members(): readonly MemberInfo[];
   /**

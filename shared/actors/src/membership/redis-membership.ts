@@ -83,10 +83,10 @@ export class RedisMembership implements Membership {
     this.lease = new Lease(this.settings.ttlMs - this.settings.heartbeatMs / 2, this.logger);
   }
 
-  async start(self: MemberInfo): Promise<void> {
+  async start(self: MemberInfo, beforeRegistering?: (others: readonly MemberInfo[]) => Promise<void>): Promise<void> {
     if (this.starting || this.leaving) throw new MembershipStartError('start can be called once');
     const checked = checkMemberInfo(self, 'self');
-    this.starting = this.connectAndRegister(checked);
+    this.starting = this.connectAndRegister(checked, beforeRegistering);
     await this.starting;
   }
 
@@ -107,7 +107,10 @@ export class RedisMembership implements Membership {
     return this.leaving;
   }
 
-  private async connectAndRegister(self: MemberInfo): Promise<void> {
+  private async connectAndRegister(
+    self: MemberInfo,
+    beforeRegistering?: (others: readonly MemberInfo[]) => Promise<void>,
+  ): Promise<void> {
     const commands = this.connection('commands') as CommandConnection;
     commands.defineCommand('membershipRegister', { numberOfKeys: 2, lua: registerScript });
     commands.defineCommand('membershipRead', { numberOfKeys: 2, lua: readScript });
@@ -121,6 +124,10 @@ export class RedisMembership implements Membership {
         () => new MembershipStartError(`could not reach Redis within ${this.settings.startTimeoutMs} ms`),
       );
       await subscriber.subscribe(this.keys.channel);
+      if (beforeRegistering !== undefined) {
+        const others = this.viewFrom(running, await this.readRecords(running)).filter((m) => m.id !== self.id);
+        await beforeRegistering(others);
+      }
       await this.register(running);
       this.view = this.viewFrom(running, await this.readRecords(running));
     } catch (error) {
