@@ -76,14 +76,17 @@ export class GatewayConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const errors: string[] = [];
-  const int = (name: string, fallback: number, min: number, max: number): number => {
+  /** A set variable checked by its schema (an error naming it and its value when it fails), else the default. */
+  const read = <T>(name: string, schema: z.ZodType<T, string>, fallback: T): T => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
-    const parsed = integerSchema(min, max).safeParse(raw);
+    const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
-    errors.push(`${name}=${raw}: expected an integer from ${min} to ${max}`);
+    errors.push(`${name}=${raw}: ${parsed.error.issues.map((issue) => issue.message).join(', ')}`);
     return fallback;
   };
+  const int = (name: string, fallback: number, min: number, max: number): number =>
+    read(name, integerSchema(min, max), fallback);
   const port = int('PACKETFLOW_GATEWAY_PORT', DEFAULTS.port, 0, 65535);
   const guestTokenTtlMs = int('PACKETFLOW_GUEST_TOKEN_TTL_MS', DEFAULTS.guestTokenTtlMs, 1000, 30 * 24 * 3600 * 1000);
   const maxInputBytes = int('PACKETFLOW_MAX_INPUT_BYTES', DEFAULTS.maxInputBytes, 16, 65536);
@@ -104,23 +107,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     const bad = exempt.error.issues.map((issue) => issue.message).join(', ');
     errors.push(`PACKETFLOW_RATE_LIMIT_EXEMPT=${env.PACKETFLOW_RATE_LIMIT_EXEMPT}: ${bad}`);
   }
-  const host = env.PACKETFLOW_GATEWAY_HOST || DEFAULTS.host;
-  if (!/^[\w.:-]+$/.test(host)) errors.push(`PACKETFLOW_GATEWAY_HOST=${host}: expected an interface address or name`);
+  const host = read('PACKETFLOW_GATEWAY_HOST', hostSchema, DEFAULTS.host);
   const tokenSecret = env.PACKETFLOW_TOKEN_SECRET ?? '';
-  if (tokenSecret.length < 16) errors.push('PACKETFLOW_TOKEN_SECRET: required, at least 16 characters');
+  if (!tokenSecretSchema.safeParse(tokenSecret).success) {
+    errors.push('PACKETFLOW_TOKEN_SECRET: required, at least 16 characters');
+  }
   if (maxInputBytes > maxPayloadBytes) {
     errors.push(
       `PACKETFLOW_MAX_INPUT_BYTES=${maxInputBytes}: larger than PACKETFLOW_MAX_PAYLOAD_BYTES=${maxPayloadBytes}`,
     );
   }
-  const redisUrl = env.REDIS_URL || undefined;
-  if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) {
-    errors.push(`REDIS_URL=${redisUrl}: expected a redis:// or rediss:// URL`);
-  }
-  let publicAddress = env.PACKETFLOW_GATEWAY_PUBLIC_ADDRESS || undefined;
-  if (publicAddress !== undefined && !/^[\w.-]+(:\d{1,5})?(\/[\w./-]*)?$/.test(publicAddress)) {
-    errors.push(`PACKETFLOW_GATEWAY_PUBLIC_ADDRESS=${publicAddress}: expected host:port (and an optional path)`);
-  }
+  const redisUrl = read<string | undefined>('REDIS_URL', redisUrlSchema, undefined);
+  let publicAddress = read<string | undefined>('PACKETFLOW_GATEWAY_PUBLIC_ADDRESS', publicAddressSchema, undefined);
   if (redisUrl !== undefined && publicAddress === undefined) {
     // Another gateway may match a client into a room of this one; the client must then be told where it is.
     if (port === 0 || host === '0.0.0.0' || host === '::') {
@@ -157,12 +155,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   };
 }
 
+/** An interface address or name to listen on. */
+const hostSchema = z.string().regex(/^[\w.:-]+$/, { error: 'expected an interface address or name' });
+
+/** The HMAC secret of player tokens: long enough that guessing it is out of reach. */
+const tokenSecretSchema = z.string().min(16);
+
+const redisUrlSchema = z.string().regex(/^rediss?:\/\/\S+$/, { error: 'expected a redis:// or rediss:// URL' });
+
+/** Where clients reach this gateway: `host:port`, with an optional path behind a proxy. */
+const publicAddressSchema = z
+  .string()
+  .regex(/^[\w.-]+(:\d{1,5})?(\/[\w./-]*)?$/, { error: 'expected host:port (and an optional path)' });
+
 function integerSchema(min: number, max: number) {
   return z
     .string()
-    .regex(/^-?\d+$/)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+    .refine((value) => /^-?\d+$/.test(value) && Number(value) >= min && Number(value) <= max, {
+      error: `expected an integer from ${min} to ${max}`,
+    })
+    .transform(Number);
 }
 
 /** An IPv4 or IPv6 address, or a subnet of either (`address/prefix`). */
