@@ -1,11 +1,13 @@
 import {
   type Address,
+  defaultLimits,
   ErrorCode,
   type Message,
   type MessageRegistry,
   type Packet,
   PacketFlags,
   System,
+  tooLarge,
   type WireMessage,
 } from '@packetflow/protocol';
 import { ActorRef } from '../actor-ref.js';
@@ -14,7 +16,7 @@ import type { Logger } from '../behavior.js';
 import { PacketRefusedError, PeerDownError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { type ActorSystem, runtimeOf } from '../system.js';
-import { fromWireError, toWireError } from './wire-errors.js';
+import { fromWireError, toWireError, wireText } from './wire-errors.js';
 
 /** Type of the reply to an ask whose handler returned nothing; its body is empty. */
 export const ACK = 'Ack';
@@ -38,6 +40,11 @@ export interface PacketEndpointOptions {
   readonly send: (packet: Packet, node: string | undefined) => void;
   /** Deadline of outbound asks without one; 5000 ms unless set. */
   readonly defaultAskTimeoutMs?: number;
+  /**
+   * Largest body this endpoint sends, as the transport's codec allows (the protocol's 64 KiB unless set): a bigger
+   * one is refused here, with an error to whoever sent it, rather than failing the frame it would have gone in.
+   */
+  readonly maxBodyBytes?: number;
   readonly logger?: Logger;
 }
 
@@ -72,6 +79,7 @@ export class PacketEndpoint {
   private readonly transmit: (packet: Packet, node: string | undefined) => void;
   private readonly runtime: Runtime;
   private readonly defaultAskTimeoutMs: number;
+  private readonly maxBodyBytes: number;
   private readonly logger: Logger | undefined;
 
   constructor(system: ActorSystem, options: PacketEndpointOptions) {
@@ -82,6 +90,7 @@ export class PacketEndpoint {
     this.registry = options.registry;
     this.transmit = options.send;
     this.defaultAskTimeoutMs = options.defaultAskTimeoutMs ?? 5000;
+    this.maxBodyBytes = options.maxBodyBytes ?? defaultLimits.maxBodyBytes;
     this.logger = options.logger;
     this.address = { kind: 'endpoint', id: system.nodeId, node: system.nodeId };
   }
@@ -130,9 +139,12 @@ export class PacketEndpoint {
     );
   }
 
-  /** Sends a message to an actor elsewhere, fire and forget. Throws ProtocolError if its type has no codec. */
+  /**
+   * Sends a message to an actor elsewhere, fire and forget. Throws ProtocolError if its type has no codec or its
+   * body is over `maxBodyBytes`.
+   */
   tell(target: Address, message: Message, options: OutboundOptions = {}): void {
-    const body = this.registry.encode(message);
+    const body = this.encode(message);
     this.transmit(
       { target, sender: options.sender, type: message.type, correlationId: 0, flags: 0, ttlMs: 0, body },
       options.node,
@@ -147,7 +159,7 @@ export class PacketEndpoint {
   ): Promise<R> {
     let body: Uint8Array;
     try {
-      body = this.registry.encode(message);
+      body = this.encode(message);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -222,7 +234,7 @@ export class PacketEndpoint {
     }
     let body: Uint8Array;
     try {
-      body = this.registry.encode(reply as Message);
+      body = this.encode(reply as Message);
     } catch (error) {
       this.answerError(ask, fromNode, toWireError(error));
       return;
@@ -231,7 +243,8 @@ export class PacketEndpoint {
   }
 
   private answerError(ask: Packet, fromNode: string | undefined, error: { code: ErrorCode; message: string }): void {
-    const body = this.registry.encode({ type: 'Error', body: new System.ErrorT(error.code, error.message) } as Message);
+    const message = wireText(error.message);
+    const body = this.registry.encode({ type: 'Error', body: new System.ErrorT(error.code, message) } as Message);
     this.reply(ask, fromNode, 'Error', body, PacketFlags.Error);
   }
 
@@ -248,6 +261,15 @@ export class PacketEndpoint {
       },
       fromNode,
     );
+  }
+
+  /** A message's body as it will go out; throws ProtocolError when it has no codec or is over `maxBodyBytes`. */
+  private encode(message: Message): Uint8Array {
+    const body = this.registry.encode(message);
+    if (body.length > this.maxBodyBytes) {
+      throw tooLarge(`${message.type} body of ${body.length} bytes exceeds the ${this.maxBodyBytes}-byte limit`);
+    }
+    return body;
   }
 
   /** Counts and logs a packet this side will not deliver, and answers it with an Error when it is an ask. */

@@ -34,6 +34,18 @@ export function toWireError(error: unknown): { code: ErrorCode; message: string 
   return { code: ErrorCode.Unknown, message: describe(error) };
 }
 
+/**
+ * Characters of free text (an error's message, a Down's detail) that a packet carries: at four UTF-8 bytes each,
+ * within the 16 KiB a receiver takes for a string. A handler's error may say far more (a dump of what it got).
+ */
+const MAX_WIRE_TEXT_CHARS = 4000;
+
+/** `text`, cut to what a packet carries, saying how much was cut. */
+export function wireText(text: string): string {
+  if (text.length <= MAX_WIRE_TEXT_CHARS) return text;
+  return `${text.slice(0, MAX_WIRE_TEXT_CHARS)}… (${text.length - MAX_WIRE_TEXT_CHARS} characters cut)`;
+}
+
 /** Rebuilds an Error reply as the same typed error a local ask would have rejected with. */
 export function fromWireError(code: ErrorCode, message: string, target: Address, type: string, ttlMs: number): Error {
   switch (code) {
