@@ -147,10 +147,17 @@ function packageFiles(n) {
 
 function contract(n) {
   return `import type { ActorSystem, AskOptions } from '@packetflow/actors';
-import { createProtocolRegistry, Game, type MessageRegistry, tableCodec, type WireMessage } from '@packetflow/protocol';
+import {
+  createProtocolRegistry,
+  Game,
+  type MessageRegistry,
+  ${n.constant},
+  tableCodec,
+  type WireMessage,
+} from '@packetflow/protocol';
 
-/** The actor kind of this service: one actor per key, the key its id (\`${n.name}/<key>\`). */
-export const ${n.constant} = '${n.name}';
+/** The actor kind of this service, named with the others in the protocol's kinds.ts. */
+export { ${n.constant} };
 
 /**
  * Adds \`score\` to the total of the actor's key; answered with \`${n.pascal}Total\`. The body reuses the protocol's
@@ -332,20 +339,34 @@ function registrations(n) {
     if (!existsSync(join(root, path))) return;
     edits.push([path, change(read(path), path)]);
   };
+  // Every kind is named once, in the protocol's kinds.ts; the service's contract re-exports it.
+  if (!existsSync(join(root, 'shared/protocol/src/kinds.ts')))
+    throw anchorMissing('shared/protocol/src/kinds.ts', 'its kinds');
+  edits.push([
+    'shared/protocol/src/kinds.ts',
+    `${read('shared/protocol/src/kinds.ts').replace(/\n*$/, '\n')}/** One \`${n.name}\` actor per key (\`${n.name}/<key>\`), on ${n.name} hosts. */\n` +
+      `export const ${n.constant} = '${n.name}';\n`,
+  ]);
   edit('launcher/src/services.ts', (text, path) => {
     let out = replaceOnce(path, text, /(export type ServiceName =[^;]*?)(;)/, `$1 | '${n.name}'$2`);
     out = replaceOnce(
       path,
       out,
+      /(import \{[^}]*?)\s*\} from '@packetflow\/protocol';/,
+      `$1, ${n.constant} } from '@packetflow/protocol';`,
+    );
+    out = replaceOnce(
+      path,
+      out,
       /(separate: \[[\s\S]*?\n)(\s*)gateway,\n/,
-      `$1$2{ name: '${n.name}', entry: mainOf('${n.pkg}'), roles: ['${n.name}'] },\n$2gateway,\n`,
+      `$1$2{ name: '${n.name}', entry: mainOf('${n.pkg}'), roles: [${n.constant}] },\n$2gateway,\n`,
     );
     // In the `together` layout too, as a process of its own: both layouts host the same kinds.
     out = replaceOnce(
       path,
       out,
       /(together: \[[\s\S]*?\n)(\s*)gateway,\n/,
-      `$1$2{ name: '${n.name}', entry: mainOf('${n.pkg}'), roles: ['${n.name}'] },\n$2gateway,\n`,
+      `$1$2{ name: '${n.name}', entry: mainOf('${n.pkg}'), roles: [${n.constant}] },\n$2gateway,\n`,
     );
     return out;
   });

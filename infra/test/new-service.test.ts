@@ -33,6 +33,7 @@ const NOT_COPIED = new Set(['node_modules', 'dist', '.git', '.turbo', 'test-resu
 
 /** The code and manifests of this repository the generator edits, which must still pass the lint. */
 const EDITED_CODE = [
+  'shared/protocol/src/kinds.ts',
   'launcher/src/services.ts',
   'launcher/package.json',
   'launcher/tsconfig.json',
