@@ -16,7 +16,7 @@ import { GoneGateways } from './redis/gone-gateways.js';
 import { redisMatchmaking } from './redis/redis-matchmaking.js';
 import { RedisOutages } from './redis/redis-outages.js';
 import { matchRoomType } from './rooms/match-room.js';
-import { MATCH_KIND, ROOM_KIND, roomActorBehavior, withFindSeat } from './rooms/room-actor.js';
+import { MATCH_KIND, ROOM_KIND, roomActorBehavior } from './rooms/room-actor.js';
 import { issueGuestToken } from './token.js';
 import { BoundTransport } from './transport/bound-transport.js';
 import { acceptEndedExpressResponses } from './transport/express-abort.js';
@@ -29,7 +29,7 @@ export { backend, nativeBuild };
  * verified when they arrive from the match, then broadcast to the room's clients as the very bytes they came in.
  */
 export function gatewayRegistry(): MessageRegistry {
-  return withFindSeat(playerRegistry(createProtocolRegistry())).passThrough('Snapshot');
+  return playerRegistry(createProtocolRegistry()).passThrough('Snapshot');
 }
 
 export interface Gateway {

@@ -17,7 +17,6 @@ import {
   type ActorRef,
   type ActorSystem,
   type Logger,
-  type Message,
   RefusedError,
   retryUntilAnswered,
 } from '@packetflow/actors';
@@ -27,6 +26,7 @@ import {
   ClientMessage,
   createProtocolRegistry,
   DEFAULT_GAME_MODE,
+  type FindSeatMessage,
   GAME_MODES,
   Game,
   type GameMode,
@@ -35,6 +35,7 @@ import {
   type LeaveMatchMessage,
   MATCH_ROOM,
   type MatchHostMessage,
+  type MatchRequest,
   type MessageRegistry,
   type PlayerInputMessage,
   type PlayerStatsMessage,
@@ -47,14 +48,7 @@ import { type TokenClaims, verifyToken } from '../token.js';
 import { TransportCloseCode } from '../transport/bound-transport.js';
 import { bannedError, CutOffBans } from './cut-off-bans.js';
 import { KeptInputs } from './kept-inputs.js';
-import {
-  type FindSeatMessage,
-  MATCH_KIND,
-  type Pending,
-  ROOM_KIND,
-  type RoomActorMessage,
-  type RoomPort,
-} from './room-actor.js';
+import { MATCH_KIND, type Pending, ROOM_KIND, type RoomActorMessage, type RoomPort } from './room-actor.js';
 import { type Publisher, RoomFanout } from './room-fanout.js';
 
 export interface MatchRoomDeps {
@@ -246,7 +240,7 @@ async function reservationTarget(context: AuthContext, options: unknown): Promis
 async function restoreTarget(deps: MatchRoomDeps, matchId: string, playerId: string): Promise<void> {
   const findSeat: FindSeatMessage = { type: 'FindSeat', body: new Game.JoinMatchT(matchId, playerId, null, false) };
   try {
-    await deps.system.send(deps.system.ref<Message>(MATCH_KIND, matchId), findSeat, {
+    await deps.system.send(deps.system.ref<MatchRequest>(MATCH_KIND, matchId), findSeat, {
       timeoutMs: deps.config.serviceTimeoutMs,
     });
   } catch (error) {
@@ -291,7 +285,7 @@ export class MatchRoom extends Room {
   /** Set by the class `matchRoomType` makes; a bare MatchRoom has none and cannot be created. */
   protected readonly deps!: MatchRoomDeps;
   private actor!: ActorRef<RoomActorMessage>;
-  private match!: ActorRef<Message>;
+  private match!: ActorRef<MatchRequest>;
   private guard!: InputGuard;
   private players!: PlayerClient;
   private snapshots!: RoomFanout;
@@ -339,7 +333,7 @@ export class MatchRoom extends Room {
     this.guard = new InputGuard(config, registry);
     this.bans = new CutOffBans(this.presence, config.cutOffBanMs);
     this.players = new PlayerClient(system, { timeoutMs: config.serviceTimeoutMs });
-    this.match = system.ref<Message>(MATCH_KIND, this.roomId);
+    this.match = system.ref<MatchRequest>(MATCH_KIND, this.roomId);
     this.snapshots = new RoomFanout(this.deps.publisher, ClientMessage.Snapshot);
     const port: RoomPort = { matchId: this.roomId, snapshot: (snapshot) => this.broadcastSnapshot(snapshot) };
     this.actor = await system.create<RoomActorMessage>(ROOM_KIND, port);
@@ -561,7 +555,7 @@ export class MatchRoom extends Room {
   private async leaveMatch(playerId: string, reason: Game.LeaveReason): Promise<void> {
     const { system, config, logger } = this.deps;
     const leave: LeaveMatchMessage = { type: 'LeaveMatch', body: new Game.LeaveMatchT(this.roomId, playerId, reason) };
-    const match = system.ref<Message>(MATCH_KIND, this.roomId);
+    const match = system.ref<MatchRequest>(MATCH_KIND, this.roomId);
     const fields = { player: playerId, match: this.roomId };
     const stats = await retryUntilAnswered(
       () => system.send<PlayerStatsMessage | undefined>(match, leave, { timeoutMs: config.serviceTimeoutMs }),

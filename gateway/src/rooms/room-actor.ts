@@ -6,26 +6,14 @@ import {
   type JoinAcceptedMessage,
   type JoinMatchMessage,
   MATCH_KIND,
-  type MessageRegistry,
+  type MatchRequest,
   ROOM_KIND,
   type SnapshotMessage,
-  tableCodec,
   type WireMessage,
 } from '@packetflow/protocol';
 
 /** Gateway rooms (never hosted virtually: every room actor is created pinned to its gateway) and the matches. */
 export { MATCH_KIND, ROOM_KIND };
-
-/**
- * Asks a match for a player's seat (answered as `JoinAccepted`, refused when it holds none): the game-logic
- * service's `FindSeat`, a `JoinMatch` table, which the gateway sends before it brings back a match's room.
- */
-export type FindSeatMessage = WireMessage<'FindSeat', Game.JoinMatchT>;
-
-/** Adds the codec of `FindSeat` to the gateway's registry, under the name the game-logic service decodes. */
-export function withFindSeat(registry: MessageRegistry): MessageRegistry {
-  return registry.register(tableCodec('JoinMatch', Game.JoinMatch, undefined, 'FindSeat'));
-}
 
 /** What the room actor needs of its Colyseus room. */
 export interface RoomPort {
@@ -85,7 +73,7 @@ export function roomActorBehavior(options: { serviceTimeoutMs: number }) {
           type: 'JoinMatch',
           body: new Game.JoinMatchT(matchId, msg.playerId, msg.name, msg.restartInputs ?? false, msg.mode ?? null),
         };
-        const match = ctx.system.ref<Message>(MATCH_KIND, matchId);
+        const match = ctx.system.ref<MatchRequest>(MATCH_KIND, matchId);
         return pending(
           ctx.send<JoinAcceptedMessage>(
             match,

@@ -6,7 +6,6 @@ export {
   type FindSeatMessage,
   type MatchMessage,
   type TickMessage,
-  withMatchMessages,
 } from './match/match-messages.js';
 export { MatchState, PlayerState } from './match/match-state.js';
 export { actorPhysicsPort, type PhysicsPort } from './match/physics-port.js';

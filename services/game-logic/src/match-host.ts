@@ -1,7 +1,6 @@
 import type { ActorSystem, DurableStore, Logger } from '@packetflow/actors';
 import { MATCH_KIND, type MessageRegistry } from '@packetflow/protocol';
 import { matchBehavior } from './match/match-behavior.js';
-import { withMatchMessages } from './match/match-messages.js';
 import { actorPhysicsPort } from './match/physics-port.js';
 import type { ModeRules } from './match/rules/modes.js';
 import type { MatchMetrics } from './metrics/match-metrics.js';
@@ -52,7 +51,7 @@ export function matchHost(system: ActorSystem, options: MatchHostOptions): TickS
       scheduler,
       store: options.store,
       physics: actorPhysicsPort(),
-      registry: withMatchMessages(options.registry),
+      registry: options.registry,
       ...(options.rejoinWindowMs === undefined ? {} : { rejoinWindowMs: options.rejoinWindowMs }),
       ...(options.checkpointEveryTicks === undefined ? {} : { checkpointEveryTicks: options.checkpointEveryTicks }),
       ...(options.logger ? { logger: options.logger } : {}),

@@ -8,7 +8,7 @@ import { ActorRef, ActorSystem, Cluster, RedisMembership, RedisStore, RefusedErr
 import { physicsLimits, physicsRegistry } from '@packetflow/physics';
 import { Game, type MatchCheckpointBody, type Message, outranks } from '@packetflow/protocol';
 import { RedisServer } from '@packetflow/testing';
-import { checkpointKey, withMatchMessages } from '../src/index.js';
+import { checkpointKey } from '../src/index.js';
 import { handOverKey } from '../src/match/match-messages.js';
 import { ownerKey } from '../src/match/owner-claim.js';
 import { type ServiceProcess, scrapeValue, startService, until } from './support/service-process.js';
@@ -46,7 +46,7 @@ async function cluster(name: string, logicHosts: string[]) {
     secret: SECRET,
     membership: new RedisMembership({ url: redis.url, cluster: clusterName, logger: quiet }),
     roles: [],
-    registry: withMatchMessages(physicsRegistry()),
+    registry: physicsRegistry(),
     limits: physicsLimits,
     logger: quiet,
   });

@@ -25,6 +25,9 @@ describe('MessageRegistry', () => {
         .filter((t) => !notMessages.has(t))
         .map((t) => renamed.get(t) ?? t),
       'GetTopScores',
+      // The match's own requests on the tables of the join and the host.
+      'FindSeat',
+      'HandOverMatch',
     ].sort();
     assert.deepEqual(registry.types.sort(), expected);
   });

@@ -37,11 +37,30 @@ export type HandshakeMessage = WireMessage<'Handshake', HandshakeT>;
 export type HeartbeatMessage = WireMessage<'Heartbeat', HeartbeatT>;
 export type DownMessage = WireMessage<'Down', DownT>;
 export type ErrorMessage = WireMessage<'Error', ErrorT>;
+/**
+ * Asks a match for a player's seat without joining anything (a gateway bringing back the room of a match its restart
+ * lost): answered `JoinAccepted` with the seat, or refused when the match holds none for the player.
+ */
+export type FindSeatMessage = WireMessage<'FindSeat', JoinMatchT>;
+/**
+ * Asks the activation of a match on the node it is pinned to to hand the match over to `node_id` (a member that
+ * rendezvous routing prefers), or, told to the match on `node_id` itself, to take it now (§8).
+ */
+export type HandOverMatchMessage = WireMessage<'HandOverMatch', MatchHostT>;
+/** What `match/<match id>` accepts from other nodes: its contract with the gateway and the other game-logic hosts. */
+export type MatchRequest =
+  | JoinMatchMessage
+  | LeaveMatchMessage
+  | PlayerInputMessage
+  | FindSeatMessage
+  | HandOverMatchMessage;
 /** A player's score in one match, told to `leaderboard/<mode>`. */
 export type RecordScoreMessage = WireMessage<'RecordScore', LeaderboardScoreT>;
 /** Asks `leaderboard/<mode>` for its best players; answered `TopScores`. */
 export type GetTopScoresMessage = WireMessage<'GetTopScores', undefined>;
 export type TopScoresMessage = WireMessage<'TopScores', LeaderboardT>;
+/** What `leaderboard/<mode>` accepts. */
+export type LeaderboardRequest = RecordScoreMessage | GetTopScoresMessage;
 
 /** Client input travels from untrusted clients straight into physics: every number must be usable. */
 function validateClientInput(input: ClientInputT | null): string | undefined {
@@ -60,9 +79,11 @@ export function createProtocolRegistry(limits: Partial<Limits> = {}): MessageReg
     .register(tableCodec('PlayerInput', PlayerInput, (body) => validateClientInput(body.input)))
     .register(checkpointCodec())
     .register(tableCodec('JoinMatch', JoinMatch))
+    .register(tableCodec('JoinMatch', JoinMatch, undefined, 'FindSeat'))
     .register(tableCodec('JoinAccepted', JoinAccepted))
     .register(tableCodec('LeaveMatch', LeaveMatch))
     .register(tableCodec('MatchHost', MatchHost))
+    .register(tableCodec('MatchHost', MatchHost, undefined, 'HandOverMatch'))
     .register(tableCodec('PlayerProfile', PlayerProfile))
     .register(tableCodec('PlayerStats', PlayerStats))
     .register(tableCodec('Inventory', Inventory))
