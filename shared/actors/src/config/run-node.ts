@@ -112,17 +112,6 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   }
   joined = cluster;
   phase = 'joined';
-  logger.info('node started', {
-    pid: process.pid,
-    address: cluster.address,
-    roles,
-    membership: config.membership.kind,
-    ...(config.membership.kind === 'redis' ? { cluster: config.membership.cluster } : {}),
-    // Registered members, whether or not their links are up yet.
-    members: membership.members().map((member) => member.id),
-    ...(admin === undefined ? {} : { admin: admin.address }),
-  });
-
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     phase = 'leaving';
@@ -158,6 +147,17 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     process.on('SIGINT', onSignal);
     exitWithParent(onParentGone);
   }
+  // Only now: a supervisor that reads this line may send SIGTERM at once, which must find the handler in place.
+  logger.info('node started', {
+    pid: process.pid,
+    address: cluster.address,
+    roles,
+    membership: config.membership.kind,
+    ...(config.membership.kind === 'redis' ? { cluster: config.membership.cluster } : {}),
+    // Registered members, whether or not their links are up yet.
+    members: membership.members().map((member) => member.id),
+    ...(admin === undefined ? {} : { admin: admin.address }),
+  });
   return { system, cluster, config, admin, metrics, stop };
 }
 
