@@ -13,13 +13,7 @@ import {
   Room,
   ServerError,
 } from '@colyseus/core';
-import {
-  type ActorRef,
-  type ActorSystem,
-  type Logger,
-  RefusedError,
-  retryUntilAnswered,
-} from '@packetflow/actors';
+import { type ActorRef, type ActorSystem, type Logger, RefusedError, retryUntilAnswered } from '@packetflow/actors';
 import { PlayerClient } from '@packetflow/player-store';
 import {
   ClientCloseCode,
