@@ -30,8 +30,9 @@ const RECIPE = {
   variant: 'minbase',
   mirror: 'http://deb.debian.org/debian',
   // redis-server: RedisServer in the tests; libstdc++6: Node itself and native addons (lmdb); iproute2: the e2e
-  // tests' hosts in network namespaces (ip netns).
-  include: ['redis-server', 'libstdc++6', 'iproute2'],
+  // tests' hosts in network namespaces (ip netns); python3 with flatbuffers and redis: the Python leaderboard that
+  // the gateway's, the launcher's and the e2e tests run as a cluster member.
+  include: ['redis-server', 'libstdc++6', 'iproute2', 'python3', 'python3-flatbuffers', 'python3-redis'],
   hosts: '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n',
   node: TRIXIE_NODE_VERSION,
 };
