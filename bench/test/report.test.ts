@@ -88,5 +88,6 @@ test('every suite is registered under a name main.ts can run', () => {
     'physics',
     'player-store',
     'protocol',
+    'python',
   ]);
 });

@@ -8,6 +8,7 @@ import { hostsSuite } from './hosts.js';
 import { physicsSuite } from './physics.js';
 import { playerStoreSuite } from './player-store.js';
 import { protocolSuite } from './protocol.js';
+import { pythonSuite } from './python.js';
 
 /** Flags of `npm run bench` that suites read; a suite that has no use for one ignores it. */
 export interface SuiteOptions {
@@ -29,6 +30,7 @@ export const suites: Record<string, Suite> = {
   physics: physicsSuite,
   'player-store': playerStoreSuite,
   protocol: protocolSuite,
+  python: pythonSuite,
 };
 
 export const suiteNames = Object.keys(suites);

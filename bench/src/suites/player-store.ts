@@ -9,6 +9,7 @@ import {
   playerBehavior,
   RedisPlayerStorage,
 } from '@packetflow/player-store';
+import { PLAYER_KIND } from '@packetflow/protocol';
 import { RedisServer } from '@packetflow/testing';
 import { atLeast, type Figure } from '../report.js';
 
@@ -30,7 +31,7 @@ interface Measured {
  */
 async function measure(storage: PlayerStorage): Promise<Measured> {
   const system = await ActorSystem.start();
-  system.register('player', playerBehavior(storage));
+  system.register(PLAYER_KIND, playerBehavior(storage));
   const players = new PlayerClient(system, { timeoutMs: 10_000 });
   try {
     const ids = Array.from({ length: PLAYERS }, (_, i) => `bench-${i}`);

@@ -52,7 +52,7 @@ async def main(asks, tells):
         ts_to_py = (await ts_a.command(op="rtt", kind="pycounter", id="rtt", count=asks, timeout_s=120))["times"]
         ts_to_ts = (await ts_a.command(op="rtt", kind="counter", id="rtt", count=asks, timeout_s=120))["times"]
         flood = await ts_a.command(op="flood", kind="pycounter", id="flood", count=tells, timeout_s=300)
-        assert flood["handled"] == tells + 1, flood
+        assert flood.get("handled") == tells + 1, flood
         figures = {
             "asks": asks,
             "ask_rtt_ts_to_python": summary(ts_to_py[50:]),
