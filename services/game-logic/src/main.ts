@@ -17,16 +17,19 @@ const logger = createLogger({ service: 'game-logic' });
 // The cluster exists once the node has joined; until then no match has a previous owner to wait for or hand to.
 let cluster: Cluster | undefined;
 let leaseListener: ((held: boolean) => void) | undefined;
-/** When this node's lease last came back (or the node started): its links to the others may still be coming up. */
-let leaseSince = performance.now();
+/**
+ * When this node's lease last came back after lapsing: its links to the others may still be coming up. Not at
+ * start: the join waits for its links, and while it runs every node may hold (below).
+ */
+let leaseSince = Number.NEGATIVE_INFINITY;
 const LINKS_SETTLE_MS = 5000;
 
 /**
  * Whether a node may still be ticking a match this one is about to claim, so the claim waits for its hand-over. A
  * member this node has a link to, yes. One it cannot reach is taken to be gone (killed, or cut off and about to be
  * dropped, its lease lapsing), except in the first seconds after this node's own lease came back: then it is this
- * node that was cut off (or just started), its links are still redialing, and a registered member it cannot reach
- * yet may well be ticking what it wants. While it is still joining, any node may.
+ * node that was cut off, its links are still redialing, and a registered member it cannot reach yet may well be
+ * ticking what it wants. While it is still joining, any node may.
  */
 function mayHold(id: string): boolean {
   // Still joining: matches routed here already, but the cluster cannot say yet who is live.
