@@ -30,8 +30,18 @@ async function pair(registry: () => MessageRegistry = physicsRegistry) {
   const host = await ActorSystem.start({ nodeId: 'host' });
   host.register(PHYSICS_KIND, physicsWorldBehavior());
   const caller = await ActorSystem.start({ nodeId: 'caller' });
-  const hostEnd: PacketEndpoint = new PacketEndpoint(host, { registry: registry(), send: wire(() => callerEnd) });
-  const callerEnd: PacketEndpoint = new PacketEndpoint(caller, { registry: registry(), send: wire(() => hostEnd) });
+  // As a cluster of physics hosts has them: bodies up to physicsLimits, for the world snapshots.
+  const { maxBodyBytes } = physicsLimits;
+  const hostEnd: PacketEndpoint = new PacketEndpoint(host, {
+    registry: registry(),
+    send: wire(() => callerEnd),
+    maxBodyBytes,
+  });
+  const callerEnd: PacketEndpoint = new PacketEndpoint(caller, {
+    registry: registry(),
+    send: wire(() => hostEnd),
+    maxBodyBytes,
+  });
   return { host, caller, callerEnd };
 }
 
