@@ -3,7 +3,7 @@
 // (see @packetflow/actors' README) and the gateway's own (see this package's README).
 import { createLogger, exitWithParent, startNode } from '@packetflow/actors';
 import { loadConfig } from './config.js';
-import { gatewayRegistry, startGateway } from './gateway.js';
+import { type Gateway, gatewayRegistry, startGateway } from './gateway.js';
 import { gatewayMetrics } from './metrics/gateway-metrics.js';
 
 const logger = createLogger({ service: 'gateway' });
@@ -22,7 +22,33 @@ const node = await startNode({
 });
 // The gateway's metrics in the node's registry, served at the admin endpoint (PACKETFLOW_ADMIN_PORT) with the node's.
 const metrics = gatewayMetrics(node.metrics);
-const gateway = await startGateway(config, {
+let gateway: Gateway | undefined;
+const closing = (): boolean => phase === 'closing';
+
+const stop = (signal: NodeJS.Signals | 'parent gone'): void => {
+  if (phase === 'closing') {
+    logger.warn('second signal: exiting without finishing the shutdown', { signal });
+    process.exit(1);
+  }
+  phase = 'closing';
+  logger.info('gateway stopping', { signal });
+  // Clients first, so every player leaves its match and has its stats written while the cluster is still there.
+  (gateway?.close() ?? Promise.resolve())
+    .then(() => node.stop())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+};
+// Before the gateway starts: a supervisor that reads its ready line may signal at once, which must find these.
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+exitWithParent(() => stop('parent gone'));
+
+gateway = await startGateway(config, {
   system: node.system,
   cluster: node.cluster,
   registry,
@@ -33,27 +59,5 @@ const gateway = await startGateway(config, {
   await node.stop();
   process.exit(1);
 });
-phase = 'taking players';
-
-const stop = (signal: NodeJS.Signals | 'parent gone'): void => {
-  if (phase === 'closing') {
-    logger.warn('second signal: exiting without finishing the shutdown', { signal });
-    process.exit(1);
-  }
-  phase = 'closing';
-  logger.info('gateway stopping', { signal });
-  // Clients first, so every player leaves its match and has its stats written while the cluster is still there.
-  gateway
-    .close()
-    .then(() => node.stop())
-    .then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-exitWithParent(() => stop('parent gone'));
+// A signal that came while it started has begun the shutdown already.
+if (!closing()) phase = 'taking players';
