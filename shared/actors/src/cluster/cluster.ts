@@ -228,7 +228,22 @@ export class Cluster implements RemoteRouting {
     cluster.heartbeats = setInterval(() => cluster.sendHeartbeats(), cluster.heartbeatMs);
     cluster.heartbeats.unref();
     await cluster.linksSettled(cluster.ctx.handshakeTimeoutMs);
+    await cluster.linkedBack(Math.min(cluster.ctx.handshakeTimeoutMs, 2000));
     return cluster;
+  }
+
+  /**
+   * Waits (bounded) until every member this node has an open link to has linked back, which it does once it has
+   * seen this node's registration: until then a member would have nowhere to send its replies to this node's first
+   * asks, which this node, linked before it registered, can send the moment it has joined.
+   */
+  private async linkedBack(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const waiting = () =>
+      [...this.peers.values()].some(
+        (peer) => peer.link.state === 'open' && ![...this.inbound].some((link) => link.peerId === peer.info.id),
+      );
+    while (waiting() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
   }
 
   /** Waits until every link being dialed is open or down, so routing starts from the full view. */
