@@ -34,7 +34,8 @@ export interface ExchangeLine {
   readonly step: Step;
 }
 
-const PROTOCOL_MD = new URL('../../../../shared/protocol/PROTOCOL.md', import.meta.url);
+// The protocol package ships PROTOCOL.md beside its dist/ (its "files").
+const PROTOCOL_MD = new URL('../../PROTOCOL.md', import.meta.resolve('@packetflow/protocol'));
 const BLOCK = /^```exchange\n([\s\S]*?)^```$/gm;
 const TOKEN = /"(?:[^"\\]|\\.)*"|\$\w+|[0-9a-f]{2}/g;
 /** How a `$name` is written inside JSON before parsing: an object no real body has. */
