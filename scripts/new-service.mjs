@@ -9,7 +9,7 @@
 // docs/recipes/adding-a-service.md says what is left by hand.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -131,7 +131,10 @@ function packageFiles(n) {
     extends: '../../tsconfig.base.json',
     compilerOptions: { rootDir: '.', outDir: 'dist', tsBuildInfoFile: 'dist/.tsbuildinfo' },
     include: ['src', 'test'],
-    references: [{ path: '../../shared/protocol' }, { path: '../../shared/actors' }],
+    // From services/<name>/ to the two packages it builds on, both inside this repository.
+    references: ['protocol', 'actors'].map((pkg) => ({
+      path: relative(join(root, dir), join(root, 'shared', pkg)),
+    })),
   };
   return [
     [`${dir}/package.json`, `${JSON.stringify(packageJson, null, 2)}\n`],
