@@ -142,4 +142,12 @@ export const GATEWAY_VARIABLES: readonly EnvVariable[] = [
     default: String(DEFAULTS.cutOffBanMs),
     description: 'how long a player cut off for misbehaving is kept out of that match, in milliseconds; 0: not at all',
   },
+  {
+    name: 'PACKETFLOW_INPUT_FLUSH_MS',
+    readBy: GATEWAY,
+    default: String(DEFAULTS.inputFlushMs),
+    description:
+      'player inputs go on to their matches in bursts at most this many milliseconds apart (fewer cluster writes ' +
+      'and wake-ups); 0 sends each input as it comes',
+  },
 ];

@@ -46,6 +46,8 @@ export interface GatewayConfig {
   readonly rateLimitExempt: readonly string[];
   /** How long a client cut off for misbehaving is kept out of that match; 0: not at all. */
   readonly cutOffBanMs: number;
+  /** Player inputs are sent on to their matches in bursts at most this often (InputPacer); 0: each as it comes. */
+  readonly inputFlushMs: number;
 }
 
 export const DEFAULTS = {
@@ -65,6 +67,7 @@ export const DEFAULTS = {
   guestRateLimit: 30,
   matchmakeRateLimit: 120,
   cutOffBanMs: 60_000,
+  inputFlushMs: 4,
 } as const;
 
 export class GatewayConfigError extends Error {
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const guestRateLimit = int('PACKETFLOW_GUEST_RATE_LIMIT', DEFAULTS.guestRateLimit, 1, 1_000_000);
   const matchmakeRateLimit = int('PACKETFLOW_MATCHMAKE_RATE_LIMIT', DEFAULTS.matchmakeRateLimit, 1, 1_000_000);
   const cutOffBanMs = int('PACKETFLOW_CUT_OFF_BAN_MS', DEFAULTS.cutOffBanMs, 0, 24 * 3600_000);
+  const inputFlushMs = int('PACKETFLOW_INPUT_FLUSH_MS', DEFAULTS.inputFlushMs, 0, 100);
   const exempt = subnetListSchema.safeParse(env.PACKETFLOW_RATE_LIMIT_EXEMPT ?? '');
   if (!exempt.success) {
     const bad = exempt.error.issues.map((issue) => issue.message).join(', ');
@@ -152,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     matchmakeRateLimit,
     rateLimitExempt: exempt.success ? exempt.data : [],
     cutOffBanMs,
+    inputFlushMs,
   };
 }
 

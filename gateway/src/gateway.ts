@@ -15,6 +15,7 @@ import { type GatewayMetrics, gatewayMetrics } from './metrics/gateway-metrics.j
 import { GoneGateways } from './redis/gone-gateways.js';
 import { redisMatchmaking } from './redis/redis-matchmaking.js';
 import { RedisOutages } from './redis/redis-outages.js';
+import { InputPacer } from './rooms/input-pacer.js';
 import { matchRoomType } from './rooms/match-room.js';
 import { MATCH_KIND, ROOM_KIND, roomActorBehavior } from './rooms/room-actor.js';
 import { issueGuestToken } from './token.js';
@@ -75,6 +76,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const { system, cluster } = options;
   system.register(ROOM_KIND, roomActorBehavior({ serviceTimeoutMs: config.serviceTimeoutMs }));
   const statsWrites = new Set<Promise<unknown>>();
+  const inputs = new InputPacer((to, message) => system.tell(to, message), config.inputFlushMs);
   const hostOf =
     cluster === undefined ? () => system.nodeId : (matchId: string) => cluster.ownerOf(MATCH_KIND, matchId);
 
@@ -105,6 +107,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           logger,
           metrics,
           publisher: transport.app,
+          inputs,
           hostOf,
           statsWrites,
           gatewaysSettled,
@@ -142,6 +145,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       outages?.close();
       gone?.close();
       closing ??= server.gracefullyShutdown(false).then(async () => {
+        inputs.flush();
         await Promise.all(statsWrites);
       });
       return closing;

@@ -41,6 +41,7 @@ import { ackCount, ackEntity, ackSequence, PendingInputs, snapshotAcks } from '.
 import { type TokenClaims, verifyToken } from '../token.js';
 import { TransportCloseCode } from '../transport/bound-transport.js';
 import { bannedError, CutOffBans } from './cut-off-bans.js';
+import type { InputPacer } from './input-pacer.js';
 import { KeptInputs } from './kept-inputs.js';
 import { MATCH_KIND, type Pending, ROOM_KIND, type RoomActorMessage, type RoomPort } from './room-actor.js';
 import { type Publisher, RoomFanout } from './room-fanout.js';
@@ -53,6 +54,8 @@ export interface MatchRoomDeps {
   readonly metrics: GatewayMetrics;
   /** The transport's uWS app, which publishes each snapshot to a room's clients at once. */
   readonly publisher: Publisher;
+  /** Sends players' inputs on to their matches, in bursts (every input of every room goes through it, in order). */
+  readonly inputs: InputPacer;
   /** The node a match runs on, by its id; undefined while no node hosts matches. */
   hostOf(matchId: string): string | undefined;
   /** Stats writes of players who left, still retrying: the gateway's shutdown waits for them. */
@@ -597,7 +600,7 @@ export class MatchRoom extends Room {
 
   private forward(seat: Seat, input: Game.ClientInputT): void {
     const message: PlayerInputMessage = { type: 'PlayerInput', body: new Game.PlayerInputT(seat.playerId, input) };
-    this.deps.system.tell(this.match, message);
+    this.deps.inputs.forward(this.match, message);
   }
 
   /** Whether the cluster now routes the match to another node than the one the room last joined its players on. */
