@@ -21,6 +21,7 @@ export {
 } from './metrics/gateway-metrics.js';
 export { type JoinOptions, MatchRoom, type MatchRoomDeps, matchRoomType } from './rooms/match-room.js';
 export { MATCH_KIND, ROOM_KIND, type RoomPort, roomActorBehavior } from './rooms/room-actor.js';
+export { type ServeOptions, serveGateway } from './serve.js';
 export {
   type IssuedToken,
   issueGuestToken,

@@ -14,7 +14,8 @@ export interface BackendOptions {
   readonly gatewayPort?: number;
   /** Where the embedded stores and the development token secret live: PACKETFLOW_DATA_DIR, else `./data`. */
   readonly dataDir?: string;
-  /** One process per service (`separate`, the default), or the three services in one and the gateway apart. */
+  /** One process per service (`separate`, the default), the three services in one and the gateway apart
+   * (`together`), or all of it in one process (`single`); see LAYOUTS. */
   readonly layout?: Layout;
   /** How many processes of each service; one each unless set (more than one gateway needs REDIS_URL). */
   readonly instances?: Partial<Record<ServiceName, number>>;
@@ -118,7 +119,7 @@ async function planNodes(options: BackendOptions, services: readonly ServiceSpec
       const id = count === 1 ? spec.name : `${spec.name}-${i + 1}`;
       const clusterPort = await port();
       const adminPort = await port();
-      if (spec.name !== 'gateway') {
+      if (spec.gateway !== true) {
         nodes.push({ id, spec, clusterPort, adminPort });
         continue;
       }
@@ -147,7 +148,7 @@ function nodeEnv(node: Node, nodes: readonly Node[], shared: NodeJS.ProcessEnv, 
 }
 
 const ready = (spec: ServiceSpec) => (line: LogLine) =>
-  line.json?.msg === (spec.name === 'gateway' ? 'gateway listening' : 'node started');
+  line.json?.msg === (spec.gateway === true ? 'gateway listening' : 'node started');
 
 /**
  * Starts the backend and resolves once every gateway listens. The cluster secret is new on every start; the token
@@ -172,7 +173,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     ...LAYOUTS[options.layout ?? 'separate'],
   ];
   const nodes = await planNodes(options, services);
-  if (!shared.REDIS_URL && nodes.filter((n) => n.spec.name === 'gateway').length > 1) {
+  if (!shared.REDIS_URL && nodes.filter((n) => n.spec.gateway === true).length > 1) {
     throw new Error('several gateways share matchmaking through Redis: set REDIS_URL');
   }
   const onLine = options.onLine ?? (() => {});
@@ -192,10 +193,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   };
   try {
     // The services together, then the gateways once every service they call is up.
-    for (const stage of [
-      nodes.filter((n) => n.spec.name !== 'gateway'),
-      nodes.filter((n) => n.spec.name === 'gateway'),
-    ]) {
+    for (const stage of [nodes.filter((n) => n.spec.gateway !== true), nodes.filter((n) => n.spec.gateway === true)]) {
       await Promise.all(stage.map((node) => supervisor.start(childOf(node))));
     }
   } catch (error) {

@@ -63,6 +63,26 @@ describe('the whole backend on one machine', () => {
     for (const child of backend.processes) assert.equal(await child.exited, 0, `${child.name} exited cleanly`);
   });
 
+  it('hosts the whole backend in the gateway process when asked', async () => {
+    const lines: LogLine[] = [];
+    const backend = await startBackend({ gatewayPort: 0, dataDir, layout: 'single', onLine: (l) => lines.push(l) });
+    try {
+      assert.deepEqual(
+        backend.processes.map((p) => p.name),
+        ['backend'],
+      );
+      const started = lines.find((l) => l.service === 'backend' && l.json?.msg === 'node started');
+      assert.deepEqual(started?.json?.roles, ['physics', 'player', 'match']);
+      assert.ok(lines.some((l) => l.service === 'backend' && l.json?.msg === 'gateway listening'));
+      const response = await fetch(`${backend.url}/auth/guest`, { method: 'POST' });
+      assert.equal(response.status, 200);
+    } finally {
+      await backend.stop();
+    }
+    assert.equal(await backend.processes[0]!.exited, 0, 'it exited cleanly');
+    assert.ok(lines.some((l) => l.service === 'backend' && l.json?.msg === 'gateway stopping'));
+  });
+
   it('starts every service process with the Node flags it is given, so each can be profiled', async () => {
     const profiles = mkdtempSync(join(tmpdir(), 'launcher-profiles-'));
     after(() => rmSync(profiles, { recursive: true, force: true }));

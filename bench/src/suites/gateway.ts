@@ -123,11 +123,17 @@ export function describeLimit(result: CapacityResult): string {
   return first ? `${first.requestedBots} bots failed: ${first.reason}` : 'no step failed up to the plan’s maximum';
 }
 
-export const LAYOUT_WORDS = { separate: 'npm start: four processes', together: 'services in one process' } as const;
+export const LAYOUT_WORDS = {
+  separate: 'npm start: four processes',
+  together: 'services in one process',
+  single: 'all in one process',
+} as const;
 export const LAYOUT_NOTES = {
   separate: 'gateway, game-logic, physics and player-store each a process, as npm start runs them',
   together:
     'game-logic, physics and player-store hosted by one process (matches ask their worlds and players without packets), the gateway in another',
+  single:
+    'the gateway process hosts game-logic, physics and player-store too (rooms and matches exchange inputs and snapshots in memory, no packets)',
 } as const;
 
 export async function gatewaySuite(report: (figure: Figure) => void): Promise<void> {

@@ -1,0 +1,29 @@
+// The whole backend in one process: physics, player-store and game-logic hosted by the gateway's node. A match and
+// the rooms of its players then exchange inputs and snapshots as messages in memory, with no packets, no socket
+// and no second event loop between them: the cheapest way to run on one machine. Every actor still speaks the
+// protocol, so a second node of any role can join this one's cluster. The same code as the services' own entry points.
+import { createLogger, storeFromEnv } from '@packetflow/actors';
+import { matchHost, tickRateFromEnv } from '@packetflow/game-logic';
+import { serveGateway } from '@packetflow/gateway';
+import { initPhysics, PHYSICS_KIND, physicsLimits, physicsRegistry, physicsWorldBehavior } from '@packetflow/physics';
+import { playerBehavior, playerRegistry, playerStorageFromEnv } from '@packetflow/player-store';
+import { PLAYER_KIND } from '@packetflow/protocol';
+
+const logger = createLogger({ service: 'backend' });
+const tickRate = tickRateFromEnv();
+await initPhysics();
+const players = playerStorageFromEnv();
+const store = storeFromEnv({ namespace: 'game-logic' });
+// Snapshots from a match on another node arrive decoded here (no pass-through): this node's own matches send theirs
+// to other gateways as objects, which a pass-through registry could not encode.
+const registry = playerRegistry(physicsRegistry());
+await serveGateway({
+  register: (system) => {
+    system.register(PHYSICS_KIND, physicsWorldBehavior());
+    system.register(PLAYER_KIND, playerBehavior(players));
+    matchHost(system, { store, registry, tickRate, logger });
+  },
+  registry,
+  limits: physicsLimits,
+  logger,
+});
