@@ -5,7 +5,7 @@ import { backend, nativeBuild } from 'uWebSockets.js';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
 import { type ActorSystem, type Cluster, createLogger, type Logger } from '@packetflow/actors';
 import { playerRegistry } from '@packetflow/player-store';
-import { createProtocolRegistry, MATCH_ROOM, type MessageRegistry } from '@packetflow/protocol';
+import { ClientMessage, createProtocolRegistry, MATCH_ROOM, type MessageRegistry } from '@packetflow/protocol';
 import { Registry } from 'prom-client';
 import { colyseusLogger } from './colyseus-logger.js';
 import type { GatewayConfig } from './config.js';
@@ -22,6 +22,7 @@ import { issueGuestToken } from './token.js';
 import { BoundTransport } from './transport/bound-transport.js';
 import { acceptEndedExpressResponses } from './transport/express-abort.js';
 import { ensureGlobalWebSocket } from './transport/global-websocket.js';
+import { InputFastPath } from './transport/input-fast-path.js';
 
 export { backend, nativeBuild };
 
@@ -81,10 +82,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     cluster === undefined ? () => system.nodeId : (matchId: string) => cluster.ownerOf(MATCH_KIND, matchId);
 
   const outages = config.redisUrl === undefined ? undefined : new RedisOutages(logger);
+  const inputRoutes = new InputFastPath(ClientMessage.Input);
   const transport = new BoundTransport(
     { maxPayloadLength: config.maxPayloadBytes },
     config.host,
     new RequestGuard(config, metrics, () => outages !== undefined && !outages.reachable),
+    inputRoutes,
   );
   const shared =
     config.redisUrl === undefined || outages === undefined ? {} : redisMatchmaking(config.redisUrl, outages);
@@ -108,6 +111,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           metrics,
           publisher: transport.app,
           inputs,
+          inputRoutes,
           hostOf,
           statsWrites,
           gatewaysSettled,

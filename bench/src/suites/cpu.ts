@@ -176,11 +176,34 @@ const FLOOR_SETUP =
 /** The layouts measured, in the order they run. */
 const LAYOUTS_MEASURED = ['separate', 'together', 'single'] as const satisfies readonly Layout[];
 
+/**
+ * Rounds of every setup, one after another: a shared machine drifts by ±10 % within minutes, so a setup measured only
+ * before or after another could win by the drift. Each figure is the setup's median round.
+ */
+const ROUNDS = 3;
+
+type Setup = 'baseline' | (typeof LAYOUTS_MEASURED)[number] | 'floor';
+
+/** The round whose figure is the median of the setup's rounds. */
+function medianRound(rounds: readonly Measured[]): Measured {
+  const sorted = [...rounds].sort((a, b) => perClientSecond(a) - perClientSecond(b));
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 export async function cpuSuite(report: (figure: Figure) => void, options: SuiteOptions): Promise<void> {
-  const baseline = await measureBaseline(options.profile);
+  // A profiled run is for reading where the time goes: one round, its figures printed, not written down.
+  const rounds = options.profile ? 1 : ROUNDS;
+  const measured: Record<Setup, Measured[]> = { baseline: [], separate: [], together: [], single: [], floor: [] };
+  for (let round = 0; round < rounds; round++) {
+    measured.baseline.push(await measureBaseline(options.profile));
+    for (const layout of LAYOUTS_MEASURED) measured[layout].push(await measurePacketflow(layout, options.profile));
+    measured.floor.push(await measureFloor());
+  }
+  const baseline = medianRound(measured.baseline);
   const layouts = {} as Record<(typeof LAYOUTS_MEASURED)[number], Measured>;
-  for (const layout of LAYOUTS_MEASURED) layouts[layout] = await measurePacketflow(layout, options.profile);
-  const floor = await measureFloor();
+  for (const layout of LAYOUTS_MEASURED) layouts[layout] = medianRound(measured[layout]);
+  const floor = medianRound(measured.floor);
+  const roundWords = (setup: Setup) => measured[setup].map((m) => perClientSecond(m).toFixed(2)).join(', ');
 
   const cheapest = (among: readonly (typeof LAYOUTS_MEASURED)[number][]) =>
     among.reduce((a, b) => (perClientSecond(layouts[b]) < perClientSecond(layouts[a]) ? b : a));
@@ -222,8 +245,10 @@ export async function cpuSuite(report: (figure: Figure) => void, options: SuiteO
       `PacketFlow's cheapest layout, ${LAYOUT_WORDS[best]}: ${ms(perClientSecond(pf))} ÷ ${ms(baselineCost)} of ` +
       `CPU per client-second, all server processes counted, at ${LOAD_WORDS}, each setup measured in this run with ` +
       `a fresh server and swarm (${(CPU_LOAD.warmupMs / 1000).toFixed(0)} s warm-up, ` +
-      `${(CPU_LOAD.measureMs / 1000).toFixed(0)} s measured). Each layout ÷ the baseline: ${ratios}. All figures: ` +
-      `${figures}.${profiled}`,
+      `${(CPU_LOAD.measureMs / 1000).toFixed(0)} s measured), in ${rounds} round${rounds === 1 ? '' : 's'} of ` +
+      `every setup one after another, each figure its setup's median round (ms per client-second by round: ` +
+      `${LAYOUT_WORDS[best]} ${roundWords(best)}; baseline ${roundWords('baseline')}; floor ` +
+      `${roundWords('floor')}). Each layout ÷ the baseline: ${ratios}. All figures: ${figures}.${profiled}`,
   });
 
   const gw = layouts[gatewayLayout];

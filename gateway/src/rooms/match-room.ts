@@ -40,6 +40,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { ackCount, ackEntity, ackSequence, PendingInputs, snapshotAcks } from '../metrics/input-latency.js';
 import { type TokenClaims, verifyToken } from '../token.js';
 import { TransportCloseCode } from '../transport/bound-transport.js';
+import type { InputFastPath } from '../transport/input-fast-path.js';
 import { bannedError, CutOffBans } from './cut-off-bans.js';
 import type { InputPacer } from './input-pacer.js';
 import { KeptInputs } from './kept-inputs.js';
@@ -56,6 +57,8 @@ export interface MatchRoomDeps {
   readonly publisher: Publisher;
   /** Sends players' inputs on to their matches, in bursts (every input of every room goes through it, in order). */
   readonly inputs: InputPacer;
+  /** Takes seated clients' input frames past Colyseus' dispatch, to `onInput`; undefined leaves them to Colyseus. */
+  readonly inputRoutes?: InputFastPath;
   /** The node a match runs on, by its id; undefined while no node hosts matches. */
   hostOf(matchId: string): string | undefined;
   /** Stats writes of players who left, still retrying: the gateway's shutdown waits for them. */
@@ -437,8 +440,13 @@ export class MatchRoom extends Room {
     this.seatsByEntity.set(seat.entity, seat);
     this.stallMs = Math.max(SNAPSHOT_STALL_MS, (SNAPSHOT_STALL_TICKS * 1000) / Math.max(1, accepted.body.tickRate));
     client.userData = seat;
+    this.routeInputs(client);
     this.sendHost(client);
     this.sendJoined(client, seat);
+  }
+
+  private routeInputs(client: Client): void {
+    this.deps.inputRoutes?.route(client, (bytes) => this.onInput(client, bytes));
   }
 
   /** Tells a client that joined or came back where the match runs, before its `joined`. */
@@ -480,12 +488,14 @@ export class MatchRoom extends Room {
     seat.pending.clear();
     if (previous !== undefined && previous !== client && this.clients.includes(previous)) {
       (previous.userData as unknown) = undefined;
+      this.deps.inputRoutes?.forget(previous);
       previous.leave(ClientCloseCode.Replaced, 'the player joined again from another connection');
     }
   }
 
   override onDrop(client: Client, code?: number): void {
     this.snapshots.leave(client);
+    this.deps.inputRoutes?.forget(client);
     const seat = this.seatOf(client);
     // A connection whose seat another took over (or is taking over) holds no place of its own.
     if (seat === undefined || seat.client !== client) return;
@@ -511,6 +521,7 @@ export class MatchRoom extends Room {
     seat.client = client;
     seat.stream.mayJump = true;
     seat.pending.clear();
+    this.routeInputs(client);
     this.sendHost(client);
     this.sendJoined(client, seat);
     // Joining again changes nothing in the match but makes its next snapshot full: the client missed the
@@ -525,6 +536,7 @@ export class MatchRoom extends Room {
 
   override async onLeave(client: Client, code?: number): Promise<void> {
     this.snapshots.leave(client);
+    this.deps.inputRoutes?.forget(client);
     const seat = this.seatOf(client);
     // A replaced client's seat went on with the new connection; the player is still in the match.
     if (seat === undefined || seat.client !== client) return;

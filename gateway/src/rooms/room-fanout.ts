@@ -3,17 +3,13 @@
 
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import { type Client, ClientState, getMessageBytes, Protocol } from '@colyseus/core';
+import { socketOf } from '../transport/client-socket.js';
 
 /** The part of the transport's uWS app that publishes: the app every client's socket was opened on. */
 export type Publisher = Pick<TemplatedApp, 'publish'>;
 
 /** Topics are per room, not per match: a room discarded as a duplicate may live beside the one kept for its match. */
 let lastTopic = 0;
-
-/** The uWS socket under a Colyseus client on the uWebSockets.js transport (its `ref` wraps it). */
-function socketOf(client: Client): WebSocket<unknown> | undefined {
-  return (client.ref as { ws?: WebSocket<unknown> }).ws;
-}
 
 /**
  * Sends byte messages of one type to a room's clients as Colyseus' `broadcastBytes` would: the same frame (its

@@ -2,6 +2,7 @@ import { type RecognizedString, type TemplatedApp, us_socket_local_port, type We
 import { CloseCode } from '@colyseus/core';
 import { uWebSocketsTransport } from '@colyseus/uwebsockets-transport';
 import type { RequestGuard, RequestHandler } from '../http/request-guard.js';
+import type { InputFastPath } from './input-fast-path.js';
 
 /**
  * Close codes the transport reports to rooms for a connection uWebSockets.js closed itself for breaking the
@@ -28,15 +29,22 @@ function violationCode(code: number, message: ArrayBuffer): number {
   return VIOLATIONS.find(([prefix]) => reason.startsWith(prefix))?.[1] ?? code;
 }
 
-/** The app with its `ws` registering behaviours whose close handler hears a protocol violation's own code. */
-function reportingViolations(app: TemplatedApp): TemplatedApp {
+/**
+ * The app with its `ws` registering behaviours whose close handler hears a protocol violation's own code, and whose
+ * message handler gives input frames to the fast path first (`inputs()`, read when a message comes).
+ */
+function reportingViolations(app: TemplatedApp, inputs: () => InputFastPath | undefined): TemplatedApp {
   const register = app.ws.bind(app);
   app.ws = <UserData>(pattern: RecognizedString, behavior: WebSocketBehavior<UserData>): TemplatedApp => {
-    const { close } = behavior;
-    const reporting: WebSocketBehavior<UserData> =
-      close === undefined
-        ? behavior
-        : { ...behavior, close: (ws, code, message) => close(ws, violationCode(code, message), message) };
+    const { close, message } = behavior;
+    const reporting: WebSocketBehavior<UserData> = { ...behavior };
+    if (close !== undefined) reporting.close = (ws, code, reason) => close(ws, violationCode(code, reason), reason);
+    if (message !== undefined) {
+      reporting.message = (ws, data, isBinary) => {
+        if (isBinary && inputs()?.take(ws, data)) return;
+        return message(ws, data, isBinary);
+      };
+    }
     return register(pattern, reporting);
   };
   return app;
@@ -58,8 +66,8 @@ function guardingRequests(app: TemplatedApp, guard: () => RequestGuard): Templat
 /**
  * The Colyseus uWebSockets.js transport, listening on one interface: upstream's `listen` drops the hostname and
  * binds every interface, where a service must stay on loopback unless configured otherwise. It also reports
- * protocol violations to rooms with their own close codes (`TransportCloseCode`), and puts every HTTP request
- * through a `RequestGuard` (rate and size limits).
+ * protocol violations to rooms with their own close codes (`TransportCloseCode`), puts every HTTP request
+ * through a `RequestGuard` (rate and size limits), and hands player inputs to an `InputFastPath` when given one.
  */
 export class BoundTransport extends uWebSocketsTransport {
   static {
@@ -73,7 +81,10 @@ export class BoundTransport extends uWebSocketsTransport {
       set(this: BoundTransport, app: TemplatedApp) {
         apps.set(
           this,
-          guardingRequests(reportingViolations(app), () => this.guard),
+          guardingRequests(
+            reportingViolations(app, () => this.inputs),
+            () => this.guard,
+          ),
         );
       },
     });
@@ -85,6 +96,8 @@ export class BoundTransport extends uWebSocketsTransport {
     options: ConstructorParameters<typeof uWebSocketsTransport>[0],
     private readonly host: string,
     private readonly guard: RequestGuard,
+    /** Where input frames go before Colyseus' dispatch (see InputFastPath). */
+    readonly inputs?: InputFastPath,
   ) {
     super(options);
   }
