@@ -14,7 +14,9 @@ export type InputSend = (to: ActorRef, message: Message) => void;
  * interval of 0 sends each input as it comes.
  */
 export class InputPacer {
-  private readonly held: { to: ActorRef; message: Message }[] = [];
+  /** Held inputs and where each goes, side by side (no object per input). */
+  private readonly held: Message[] = [];
+  private readonly heldFor: ActorRef[] = [];
   private lastBurstAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private readonly flushNow = () => this.flush();
@@ -31,7 +33,8 @@ export class InputPacer {
   }
 
   forward(to: ActorRef, message: Message): void {
-    this.held.push({ to, message });
+    this.held.push(message);
+    this.heldFor.push(to);
     const now = this.now();
     const due = this.lastBurstAt + this.intervalMs;
     if (now >= due) this.flush(now);
@@ -44,12 +47,16 @@ export class InputPacer {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const { held } = this;
+    const { held, heldFor } = this;
     if (held.length === 0) return;
     this.lastBurstAt = now;
     this.bursts++;
     this.inputs += held.length;
-    for (let i = 0; i < held.length; i++) this.send(held[i]!.to, held[i]!.message);
-    held.length = 0;
+    try {
+      for (let i = 0; i < held.length; i++) this.send(heldFor[i]!, held[i]!);
+    } finally {
+      held.length = 0;
+      heldFor.length = 0;
+    }
   }
 }

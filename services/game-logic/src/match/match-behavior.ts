@@ -487,8 +487,11 @@ export function matchBehavior(options: MatchOptions) {
       }
       return;
     }
-    await removeAwayPlayers(ctx);
-    if (state.players.size === 0) return;
+    const expired = awayTooLong(state);
+    if (expired !== undefined) {
+      await removeAwayPlayers(ctx, expired);
+      if (state.players.size === 0) return;
+    }
     state.tick++;
     const inputs: Game.BodyInputT[] = [];
     for (const player of state.players.values()) {
@@ -568,15 +571,32 @@ export function matchBehavior(options: MatchOptions) {
   }
 
   /** Players whose room went down and who did not come back in time leave the match. */
-  async function removeAwayPlayers(ctx: Ctx): Promise<void> {
+  /** Players whose rejoin window ran out; checked every tick, so it allocates only when there are some. */
+  function awayTooLong(state: MatchState): PlayerState[] | undefined {
     const now = performance.now();
-    const expired = [...ctx.state.players.values()].filter((p) => p.awayUntil !== undefined && p.awayUntil <= now);
-    if (expired.length === 0) return;
+    let expired: PlayerState[] | undefined;
+    for (const player of state.players.values()) {
+      if (player.awayUntil !== undefined && player.awayUntil <= now) (expired ??= []).push(player);
+    }
+    return expired;
+  }
+
+  async function removeAwayPlayers(ctx: Ctx, expired: PlayerState[]): Promise<void> {
     options.logger?.warn('players did not come back to the match; they left it', {
       match: ctx.state.matchId,
       players: expired.length,
     });
     await removeStranded(ctx, expired);
+  }
+
+  function queueInput(msg: Extract<MatchMessage, { type: 'PlayerInput' }>, ctx: Ctx): void {
+    const player = ctx.state.players.get(msg.body.playerId as string);
+    if (player === undefined) {
+      throw new RefusedError(`player ${msg.body.playerId} is not in match ${ctx.state.matchId}`);
+    }
+    player.queue.push(msg.body.input!);
+    // A ticker that gave the activation up for gone while it was only slow comes back with its players' inputs.
+    startTicking(ctx);
   }
 
   return defineBehavior<MatchState, MatchMessage>({
@@ -675,15 +695,11 @@ export function matchBehavior(options: MatchOptions) {
           ),
         };
       },
-      PlayerInput: async (msg, ctx) => {
-        await ensureLoaded(ctx);
-        const player = ctx.state.players.get(msg.body.playerId as string);
-        if (player === undefined) {
-          throw new RefusedError(`player ${msg.body.playerId} is not in match ${ctx.state.matchId}`);
-        }
-        player.queue.push(msg.body.input!);
-        // A ticker that gave the activation up for gone while it was only slow comes back with its players' inputs.
-        startTicking(ctx);
+      // Synchronous once the match is loaded, the hottest message there is (every player's 20 inputs a second): an
+      // async handler holds the actor until its promise settles, so each input cost promises and an extra drain.
+      PlayerInput: (msg, ctx) => {
+        if (!ctx.state.loaded) return ensureLoaded(ctx).then(() => queueInput(msg, ctx));
+        queueInput(msg, ctx);
       },
       HandOverMatch: async (msg, ctx) => {
         const to = msg.body.nodeId as string;
