@@ -493,7 +493,8 @@ export function matchBehavior(options: MatchOptions) {
       if (state.players.size === 0) return;
     }
     state.tick++;
-    const inputs: Game.BodyInputT[] = [];
+    const inputs = state.stepInputs;
+    inputs.length = 0;
     for (const player of state.players.values()) {
       const input = player.queue.take();
       if (input !== undefined) {
@@ -505,8 +506,11 @@ export function matchBehavior(options: MatchOptions) {
         player.move = null;
         player.buttons = 0;
       }
-      const move = player.move;
-      inputs.push(new Game.BodyInputT(player.entity, new Game.Vec2T(move?.x ?? 0, move?.y ?? 0), player.buttons));
+      const { bodyInput, move } = player;
+      bodyInput.move!.x = move?.x ?? 0;
+      bodyInput.move!.y = move?.y ?? 0;
+      bodyInput.buttons = player.buttons;
+      inputs.push(bodyInput);
     }
     const result = await physics.step(ctx, state.matchId, state.tick, inputs);
     // Fenced while the step was out: what it computed is no longer this host's to tell anyone.

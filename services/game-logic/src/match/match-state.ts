@@ -1,5 +1,5 @@
 import type { ActorRef } from '@packetflow/actors';
-import type { Game, SnapshotMessage } from '@packetflow/protocol';
+import { Game, type SnapshotMessage } from '@packetflow/protocol';
 import { InputQueue, type InputStats } from './input-queue.js';
 import type { OwnerClaim } from './owner-claim.js';
 import type { MatchRule } from './rules/match-rule.js';
@@ -20,6 +20,11 @@ export class PlayerState {
    * their seat, entity and score for their client to come back through a new room; then they leave the match.
    */
   awayUntil: number | undefined;
+  /**
+   * What the player's body does this tick, as the physics step takes it: one object per player, rewritten every
+   * tick, since the step has read it (or encoded it for another node) before the next tick starts.
+   */
+  readonly bodyInput: Game.BodyInputT;
 
   constructor(
     readonly playerId: string,
@@ -27,6 +32,7 @@ export class PlayerState {
     stats: InputStats,
   ) {
     this.queue = new InputQueue(stats);
+    this.bodyInput = new Game.BodyInputT(entity, new Game.Vec2T(0, 0), 0);
   }
 }
 
@@ -35,6 +41,8 @@ export class MatchState {
   readonly players = new Map<string, PlayerState>();
   /** Latest transform of every entity the physics world has reported. */
   readonly transforms = new Map<number, Game.EntityTransformT>();
+  /** The players' inputs of the tick being stepped (their `bodyInput`s): refilled every tick. */
+  readonly stepInputs: Game.BodyInputT[] = [];
   /** Pinned addresses (gateway rooms) that receive a snapshot every tick. */
   readonly subscribers = new Map<string, ActorRef<SnapshotMessage>>();
   /** The `touch` rule's memory: player entity → prop entities it is touching now, so a touch scores once. */
