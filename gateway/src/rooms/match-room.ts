@@ -46,6 +46,7 @@ import type { InputPacer } from './input-pacer.js';
 import { KeptInputs } from './kept-inputs.js';
 import { MATCH_KIND, type Pending, ROOM_KIND, type RoomActorMessage, type RoomPort } from './room-actor.js';
 import { type Publisher, RoomFanout } from './room-fanout.js';
+import { SeatInput } from './seat-input.js';
 
 export interface MatchRoomDeps {
   readonly system: ActorSystem;
@@ -112,6 +113,8 @@ class Seat {
   entity = -1;
   /** The client's accepted inputs no snapshot sent to it has acknowledged yet, for the input-to-snapshot metric. */
   readonly pending = new PendingInputs();
+  /** `playerId` as UTF-8, for the PlayerInput of each of its inputs (SeatInput). */
+  readonly playerIdBytes: Uint8Array;
 
   constructor(
     readonly playerId: string,
@@ -121,6 +124,7 @@ class Seat {
     client: Client,
   ) {
     this.client = client;
+    this.playerIdBytes = new TextEncoder().encode(playerId);
   }
 }
 
@@ -611,7 +615,10 @@ export class MatchRoom extends Room {
   }
 
   private forward(seat: Seat, input: Game.ClientInputT): void {
-    const message: PlayerInputMessage = { type: 'PlayerInput', body: new Game.PlayerInputT(seat.playerId, input) };
+    const message: PlayerInputMessage = {
+      type: 'PlayerInput',
+      body: new SeatInput(seat.playerId, seat.playerIdBytes, input),
+    };
     this.deps.inputs.forward(this.match, message);
   }
 
