@@ -3,7 +3,14 @@
 // Colyseus takes players, closing its clients before it leaves the cluster. The gateway's own entry point hosts
 // nothing else; a process may also host actor kinds of its own (the launcher's `single` layout runs the services in
 // the gateway's process, so that a match and its rooms exchange messages without packets).
-import { createLogger, exitWithParent, type Logger, type StartNodeOptions, startNode } from '@packetflow/actors';
+import {
+  type Cluster,
+  createLogger,
+  exitWithParent,
+  type Logger,
+  type StartNodeOptions,
+  startNode,
+} from '@packetflow/actors';
 import type { Limits, MessageRegistry } from '@packetflow/protocol';
 import { loadConfig } from './config.js';
 import { type Gateway, gatewayRegistry, startGateway } from './gateway.js';
@@ -17,6 +24,10 @@ export interface ServeOptions {
   /** Limits on frames between nodes; the protocol's defaults unless set. */
   readonly limits?: Partial<Limits>;
   readonly logger?: Logger;
+  /** What else the process needs to be ready besides the gateway taking players (a store its kinds write to). */
+  readonly readiness?: StartNodeOptions['readiness'];
+  /** Called once the node has joined its cluster, before the gateway starts. */
+  readonly joined?: (cluster: Cluster) => void;
 }
 
 /** Starts the node and the gateway on it; resolves once it takes players (or exits the process when it cannot). */
@@ -34,8 +45,10 @@ export async function serveGateway(options: ServeOptions = {}): Promise<void> {
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     logger,
     handleSignals: false,
-    readiness: () => (phase === 'taking players' ? { ready: true } : { ready: false, reason: phase }),
+    readiness: () =>
+      phase !== 'taking players' ? { ready: false, reason: phase } : (options.readiness?.() ?? { ready: true }),
   });
+  options.joined?.(node.cluster);
   // The gateway's metrics in the node's registry, served at the admin endpoint (PACKETFLOW_ADMIN_PORT) with the
   // node's.
   const metrics = gatewayMetrics(node.metrics);

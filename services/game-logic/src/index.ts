@@ -14,6 +14,7 @@ export type { MatchRule, RuleClock } from './match/rules/match-rule.js';
 export { DEFAULT_MODE_RULES, type ModeRules } from './match/rules/modes.js';
 export { scoreTouches, TOUCH_DISTANCE, touchScoring } from './match/rules/touch-scoring.js';
 export { MATCH_KIND, type MatchHostOptions, matchHost } from './match-host.js';
+export { type MatchNode, type MatchNodeOptions, matchNode } from './match-node.js';
 export { MatchMetrics, matchMetrics } from './metrics/match-metrics.js';
 export { tickRateFromEnv } from './tick/tick-rate-from-env.js';
 export {

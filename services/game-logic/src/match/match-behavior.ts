@@ -580,7 +580,9 @@ export function matchBehavior(options: MatchOptions) {
     const now = performance.now();
     let expired: PlayerState[] | undefined;
     for (const player of state.players.values()) {
-      if (player.awayUntil !== undefined && player.awayUntil <= now) (expired ??= []).push(player);
+      if (player.awayUntil === undefined || player.awayUntil > now) continue;
+      expired ??= [];
+      expired.push(player);
     }
     return expired;
   }
