@@ -2,6 +2,7 @@
 // Ctrl-C. A service that dies is restarted (see supervision/supervisor.ts) until the restart budget runs out.
 import { prettyFactory } from 'pino-pretty';
 import { type Backend, startBackend } from './backend.js';
+import { readLayout } from './layout-variable.js';
 import { readLauncherPorts } from './port-variables.js';
 import type { LogLine } from './service-process.js';
 import { DEFAULT_RESTART_LIMITS } from './supervision/restart-budget.js';
@@ -63,8 +64,10 @@ function report(event: SupervisorEvent): void {
 }
 
 const settings = readLauncherPorts(process.env);
-if (!settings.ok) {
-  for (const problem of settings.problems) console.error(`PacketFlow did not start: ${problem}`);
+const layout = readLayout(process.env);
+if (!settings.ok || !layout.ok) {
+  const problems = [...(settings.ok ? [] : settings.problems), ...(layout.ok ? [] : [layout.problem])];
+  for (const problem of problems) console.error(`PacketFlow did not start: ${problem}`);
   process.exit(1);
 }
 const { gatewayPort, webPort } = settings.ports;
@@ -104,6 +107,7 @@ process.on('SIGTERM', onSignal);
 
 const backend = await startBackend({
   ...(gatewayPort === undefined ? {} : { gatewayPort }),
+  layout: layout.layout,
   leaderboard: true,
   onLine: print,
   supervision: { limits, onEvent: report },

@@ -230,4 +230,13 @@ describe('npm start (launcher/dist/src/main.js)', { timeout: 4 * HANG_MS }, () =
       assert.ok(!existsSync(launcher.dataDir), 'not even the data directory');
     }
   });
+
+  it('refuses a layout it does not have with one line, and starts nothing', async () => {
+    const launcher = new Launcher({ PACKETFLOW_LAYOUT: 'everything' });
+    assert.deepEqual(await launcher.exitWithin(), { code: 1, signal: null });
+    assert.deepEqual(launcher.stderr, [
+      'PacketFlow did not start: PACKETFLOW_LAYOUT must be one of separate, together, single, got "everything"',
+    ]);
+    assert.ok(!existsSync(launcher.dataDir), 'not even the data directory');
+  });
 });
