@@ -83,6 +83,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
 
   const outages = config.redisUrl === undefined ? undefined : new RedisOutages(logger);
   const inputRoutes = new InputFastPath(ClientMessage.Input);
+  metrics.countInputPaths(inputRoutes, inputs);
   const transport = new BoundTransport(
     { maxPayloadLength: config.maxPayloadBytes },
     config.host,

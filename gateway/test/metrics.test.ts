@@ -58,6 +58,8 @@ describe('gateway metrics', () => {
       'packetflow_gateway_inputs_total',
       'packetflow_gateway_snapshots_sent_total',
       'packetflow_gateway_sent_bytes_total',
+      'packetflow_gateway_inputs_fast_path_total',
+      'packetflow_gateway_input_bursts_total',
     ]) {
       const text = await backend.metrics.getSingleMetricAsString(name);
       assert.match(text, new RegExp(`^${name}\\{node="gateway-test"\\} 0$`, 'm'), text);
@@ -89,6 +91,10 @@ describe('gateway metrics', () => {
     }
     await until(() => a.ackedSequence() === last && b.ackedSequence() === last, 'both bots acknowledged');
     assert.equal(await read('packetflow_gateway_inputs_total'), 20);
+    // Every input came past Colyseus' dispatch, and went on in bursts shared by both bots' inputs.
+    assert.equal(await read('packetflow_gateway_inputs_fast_path_total'), 20);
+    const bursts = await read('packetflow_gateway_input_bursts_total');
+    assert.ok(bursts >= 1 && bursts < 20, `20 inputs sent at once went in ${bursts} bursts`);
     // Every input was acknowledged by a snapshot the gateway sent before the bot saw it: each one timed, once.
     const timed = await read(
       'packetflow_gateway_input_to_snapshot_seconds',

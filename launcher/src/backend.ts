@@ -14,8 +14,10 @@ export interface BackendOptions {
   readonly gatewayPort?: number;
   /** Where the embedded stores and the development token secret live: PACKETFLOW_DATA_DIR, else `./data`. */
   readonly dataDir?: string;
-  /** One process per service (`separate`, the default), the three services in one and the gateway apart
-   * (`together`), or all of it in one process (`single`); see LAYOUTS. */
+  /**
+   * One process per service (`separate`, the default), the three services in one and the gateway apart
+   * (`together`), or all of it in one process (`single`); see LAYOUTS.
+   */
   readonly layout?: Layout;
   /** How many processes of each service; one each unless set (more than one gateway needs REDIS_URL). */
   readonly instances?: Partial<Record<ServiceName, number>>;

@@ -4,9 +4,18 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { type LogLine, startBackend } from '../src/index.js';
+import { type Backend, type LogLine, startBackend } from '../src/index.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'launcher-test-'));
+
+/** Asserts the node's admin endpoint is ready and exports a series of each name (a node hosting matches has theirs). */
+async function assertAdmin(backend: Backend, nodeId: string, names: readonly string[]): Promise<void> {
+  const admin = backend.admins.find((a) => a.nodeId === nodeId);
+  assert.ok(admin, `${nodeId} has an admin endpoint`);
+  assert.equal((await fetch(`${admin.url}/readyz`)).status, 200, `${nodeId} is ready`);
+  const metrics = await (await fetch(`${admin.url}/metrics`)).text();
+  for (const name of names) assert.match(metrics, new RegExp(`^${name}\\{`, 'm'), `${nodeId} exports ${name}`);
+}
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('the whole backend on one machine', () => {
@@ -55,6 +64,7 @@ describe('the whole backend on one machine', () => {
       );
       const started = lines.find((l) => l.service === 'services' && l.json?.msg === 'node started');
       assert.deepEqual(started?.json?.roles, ['physics', 'player', 'match']);
+      await assertAdmin(backend, 'services', ['packetflow_matches_active', 'packetflow_match_ticks_skipped_total']);
       const response = await fetch(`${backend.url}/auth/guest`, { method: 'POST' });
       assert.equal(response.status, 200);
     } finally {
@@ -74,6 +84,7 @@ describe('the whole backend on one machine', () => {
       const started = lines.find((l) => l.service === 'backend' && l.json?.msg === 'node started');
       assert.deepEqual(started?.json?.roles, ['physics', 'player', 'match']);
       assert.ok(lines.some((l) => l.service === 'backend' && l.json?.msg === 'gateway listening'));
+      await assertAdmin(backend, 'backend', ['packetflow_matches_active', 'packetflow_gateway_clients_connected']);
       const response = await fetch(`${backend.url}/auth/guest`, { method: 'POST' });
       assert.equal(response.status, 200);
     } finally {

@@ -205,35 +205,31 @@ export async function cpuSuite(report: (figure: Figure) => void, options: SuiteO
   const floor = medianRound(measured.floor);
   const roundWords = (setup: Setup) => measured[setup].map((m) => perClientSecond(m).toFixed(2)).join(', ');
 
-  const cheapest = (among: readonly (typeof LAYOUTS_MEASURED)[number][]) =>
-    among.reduce((a, b) => (perClientSecond(layouts[b]) < perClientSecond(layouts[a]) ? b : a));
-  const best = cheapest(LAYOUTS_MEASURED);
-  const pf = layouts[best];
+  const cost = (layout: (typeof LAYOUTS_MEASURED)[number]) => perClientSecond(layouts[layout]);
+  const best = LAYOUTS_MEASURED.reduce((a, b) => (cost(b) < cost(a) ? b : a));
   const baselineCost = perClientSecond(baseline);
   const floorCost = perClientSecond(floor);
   const gatewayOf = (m: Measured) => m.processes.find((p) => p.name === 'gateway')?.cpuMs ?? 0;
+  const gatewayCost = (layout: (typeof LAYOUTS_MEASURED)[number]) =>
+    perClientSecond(layouts[layout], gatewayOf(layouts[layout]));
   // The gateway alone can be read only where it is a process of its own.
   const withGateway = LAYOUTS_MEASURED.filter((layout) => layouts[layout].processes.some((p) => p.name === 'gateway'));
-  const gatewayLayout = withGateway.reduce((a, b) =>
-    gatewayOf(layouts[b]) / layouts[b].load.serverWindowMs < gatewayOf(layouts[a]) / layouts[a].load.serverWindowMs
-      ? b
-      : a,
-  );
+  const gatewayLayout = withGateway.reduce((a, b) => (gatewayCost(b) < gatewayCost(a) ? b : a));
   const profiled = options.profile ? ' Profiled run (--cpu-prof in every server process but the floor).' : '';
   const figures =
     LAYOUTS_MEASURED.map(
       (layout) =>
-        `PacketFlow (${LAYOUT_WORDS[layout]}) ${ms(perClientSecond(layouts[layout]))} ` +
+        `PacketFlow (${LAYOUT_WORDS[layout]}) ${ms(cost(layout))} ` +
         `(${byProcess(layouts[layout])}; ${served(layouts[layout])})`,
     ).join('; ') +
     `; baseline ${ms(baselineCost)} (${served(baseline)}); uWS floor ${ms(floorCost)} (${served(floor)}). A server ` +
     'given fewer inputs or sending fewer updates than the rates does less work per client, so each says what its ' +
     'bots sent and got';
   const ratios = LAYOUTS_MEASURED.map(
-    (layout) => `${LAYOUT_WORDS[layout]} ${(perClientSecond(layouts[layout]) / baselineCost).toFixed(2)}×`,
+    (layout) => `${LAYOUT_WORDS[layout]} ${(cost(layout) / baselineCost).toFixed(2)}×`,
   ).join(', ');
 
-  const ratio = perClientSecond(pf) / baselineCost;
+  const ratio = cost(best) / baselineCost;
   report({
     group: GROUP,
     name: 'headline: server CPU per client-second, PacketFlow ÷ the plain Colyseus room doing the same work',
@@ -242,7 +238,7 @@ export async function cpuSuite(report: (figure: Figure) => void, options: SuiteO
     target: `≤ ${HEADLINE_TARGET}× (goal ${HEADLINE_GOAL}×)`,
     met: atMost(ratio, HEADLINE_TARGET),
     note:
-      `PacketFlow's cheapest layout, ${LAYOUT_WORDS[best]}: ${ms(perClientSecond(pf))} ÷ ${ms(baselineCost)} of ` +
+      `PacketFlow's cheapest layout, ${LAYOUT_WORDS[best]}: ${ms(cost(best))} ÷ ${ms(baselineCost)} of ` +
       `CPU per client-second, all server processes counted, at ${LOAD_WORDS}, each setup measured in this run with ` +
       `a fresh server and swarm (${(CPU_LOAD.warmupMs / 1000).toFixed(0)} s warm-up, ` +
       `${(CPU_LOAD.measureMs / 1000).toFixed(0)} s measured), in ${rounds} round${rounds === 1 ? '' : 's'} of ` +
@@ -251,8 +247,7 @@ export async function cpuSuite(report: (figure: Figure) => void, options: SuiteO
       `${roundWords('floor')}). Each layout ÷ the baseline: ${ratios}. All figures: ${figures}.${profiled}`,
   });
 
-  const gw = layouts[gatewayLayout];
-  const gatewayRatio = perClientSecond(gw, gatewayOf(gw)) / floorCost;
+  const gatewayRatio = gatewayCost(gatewayLayout) / floorCost;
   report({
     group: GROUP,
     name: 'gateway process alone ÷ bare uWebSockets.js floor, CPU per client-second',
@@ -261,9 +256,9 @@ export async function cpuSuite(report: (figure: Figure) => void, options: SuiteO
     target: `≤ ${FLOOR_TARGET}×`,
     met: atMost(gatewayRatio, FLOOR_TARGET),
     note:
-      `The gateway of PacketFlow (${LAYOUT_WORDS[gatewayLayout]}) ${ms(perClientSecond(gw, gatewayOf(gw)))} ÷ the ` +
+      `The gateway of PacketFlow (${LAYOUT_WORDS[gatewayLayout]}) ${ms(gatewayCost(gatewayLayout))} ÷ the ` +
       `floor ${ms(floorCost)}, at ${LOAD_WORDS}. The floor: ${FLOOR_SETUP}. The gateway in each layout where it is ` +
-      `a process of its own: ${withGateway.map((layout) => `${LAYOUT_WORDS[layout]} ${ms(perClientSecond(layouts[layout], gatewayOf(layouts[layout])))}`).join(', ')}. ` +
+      `a process of its own: ${withGateway.map((layout) => `${LAYOUT_WORDS[layout]} ${ms(gatewayCost(layout))}`).join(', ')}. ` +
       `All figures: ${figures}.${profiled}`,
   });
 

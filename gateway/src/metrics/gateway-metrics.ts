@@ -118,8 +118,11 @@ export class GatewayMetrics {
     false,
   );
 
+  private readonly registers: Registry[];
+
   constructor(registry: Registry) {
     const registers = [registry];
+    this.registers = registers;
     const { rooms, joinFailures, inputsRefused, cutOffs, httpRequests } = this;
     new Gauge({
       name: 'packetflow_gateway_clients_connected',
@@ -205,6 +208,25 @@ export class GatewayMetrics {
         httpRequests.report(this);
       },
     });
+  }
+
+  /**
+   * Counts, when scraped, the input frames the fast path took past Colyseus and the bursts the pacer sent them on in:
+   * inputs ÷ bursts is how many share one cluster write.
+   */
+  countInputPaths(fastPath: { readonly routed: number }, pacer: { readonly bursts: number }): void {
+    countedBy(
+      'packetflow_gateway_inputs_fast_path_total',
+      "Client input frames handed to their room straight from uWebSockets.js, past Colyseus' message dispatch",
+      this.registers,
+      () => fastPath.routed,
+    );
+    countedBy(
+      'packetflow_gateway_input_bursts_total',
+      'Bursts in which the gateway sent accepted inputs on to their matches (each at most one write per cluster link)',
+      this.registers,
+      () => pacer.bursts,
+    );
   }
 
   /** A room to count while it lives (its clients, and it among the rooms). */

@@ -20,9 +20,8 @@ export class InputPacer {
   private lastBurstAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private readonly flushNow = () => this.flush();
-  /** Bursts sent: with `inputs`, what the pacing saves. */
+  /** Bursts sent (`packetflow_gateway_input_bursts_total`). */
   bursts = 0;
-  inputs = 0;
 
   constructor(
     private readonly send: InputSend,
@@ -51,7 +50,6 @@ export class InputPacer {
     if (held.length === 0) return;
     this.lastBurstAt = now;
     this.bursts++;
-    this.inputs += held.length;
     try {
       for (let i = 0; i < held.length; i++) this.send(heldFor[i]!, held[i]!);
     } finally {

@@ -568,7 +568,7 @@ export class MatchRoom extends Room {
   private async leaveMatch(playerId: string, reason: Game.LeaveReason): Promise<void> {
     const { system, config, logger } = this.deps;
     const leave: LeaveMatchMessage = { type: 'LeaveMatch', body: new Game.LeaveMatchT(this.roomId, playerId, reason) };
-    const match = system.ref<MatchRequest>(MATCH_KIND, this.roomId);
+    const { match } = this;
     const fields = { player: playerId, match: this.roomId };
     const stats = await retryUntilAnswered(
       () => system.send<PlayerStatsMessage | undefined>(match, leave, { timeoutMs: config.serviceTimeoutMs }),

@@ -29,23 +29,36 @@ function violationCode(code: number, message: ArrayBuffer): number {
   return VIOLATIONS.find(([prefix]) => reason.startsWith(prefix))?.[1] ?? code;
 }
 
-/**
- * The app with its `ws` registering behaviours whose close handler hears a protocol violation's own code, and whose
- * message handler gives input frames to the fast path first (`inputs()`, read when a message comes).
- */
-function reportingViolations(app: TemplatedApp, inputs: () => InputFastPath | undefined): TemplatedApp {
+/** The app with its `ws` registering behaviours whose close handler hears a protocol violation's own code. */
+function reportingViolations(app: TemplatedApp): TemplatedApp {
   const register = app.ws.bind(app);
   app.ws = <UserData>(pattern: RecognizedString, behavior: WebSocketBehavior<UserData>): TemplatedApp => {
-    const { close, message } = behavior;
-    const reporting: WebSocketBehavior<UserData> = { ...behavior };
-    if (close !== undefined) reporting.close = (ws, code, reason) => close(ws, violationCode(code, reason), reason);
-    if (message !== undefined) {
-      reporting.message = (ws, data, isBinary) => {
-        if (isBinary && inputs()?.take(ws, data)) return;
-        return message(ws, data, isBinary);
-      };
-    }
+    const { close } = behavior;
+    const reporting: WebSocketBehavior<UserData> =
+      close === undefined
+        ? behavior
+        : { ...behavior, close: (ws, code, message) => close(ws, violationCode(code, message), message) };
     return register(pattern, reporting);
+  };
+  return app;
+}
+
+/** The app with its `ws` registering behaviours that give binary frames to the input fast path before Colyseus. */
+function routingInputs(app: TemplatedApp, inputs: () => InputFastPath | undefined): TemplatedApp {
+  const register = app.ws.bind(app);
+  app.ws = <UserData>(pattern: RecognizedString, behavior: WebSocketBehavior<UserData>): TemplatedApp => {
+    const { message } = behavior;
+    const routing: WebSocketBehavior<UserData> =
+      message === undefined
+        ? behavior
+        : {
+            ...behavior,
+            message: (ws, data, isBinary) => {
+              if (isBinary && inputs()?.take(ws, data)) return;
+              return message(ws, data, isBinary);
+            },
+          };
+    return register(pattern, routing);
   };
   return app;
 }
@@ -82,7 +95,7 @@ export class BoundTransport extends uWebSocketsTransport {
         apps.set(
           this,
           guardingRequests(
-            reportingViolations(app, () => this.inputs),
+            routingInputs(reportingViolations(app), () => this.inputs),
             () => this.guard,
           ),
         );

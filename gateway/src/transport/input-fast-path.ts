@@ -9,8 +9,8 @@ import { socketOf } from './client-socket.js';
 export type InputHandler = (bytes: Uint8Array) => void;
 
 export class InputFastPath {
-  /** Input frames routed to rooms, and frames passed on to Colyseus, for the tests and the curious. */
-  readonly stats = { routed: 0, passed: 0 };
+  /** Input frames handed to rooms (`packetflow_gateway_inputs_fast_path_total`). */
+  routed = 0;
   private readonly routes = new WeakMap<object, { client: Client; handle: InputHandler }>();
   private readonly header: Uint8Array;
 
@@ -36,17 +36,11 @@ export class InputFastPath {
     const route = this.routes.get(socket);
     const { header } = this;
     if (route === undefined || message.byteLength < header.length || route.client.state === ClientState.LEAVING) {
-      this.stats.passed++;
       return false;
     }
     const bytes = new Uint8Array(message);
-    for (let i = 0; i < header.length; i++) {
-      if (bytes[i] !== header[i]) {
-        this.stats.passed++;
-        return false;
-      }
-    }
-    this.stats.routed++;
+    for (let i = 0; i < header.length; i++) if (bytes[i] !== header[i]) return false;
+    this.routed++;
     route.handle(bytes.subarray(header.length));
     return true;
   }
