@@ -29,38 +29,38 @@ function violationCode(code: number, message: ArrayBuffer): number {
   return VIOLATIONS.find(([prefix]) => reason.startsWith(prefix))?.[1] ?? code;
 }
 
-/** The app with its `ws` registering behaviours whose close handler hears a protocol violation's own code. */
-function reportingViolations(app: TemplatedApp): TemplatedApp {
+/** The app with every WebSocket behaviour registered through `ws` changed by `wrap` first. */
+function wrappingSockets(
+  app: TemplatedApp,
+  wrap: <UserData>(behavior: WebSocketBehavior<UserData>) => WebSocketBehavior<UserData>,
+): TemplatedApp {
   const register = app.ws.bind(app);
-  app.ws = <UserData>(pattern: RecognizedString, behavior: WebSocketBehavior<UserData>): TemplatedApp => {
-    const { close } = behavior;
-    const reporting: WebSocketBehavior<UserData> =
-      close === undefined
-        ? behavior
-        : { ...behavior, close: (ws, code, message) => close(ws, violationCode(code, message), message) };
-    return register(pattern, reporting);
-  };
+  app.ws = <UserData>(pattern: RecognizedString, behavior: WebSocketBehavior<UserData>): TemplatedApp =>
+    register(pattern, wrap(behavior));
   return app;
 }
 
-/** The app with its `ws` registering behaviours that give binary frames to the input fast path before Colyseus. */
-function routingInputs(app: TemplatedApp, inputs: () => InputFastPath | undefined): TemplatedApp {
-  const register = app.ws.bind(app);
-  app.ws = <UserData>(pattern: RecognizedString, behavior: WebSocketBehavior<UserData>): TemplatedApp => {
-    const { message } = behavior;
-    const routing: WebSocketBehavior<UserData> =
-      message === undefined
-        ? behavior
-        : {
-            ...behavior,
-            message: (ws, data, isBinary) => {
-              if (isBinary && inputs()?.take(ws, data)) return;
-              return message(ws, data, isBinary);
-            },
-          };
-    return register(pattern, routing);
+/** A behaviour whose close handler hears a protocol violation's own code. */
+function reportingViolations<UserData>(behavior: WebSocketBehavior<UserData>): WebSocketBehavior<UserData> {
+  const { close } = behavior;
+  if (close === undefined) return behavior;
+  return { ...behavior, close: (ws, code, message) => close(ws, violationCode(code, message), message) };
+}
+
+/** A behaviour that gives binary frames to the input fast path (read when a frame comes) before Colyseus. */
+function routingInputs<UserData>(
+  behavior: WebSocketBehavior<UserData>,
+  inputs: () => InputFastPath | undefined,
+): WebSocketBehavior<UserData> {
+  const { message } = behavior;
+  if (message === undefined) return behavior;
+  return {
+    ...behavior,
+    message: (ws, data, isBinary) => {
+      if (isBinary && inputs()?.take(ws, data)) return;
+      return message(ws, data, isBinary);
+    },
   };
-  return app;
 }
 
 /**
@@ -95,7 +95,7 @@ export class BoundTransport extends uWebSocketsTransport {
         apps.set(
           this,
           guardingRequests(
-            routingInputs(reportingViolations(app), () => this.inputs),
+            wrappingSockets(app, (behavior) => routingInputs(reportingViolations(behavior), () => this.inputs)),
             () => this.guard,
           ),
         );
