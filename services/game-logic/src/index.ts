@@ -4,8 +4,10 @@ export { type MatchOptions, matchBehavior } from './match/match-behavior.js';
 export {
   checkpointKey,
   type FindSeatMessage,
+  handOverKey,
   type MatchMessage,
   type TickMessage,
+  worldCheckpointKey,
 } from './match/match-messages.js';
 export { MatchState, PlayerState } from './match/match-state.js';
 export { actorPhysicsPort, type PhysicsPort } from './match/physics-port.js';

@@ -15,6 +15,8 @@ export interface MatchHostOptions {
   /** Ticks per second for every match on this host; 30 unless set. */
   readonly tickRate?: number;
   readonly checkpointEveryTicks?: number;
+  /** Ticks between checkpoints that hold the physics world (see MatchOptions.worldCheckpointEveryTicks). */
+  readonly worldCheckpointEveryTicks?: number;
   /** How long players whose gateway died keep their seats (see MatchOptions.rejoinWindowMs); 30 s unless set. */
   readonly rejoinWindowMs?: number;
   readonly logger?: Logger;
@@ -54,6 +56,9 @@ export function matchHost(system: ActorSystem, options: MatchHostOptions): TickS
       registry: options.registry,
       ...(options.rejoinWindowMs === undefined ? {} : { rejoinWindowMs: options.rejoinWindowMs }),
       ...(options.checkpointEveryTicks === undefined ? {} : { checkpointEveryTicks: options.checkpointEveryTicks }),
+      ...(options.worldCheckpointEveryTicks === undefined
+        ? {}
+        : { worldCheckpointEveryTicks: options.worldCheckpointEveryTicks }),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.storeTimeoutMs === undefined ? {} : { storeTimeoutMs: options.storeTimeoutMs }),

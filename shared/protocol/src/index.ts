@@ -17,6 +17,7 @@ export * from './message.js';
 export * from './messages/checkpoint-codec.js';
 export * from './messages/message-registry.js';
 export * from './messages/protocol-messages.js';
+export * from './messages/step-input-log.js';
 export * from './routing/hash.js';
 export type { Member } from './routing/member.js';
 export { outranks, PLACED_WITH, placementKey, RendezvousRouter } from './routing/rendezvous.js';

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createProtocolRegistry, ErrorCode, Game, MessageRegistry, System, tableLayouts, Wire } from '../src/index.js';
+import {
+  createProtocolRegistry,
+  ErrorCode,
+  Game,
+  type MatchCheckpointBody,
+  MessageRegistry,
+  StepInputLog,
+  System,
+  tableLayouts,
+  Wire,
+} from '../src/index.js';
 import { clientInput, snapshot, stepRequest } from './fixtures.js';
 
 const registry = createProtocolRegistry();
@@ -62,6 +72,38 @@ describe('MessageRegistry', () => {
     const kept = big.decode('MatchCheckpoint', big.encode({ type: 'MatchCheckpoint', body: king }));
     assert.ok(kept.ok);
     assert.deepEqual(kept.value.body, king, 'the mode travels with the checkpoint; absent above, it is undefined');
+  });
+
+  test('a checkpoint without a world carries the tick of the world it goes on from and the inputs of every step since', () => {
+    const steps = new StepInputLog();
+    // More inputs than the log's first capacity, with moves float32 cannot hold exactly and every button bit.
+    for (let i = 0; i < 300; i++) {
+      steps.push({
+        entity: 1000 + (i % 3),
+        move: i % 7 === 0 ? null : { x: Math.sin(i), y: -0.1 },
+        buttons: i * 0x11111,
+      });
+    }
+    const body = { matchId: 'm-2', tick: 100, players: [], physics: new Uint8Array(0), worldTick: 40, steps };
+    const big = createProtocolRegistry({ maxVectorLength: 1 << 20, maxBodyBytes: 1 << 20 });
+    const decoded = big.decode('MatchCheckpoint', big.encode({ type: 'MatchCheckpoint', body }));
+    assert.ok(decoded.ok, decoded.ok ? '' : decoded.error.message);
+    const back = decoded.value.body as MatchCheckpointBody;
+    assert.equal(back.worldTick, 40);
+    assert.equal(back.steps?.length, 300);
+    assert.deepEqual(back.steps?.slice(0, 300), steps.slice(0, 300), 'every input as the log held it');
+    assert.equal(steps.x(1), Math.fround(Math.sin(1)), 'a move is kept as float32, as the wire carries it');
+    assert.deepEqual(steps.slice(7, 1)[0]?.move, new Game.Vec2T(0, 0), 'no move is a zero move');
+    const none = big.decode(
+      'MatchCheckpoint',
+      big.encode({ type: 'MatchCheckpoint', body: { ...body, steps: new StepInputLog() } }),
+    );
+    assert.ok(none.ok);
+    assert.equal((none.value.body as MatchCheckpointBody).steps, undefined, 'no steps decode as none');
+    for (let cut = 1; cut < 64; cut += 7) {
+      const bytes = big.encode({ type: 'MatchCheckpoint', body });
+      assert.ok(!big.decode('MatchCheckpoint', bytes.subarray(0, bytes.length - cut)).ok, `cut by ${cut} bytes`);
+    }
   });
 
   test('a type that passes through is verified on the way in and relayed as the same bytes', () => {

@@ -25,6 +25,7 @@ import {
   handOverKey,
   type MatchMessage,
   type TickMessage,
+  worldCheckpointKey,
 } from './match-messages.js';
 import { MatchState, PlayerState } from './match-state.js';
 import { MatchTicker, type TickerEnd } from './match-ticker.js';
@@ -42,6 +43,13 @@ export interface MatchOptions {
   readonly registry: MessageRegistry;
   /** Ticks between checkpoints; one second's worth unless set. */
   readonly checkpointEveryTicks?: number;
+  /**
+   * Ticks between checkpoints that hold the physics world; five seconds' worth unless set. The ones in between hold
+   * the inputs of every physics step since the last world instead, which a resuming host replays on it: a world
+   * snapshot (~80 KB) costs far more to take and write than a few seconds of inputs. A join or a leave changes the
+   * world outside a step, so the checkpoint after one holds the world too.
+   */
+  readonly worldCheckpointEveryTicks?: number;
   /**
    * Ticks between full snapshots; one second's worth unless set. In between, a snapshot carries only the entities
    * that moved during its tick, and one after a join or a leave is full too.
@@ -101,6 +109,8 @@ export interface MatchOptions {
 
 type Ctx = ActorContext<MatchState, MatchMessage>;
 
+const NO_WORLD = new Uint8Array(0);
+
 /**
  * A match: players join and leave, their inputs queue by sequence number, and on every tick of the host's scheduler
  * the match applies one input per player, steps its PhysicsWorld, scores touches and sends a snapshot to every
@@ -110,6 +120,7 @@ type Ctx = ActorContext<MatchState, MatchMessage>;
 export function matchBehavior(options: MatchOptions) {
   const { scheduler, store, physics, registry, metrics } = options;
   const checkpointEvery = options.checkpointEveryTicks ?? Math.round(scheduler.rateHz);
+  const worldEvery = options.worldCheckpointEveryTicks ?? Math.round(5 * scheduler.rateHz);
   const fullEvery = options.fullSnapshotEveryTicks ?? Math.round(scheduler.rateHz);
   const holdTicks = options.holdInputTicks ?? Math.max(1, Math.round(scheduler.rateHz / 6));
   const rejoinWindowMs = options.rejoinWindowMs ?? 30_000;
@@ -197,17 +208,20 @@ export function matchBehavior(options: MatchOptions) {
   /**
    * Where a match activated here goes on from: the last hand-over record, when it is no older than the checkpoint
    * and the physics world still stands at its tick (nothing stepped it since: a planned hand-over, exact); else the
-   * checkpoint, its world restored from the snapshot in it. Undefined for a match with neither (a new one).
+   * checkpoint, its world restored from the snapshot it goes on from and the steps since replayed on it. Undefined
+   * for a match with neither (a new one).
    */
   async function resumePoint(
     ctx: Ctx,
   ): Promise<{ record: MatchCheckpointBody; transforms: Game.EntityTransformT[] } | undefined> {
     const matchId = ctx.state.matchId;
-    const [checkpoint, handedOver] = await Promise.all([
+    const [latest, world, handedOver] = await Promise.all([
       readRecord(matchId, checkpointKey(matchId), 'checkpoint'),
+      readRecord(matchId, worldCheckpointKey(matchId), 'world checkpoint'),
       readRecord(matchId, handOverKey(matchId), 'hand-over record'),
     ]);
-    if (handedOver !== undefined && (checkpoint === undefined || handedOver.tick >= checkpoint.tick)) {
+    const checkpoint = resumableCheckpoint(matchId, latest, world);
+    if (handedOver !== undefined && (checkpoint === undefined || handedOver.tick >= checkpoint.record.tick)) {
       try {
         return { record: handedOver, transforms: await physics.resume(ctx, matchId, handedOver.tick) };
       } catch (error) {
@@ -220,7 +234,51 @@ export function matchBehavior(options: MatchOptions) {
       }
     }
     if (checkpoint === undefined) return undefined;
-    return { record: checkpoint, transforms: await physics.restore(ctx, matchId, checkpoint.physics, checkpoint.tick) };
+    const { record, world: from } = checkpoint;
+    const transforms = new Map<number, Game.EntityTransformT>();
+    for (const t of await physics.restore(ctx, matchId, from.physics, from.tick)) transforms.set(t.entity, t);
+    // Physics steps the same inputs to the same world bitwise alike, so the replay ends where the match stood.
+    const steps = record.steps;
+    const perStep = record.players.length;
+    if (steps !== undefined && perStep > 0) {
+      for (let tick = from.tick + 1, i = 0; tick <= record.tick; tick++, i += perStep) {
+        const result = await physics.step(ctx, matchId, tick, steps.slice(i, perStep));
+        for (const t of result.moved) transforms.set(t.entity, t);
+      }
+    }
+    return { record, transforms: [...transforms.values()] };
+  }
+
+  /**
+   * The checkpoint to resume from and the one holding the world it goes on from (the same, for one that holds its
+   * world). The latest checkpoint unless the world it goes on from is not the stored one (a host died between the
+   * two writes, or one failed): then the world checkpoint alone, which is older, and the gateway's replay of its
+   * kept inputs covers the difference.
+   */
+  function resumableCheckpoint(
+    matchId: string,
+    latest: MatchCheckpointBody | undefined,
+    world: MatchCheckpointBody | undefined,
+  ): { record: MatchCheckpointBody; world: MatchCheckpointBody } | undefined {
+    if (latest !== undefined && latest.physics.length > 0) return { record: latest, world: latest };
+    const usable = world !== undefined && world.physics.length > 0 ? world : undefined;
+    if (latest !== undefined && usable !== undefined && goesOnFrom(latest, usable))
+      return { record: latest, world: usable };
+    if (latest !== undefined && (usable === undefined || latest.tick > usable.tick)) {
+      options.logger?.warn('checkpoint without the world it goes on from; resuming from the last world checkpoint', {
+        match: matchId,
+        tick: latest.tick,
+        worldTick: latest.worldTick ?? 0,
+        world: usable?.tick,
+      });
+    }
+    return usable === undefined ? undefined : { record: usable, world: usable };
+  }
+
+  /** Whether a checkpoint without a world goes on from this world checkpoint with one input per player per step. */
+  function goesOnFrom(latest: MatchCheckpointBody, world: MatchCheckpointBody): boolean {
+    if ((latest.worldTick ?? 0) !== world.tick || latest.tick < world.tick) return false;
+    return (latest.steps?.length ?? 0) === (latest.tick - world.tick) * latest.players.length;
   }
 
   async function readRecord(matchId: string, key: string, what: string): Promise<MatchCheckpointBody | undefined> {
@@ -377,7 +435,7 @@ export function matchBehavior(options: MatchOptions) {
       try {
         // No world snapshot: the world stays where it is, at this match's tick, for the next owner to go on with.
         if (state.players.size > 0) {
-          const record = registry.encode({ type: 'MatchCheckpoint', body: matchRecord(state, new Uint8Array(0)) });
+          const record = registry.encode({ type: 'MatchCheckpoint', body: matchRecord(state, NO_WORLD) });
           await claims.writeIfMine(state.matchId, claim, handOverKey(state.matchId), record);
         }
       } finally {
@@ -409,10 +467,25 @@ export function matchBehavior(options: MatchOptions) {
     return state.handingOver;
   }
 
-  /** The match as a checkpoint; the world snapshot is asked of physics now, so call it while no tick runs. */
-  async function encodeCheckpoint(ctx: Ctx, state: MatchState): Promise<Uint8Array> {
-    const world = await physics.snapshot(ctx, state.matchId);
-    return registry.encode({ type: 'MatchCheckpoint', body: matchRecord(state, world) });
+  /**
+   * The match as a checkpoint, and as a world checkpoint when one is due (the world snapshot is asked of physics
+   * now, so call it while no tick runs); else the steps since the last world go in the checkpoint.
+   */
+  async function encodeCheckpoint(ctx: Ctx, state: MatchState): Promise<{ world?: Uint8Array; latest: Uint8Array }> {
+    if (state.worldTick !== undefined && state.tick - state.worldTick < worldEvery) {
+      const body = { ...matchRecord(state, NO_WORLD), worldTick: state.worldTick, steps: state.stepLog };
+      return { latest: registry.encode({ type: 'MatchCheckpoint', body }) };
+    }
+    state.worldTick = undefined;
+    const snapshot = await physics.snapshot(ctx, state.matchId);
+    state.stepLog.clear();
+    state.worldTick = state.tick;
+    const world = registry.encode({ type: 'MatchCheckpoint', body: matchRecord(state, snapshot) });
+    const latest = registry.encode({
+      type: 'MatchCheckpoint',
+      body: { ...matchRecord(state, NO_WORLD), worldTick: state.tick },
+    });
+    return { world, latest };
   }
 
   function matchRecord(state: MatchState, world: Uint8Array): MatchCheckpointBody {
@@ -428,9 +501,18 @@ export function matchBehavior(options: MatchOptions) {
     };
   }
 
-  /** Stores a checkpoint while `claim` is still the match's newest (else FencedError), within the store deadline. */
-  async function writeCheckpoint(matchId: string, claim: OwnerClaim, bytes: Uint8Array): Promise<void> {
-    await claims.writeIfMine(matchId, claim, checkpointKey(matchId), bytes);
+  /**
+   * Stores a checkpoint while `claim` is still the match's newest (else FencedError), within the store deadline: its
+   * world first, so that a checkpoint is never stored before the world it goes on from.
+   */
+  async function writeCheckpoint(
+    matchId: string,
+    claim: OwnerClaim,
+    records: { world?: Uint8Array; latest: Uint8Array },
+  ): Promise<void> {
+    if (records.world !== undefined)
+      await claims.writeIfMine(matchId, claim, worldCheckpointKey(matchId), records.world);
+    await claims.writeIfMine(matchId, claim, checkpointKey(matchId), records.latest);
   }
 
   /**
@@ -440,15 +522,16 @@ export function matchBehavior(options: MatchOptions) {
   async function checkpoint(ctx: Ctx, wait: boolean): Promise<void> {
     const state = ctx.state;
     const started = performance.now();
-    const bytes = await encodeCheckpoint(ctx, state);
+    const records = await encodeCheckpoint(ctx, state);
     const previous = state.checkpointing;
     const claim = state.claim;
     const write = (async () => {
-      await previous;
+      // Its failure was its own to report.
+      await previous?.catch(() => {});
       if (state.fenced) return;
       if (claim === undefined) throw new Error('a checkpoint of a match not loaded');
-      await writeCheckpoint(state.matchId, claim, bytes);
-      metrics?.checkpointed(performance.now() - started, bytes.length);
+      await writeCheckpoint(state.matchId, claim, records);
+      metrics?.checkpointed(performance.now() - started, (records.world?.length ?? 0) + records.latest.length);
     })();
     state.checkpointing = write;
     write.then(
@@ -457,6 +540,8 @@ export function matchBehavior(options: MatchOptions) {
       },
       (error: unknown) => {
         if (state.checkpointing === write) state.checkpointing = null;
+        // The checkpoints after it may go on from a world the store does not have: the next one holds the world.
+        if (records.world !== undefined) state.worldTick = undefined;
         if (error instanceof FencedError) fence(ctx, state, error.message);
         else options.logger?.error('match checkpoint failed', { match: state.matchId, error: String(error) });
       },
@@ -507,12 +592,21 @@ export function matchBehavior(options: MatchOptions) {
         player.buttons = 0;
       }
       const { bodyInput, move } = player;
-      bodyInput.move!.x = move?.x ?? 0;
-      bodyInput.move!.y = move?.y ?? 0;
+      // As float32, as the wire and the checkpoint's step log carry it, so that a replay steps the very same input.
+      bodyInput.move!.x = Math.fround(move?.x ?? 0);
+      bodyInput.move!.y = Math.fround(move?.y ?? 0);
       bodyInput.buttons = player.buttons;
       inputs.push(bodyInput);
     }
-    const result = await physics.step(ctx, state.matchId, state.tick, inputs);
+    let result: Game.PhysicsStepResultT;
+    try {
+      result = await physics.step(ctx, state.matchId, state.tick, inputs);
+    } catch (error) {
+      // The world may or may not have taken the step: the inputs since the last world no longer replay it.
+      state.worldTick = undefined;
+      throw error;
+    }
+    if (state.worldTick !== undefined) for (const input of inputs) state.stepLog.push(input);
     // Fenced while the step was out: what it computed is no longer this host's to tell anyone.
     if (state.fenced) return;
     for (const transform of result.moved) state.transforms.set(transform.entity, transform);
@@ -547,6 +641,7 @@ export function matchBehavior(options: MatchOptions) {
     for (const rule of state.rules) rule.onLeave?.(state, player);
     state.transforms.delete(player.entity);
     state.fullSnapshotDue = true;
+    state.worldTick = undefined;
     await physics.removePlayer(ctx, state.matchId, player.playerId);
     if (state.players.size === 0) stopTicking(state.matchId);
     recordScore(ctx.system, state.mode ?? DEFAULT_GAME_MODE, player);
@@ -624,6 +719,7 @@ export function matchBehavior(options: MatchOptions) {
         state.fullSnapshotDue = true;
         let player = state.players.get(playerId);
         if (player === undefined) {
+          state.worldTick = undefined;
           const entity = await physics.addPlayer(ctx, state.matchId, playerId);
           player = new PlayerState(playerId, entity, state.inputStats);
           if (typeof msg.body.displayName === 'string') player.name = msg.body.displayName;

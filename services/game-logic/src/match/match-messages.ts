@@ -20,9 +20,14 @@ export type MatchMessage = MatchRequest | TickMessage | Down;
 
 export type { FindSeatMessage, HandOverMatchMessage, MatchCheckpointMessage };
 
-/** The store key of a match's checkpoint. */
+/** The store key of a match's latest checkpoint (most hold no world: they go on from the world checkpoint's). */
 export function checkpointKey(matchId: string): string {
   return `match/${matchId}/checkpoint`;
+}
+
+/** The store key of a match's last checkpoint that holds its physics world. */
+export function worldCheckpointKey(matchId: string): string {
+  return `match/${matchId}/world`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ActorRef } from '@packetflow/actors';
-import { Game, type SnapshotMessage } from '@packetflow/protocol';
+import { Game, type SnapshotMessage, StepInputLog } from '@packetflow/protocol';
 import { InputQueue, type InputStats } from './input-queue.js';
 import type { OwnerClaim } from './owner-claim.js';
 import type { MatchRule } from './rules/match-rule.js';
@@ -53,6 +53,13 @@ export class MatchState {
   /** The mode's rules, run in order after every physics step. */
   rules: readonly MatchRule[] = [];
   tick = 0;
+  /**
+   * The tick of the world snapshot this activation's last world checkpoint holds, which `stepLog` goes on from;
+   * undefined while the next checkpoint must hold the world (none yet, or the world changed outside a step).
+   */
+  worldTick: number | undefined;
+  /** The players' inputs of every physics step since `worldTick`, one per player per step, in the players' order. */
+  readonly stepLog = new StepInputLog();
   /** The scheduler tick of the last checkpoint; checkpoints follow the host's clock, not the match's own ticks. */
   lastCheckpointClock = 0;
   /** A checkpoint write still on its way to the store; the next one waits for it. */

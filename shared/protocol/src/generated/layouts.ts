@@ -608,6 +608,23 @@ export const tableLayouts = {
         "slot": 4,
         "required": false,
         "kind": "string"
+      },
+      {
+        "name": "world_tick",
+        "slot": 5,
+        "required": false,
+        "kind": "scalar",
+        "size": 4,
+        "align": 4
+      },
+      {
+        "name": "steps",
+        "slot": 6,
+        "required": false,
+        "kind": "vector",
+        "element": "struct",
+        "elementSize": 16,
+        "elementAlign": 4
       }
     ]
   },

@@ -9,7 +9,9 @@ using global::System;
 using global::System.Collections.Generic;
 using global::FlatBuffers;
 
-/// What a match writes to the store every second, so another host can resume it.
+/// What a match writes to the store every second, so another host can resume it. Most of them hold no world: they
+/// go on from the last one that does (`world_tick`) with the inputs of every physics step since (`steps`), which a
+/// resuming host replays on the restored world.
 public struct MatchCheckpoint : IFlatbufferObject
 {
   private Table __p;
@@ -30,7 +32,7 @@ public struct MatchCheckpoint : IFlatbufferObject
   public uint Tick { get { int o = __p.__offset(6); return o != 0 ? __p.bb.GetUint(o + __p.bb_pos) : (uint)0; } }
   public PacketFlow.Game.PlayerSlot? Players(int j) { int o = __p.__offset(8); return o != 0 ? (PacketFlow.Game.PlayerSlot?)(new PacketFlow.Game.PlayerSlot()).__assign(__p.__indirect(__p.__vector(o) + j * 4), __p.bb) : null; }
   public int PlayersLength { get { int o = __p.__offset(8); return o != 0 ? __p.__vector_len(o) : 0; } }
-  /// The match's physics world as its PhysicsWorld snapshot bytes.
+  /// The match's physics world as its PhysicsWorld snapshot bytes; empty in a checkpoint that goes on from another's.
   public byte Physics(int j) { int o = __p.__offset(10); return o != 0 ? __p.bb.Get(__p.__vector(o) + j * 1) : (byte)0; }
   public int PhysicsLength { get { int o = __p.__offset(10); return o != 0 ? __p.__vector_len(o) : 0; } }
 #if ENABLE_SPAN_T
@@ -47,14 +49,24 @@ public struct MatchCheckpoint : IFlatbufferObject
   public ArraySegment<byte>? GetModeBytes() { return __p.__vector_as_arraysegment(12); }
 #endif
   public byte[] GetModeArray() { return __p.__vector_as_array<byte>(12); }
+  /// In a checkpoint without a world: the tick of the checkpoint with a world it goes on from.
+  public uint WorldTick { get { int o = __p.__offset(14); return o != 0 ? __p.bb.GetUint(o + __p.bb_pos) : (uint)0; } }
+  /// In a checkpoint without a world: the body inputs of each physics step from `world_tick` + 1 to `tick`, in order,
+  /// one per player in the order of `players` for each step (so `(tick - world_tick) * players` of them).
+  public PacketFlow.Game.BodyInput? Steps(int j) { int o = __p.__offset(16); return o != 0 ? (PacketFlow.Game.BodyInput?)(new PacketFlow.Game.BodyInput()).__assign(__p.__vector(o) + j * 16, __p.bb) : null; }
+  public int StepsLength { get { int o = __p.__offset(16); return o != 0 ? __p.__vector_len(o) : 0; } }
 
   public static Offset<PacketFlow.Game.MatchCheckpoint> CreateMatchCheckpoint(FlatBufferBuilder builder,
       StringOffset match_idOffset = default(StringOffset),
       uint tick = 0,
       VectorOffset playersOffset = default(VectorOffset),
       VectorOffset physicsOffset = default(VectorOffset),
-      StringOffset modeOffset = default(StringOffset)) {
-    builder.StartTable(5);
+      StringOffset modeOffset = default(StringOffset),
+      uint world_tick = 0,
+      VectorOffset stepsOffset = default(VectorOffset)) {
+    builder.StartTable(7);
+    MatchCheckpoint.AddSteps(builder, stepsOffset);
+    MatchCheckpoint.AddWorldTick(builder, world_tick);
     MatchCheckpoint.AddMode(builder, modeOffset);
     MatchCheckpoint.AddPhysics(builder, physicsOffset);
     MatchCheckpoint.AddPlayers(builder, playersOffset);
@@ -63,7 +75,7 @@ public struct MatchCheckpoint : IFlatbufferObject
     return MatchCheckpoint.EndMatchCheckpoint(builder);
   }
 
-  public static void StartMatchCheckpoint(FlatBufferBuilder builder) { builder.StartTable(5); }
+  public static void StartMatchCheckpoint(FlatBufferBuilder builder) { builder.StartTable(7); }
   public static void AddMatchId(FlatBufferBuilder builder, StringOffset matchIdOffset) { builder.AddOffset(0, matchIdOffset.Value, 0); }
   public static void AddTick(FlatBufferBuilder builder, uint tick) { builder.AddUint(1, tick, 0); }
   public static void AddPlayers(FlatBufferBuilder builder, VectorOffset playersOffset) { builder.AddOffset(2, playersOffset.Value, 0); }
@@ -79,6 +91,9 @@ public struct MatchCheckpoint : IFlatbufferObject
   public static VectorOffset CreatePhysicsVectorBlock(FlatBufferBuilder builder, IntPtr dataPtr, int sizeInBytes) { builder.StartVector(1, sizeInBytes, 1); builder.Add<byte>(dataPtr, sizeInBytes); return builder.EndVector(); }
   public static void StartPhysicsVector(FlatBufferBuilder builder, int numElems) { builder.StartVector(1, numElems, 1); }
   public static void AddMode(FlatBufferBuilder builder, StringOffset modeOffset) { builder.AddOffset(4, modeOffset.Value, 0); }
+  public static void AddWorldTick(FlatBufferBuilder builder, uint worldTick) { builder.AddUint(5, worldTick, 0); }
+  public static void AddSteps(FlatBufferBuilder builder, VectorOffset stepsOffset) { builder.AddOffset(6, stepsOffset.Value, 0); }
+  public static void StartStepsVector(FlatBufferBuilder builder, int numElems) { builder.StartVector(16, numElems, 4); }
   public static Offset<PacketFlow.Game.MatchCheckpoint> EndMatchCheckpoint(FlatBufferBuilder builder) {
     int o = builder.EndTable();
     builder.Required(o, 4);  // match_id

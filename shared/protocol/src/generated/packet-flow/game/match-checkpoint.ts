@@ -2,11 +2,14 @@
 
 import * as flatbuffers from 'flatbuffers';
 
+import { BodyInput, BodyInputT } from '../../packet-flow/game/body-input.js';
 import { PlayerSlot, PlayerSlotT } from '../../packet-flow/game/player-slot.js';
 
 
 /**
- * What a match writes to the store every second, so another host can resume it.
+ * What a match writes to the store every second, so another host can resume it. Most of them hold no world: they
+ * go on from the last one that does (`world_tick`) with the inputs of every physics step since (`steps`), which a
+ * resuming host replays on the restored world.
  */
 export class MatchCheckpoint {
   bb: flatbuffers.ByteBuffer|null = null;
@@ -49,7 +52,7 @@ playersLength():number {
 }
 
 /**
- * The match's physics world as its PhysicsWorld snapshot bytes.
+ * The match's physics world as its PhysicsWorld snapshot bytes; empty in a checkpoint that goes on from another's.
  */
 physics(index: number):number|null {
   const offset = this.bb!.__offset(this.bb_pos, 10);
@@ -76,8 +79,30 @@ mode(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+/**
+ * In a checkpoint without a world: the tick of the checkpoint with a world it goes on from.
+ */
+worldTick():number {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+/**
+ * In a checkpoint without a world: the body inputs of each physics step from `world_tick` + 1 to `tick`, in order,
+ * one per player in the order of `players` for each step (so `(tick - world_tick) * players` of them).
+ */
+steps(index: number, obj?:BodyInput):BodyInput|null {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? (obj || new BodyInput()).__init(this.bb!.__vector(this.bb_pos + offset) + index * 16, this.bb!) : null;
+}
+
+stepsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
 static startMatchCheckpoint(builder:flatbuffers.Builder) {
-  builder.startObject(5);
+  builder.startObject(7);
 }
 
 static addMatchId(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset) {
@@ -124,19 +149,33 @@ static addMode(builder:flatbuffers.Builder, modeOffset:flatbuffers.Offset) {
   builder.addFieldOffset(4, modeOffset, 0);
 }
 
+static addWorldTick(builder:flatbuffers.Builder, worldTick:number) {
+  builder.addFieldInt32(5, worldTick, 0);
+}
+
+static addSteps(builder:flatbuffers.Builder, stepsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(6, stepsOffset, 0);
+}
+
+static startStepsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(16, numElems, 4);
+}
+
 static endMatchCheckpoint(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // match_id
   return offset;
 }
 
-static createMatchCheckpoint(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset, tick:number, playersOffset:flatbuffers.Offset, physicsOffset:flatbuffers.Offset, modeOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createMatchCheckpoint(builder:flatbuffers.Builder, matchIdOffset:flatbuffers.Offset, tick:number, playersOffset:flatbuffers.Offset, physicsOffset:flatbuffers.Offset, modeOffset:flatbuffers.Offset, worldTick:number, stepsOffset:flatbuffers.Offset):flatbuffers.Offset {
   MatchCheckpoint.startMatchCheckpoint(builder);
   MatchCheckpoint.addMatchId(builder, matchIdOffset);
   MatchCheckpoint.addTick(builder, tick);
   MatchCheckpoint.addPlayers(builder, playersOffset);
   MatchCheckpoint.addPhysics(builder, physicsOffset);
   MatchCheckpoint.addMode(builder, modeOffset);
+  MatchCheckpoint.addWorldTick(builder, worldTick);
+  MatchCheckpoint.addSteps(builder, stepsOffset);
   return MatchCheckpoint.endMatchCheckpoint(builder);
 }
 
@@ -146,7 +185,9 @@ unpack(): MatchCheckpointT {
     this.tick(),
     this.bb!.createObjList(this.players.bind(this), this.playersLength()),
     this.bb!.createScalarList(this.physics.bind(this), this.physicsLength()),
-    this.mode()
+    this.mode(),
+    this.worldTick(),
+    this.bb!.createObjList(this.steps.bind(this), this.stepsLength())
   );
 }
 
@@ -157,6 +198,8 @@ unpackTo(_o: MatchCheckpointT): void {
   _o.players = this.bb!.createObjList(this.players.bind(this), this.playersLength());
   _o.physics = this.bb!.createScalarList(this.physics.bind(this), this.physicsLength());
   _o.mode = this.mode();
+  _o.worldTick = this.worldTick();
+  _o.steps = this.bb!.createObjList(this.steps.bind(this), this.stepsLength());
 }
 }
 
@@ -166,7 +209,9 @@ constructor(
   public tick: number = 0,
   public players: (PlayerSlotT)[] = [],
   public physics: (number)[] = [],
-  public mode: string|Uint8Array|null = null
+  public mode: string|Uint8Array|null = null,
+  public worldTick: number = 0,
+  public steps: (BodyInputT)[] = []
 ){}
 
 
@@ -175,13 +220,16 @@ pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const players = MatchCheckpoint.createPlayersVector(builder, builder.createObjectOffsetList(this.players));
   const physics = MatchCheckpoint.createPhysicsVector(builder, this.physics);
   const mode = (this.mode !== null ? builder.createString(this.mode!) : 0);
+  const steps = builder.createStructOffsetList(this.steps, MatchCheckpoint.startStepsVector);
 
   return MatchCheckpoint.createMatchCheckpoint(builder,
     matchId,
     this.tick,
     players,
     physics,
-    mode
+    mode,
+    this.worldTick,
+    steps
   );
 }
 }

@@ -6,7 +6,9 @@ import flatbuffers
 from flatbuffers.compat import import_numpy
 np = import_numpy()
 
-# What a match writes to the store every second, so another host can resume it.
+# What a match writes to the store every second, so another host can resume it. Most of them hold no world: they
+# go on from the last one that does (`world_tick`) with the inputs of every physics step since (`steps`), which a
+# resuming host replays on the restored world.
 class MatchCheckpoint(object):
     __slots__ = ['_tab']
 
@@ -64,7 +66,7 @@ class MatchCheckpoint(object):
         o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(8))
         return o == 0
 
-    # The match's physics world as its PhysicsWorld snapshot bytes.
+    # The match's physics world as its PhysicsWorld snapshot bytes; empty in a checkpoint that goes on from another's.
     # MatchCheckpoint
     def Physics(self, j):
         o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(10))
@@ -100,7 +102,41 @@ class MatchCheckpoint(object):
             return self._tab.String(o + self._tab.Pos)
         return None
 
-def MatchCheckpointStart(builder): builder.StartObject(5)
+    # In a checkpoint without a world: the tick of the checkpoint with a world it goes on from.
+    # MatchCheckpoint
+    def WorldTick(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(14))
+        if o != 0:
+            return self._tab.Get(flatbuffers.number_types.Uint32Flags, o + self._tab.Pos)
+        return 0
+
+    # In a checkpoint without a world: the body inputs of each physics step from `world_tick` + 1 to `tick`, in order,
+    # one per player in the order of `players` for each step (so `(tick - world_tick) * players` of them).
+    # MatchCheckpoint
+    def Steps(self, j):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(16))
+        if o != 0:
+            x = self._tab.Vector(o)
+            x += flatbuffers.number_types.UOffsetTFlags.py_type(j) * 16
+            from PacketFlow.Game.BodyInput import BodyInput
+            obj = BodyInput()
+            obj.Init(self._tab.Bytes, x)
+            return obj
+        return None
+
+    # MatchCheckpoint
+    def StepsLength(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(16))
+        if o != 0:
+            return self._tab.VectorLen(o)
+        return 0
+
+    # MatchCheckpoint
+    def StepsIsNone(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(16))
+        return o == 0
+
+def MatchCheckpointStart(builder): builder.StartObject(7)
 def Start(builder):
     return MatchCheckpointStart(builder)
 def MatchCheckpointAddMatchId(builder, matchId): builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(matchId), 0)
@@ -124,9 +160,19 @@ def StartPhysicsVector(builder, numElems):
 def MatchCheckpointAddMode(builder, mode): builder.PrependUOffsetTRelativeSlot(4, flatbuffers.number_types.UOffsetTFlags.py_type(mode), 0)
 def AddMode(builder, mode):
     return MatchCheckpointAddMode(builder, mode)
+def MatchCheckpointAddWorldTick(builder, worldTick): builder.PrependUint32Slot(5, worldTick, 0)
+def AddWorldTick(builder, worldTick):
+    return MatchCheckpointAddWorldTick(builder, worldTick)
+def MatchCheckpointAddSteps(builder, steps): builder.PrependUOffsetTRelativeSlot(6, flatbuffers.number_types.UOffsetTFlags.py_type(steps), 0)
+def AddSteps(builder, steps):
+    return MatchCheckpointAddSteps(builder, steps)
+def MatchCheckpointStartStepsVector(builder, numElems): return builder.StartVector(16, numElems, 4)
+def StartStepsVector(builder, numElems):
+    return MatchCheckpointStartStepsVector(builder, numElems)
 def MatchCheckpointEnd(builder): return builder.EndObject()
 def End(builder):
     return MatchCheckpointEnd(builder)
+import PacketFlow.Game.BodyInput
 import PacketFlow.Game.PlayerSlot
 try:
     from typing import List
@@ -142,6 +188,8 @@ class MatchCheckpointT(object):
         self.players = None  # type: List[PacketFlow.Game.PlayerSlot.PlayerSlotT]
         self.physics = None  # type: List[int]
         self.mode = None  # type: str
+        self.worldTick = 0  # type: int
+        self.steps = None  # type: List[PacketFlow.Game.BodyInput.BodyInputT]
 
     @classmethod
     def InitFromBuf(cls, buf, pos):
@@ -177,6 +225,15 @@ class MatchCheckpointT(object):
             else:
                 self.physics = matchCheckpoint.PhysicsAsNumpy()
         self.mode = matchCheckpoint.Mode()
+        self.worldTick = matchCheckpoint.WorldTick()
+        if not matchCheckpoint.StepsIsNone():
+            self.steps = []
+            for i in range(matchCheckpoint.StepsLength()):
+                if matchCheckpoint.Steps(i) is None:
+                    self.steps.append(None)
+                else:
+                    bodyInput_ = PacketFlow.Game.BodyInput.BodyInputT.InitFromObj(matchCheckpoint.Steps(i))
+                    self.steps.append(bodyInput_)
 
     # MatchCheckpointT
     def Pack(self, builder):
@@ -200,6 +257,11 @@ class MatchCheckpointT(object):
                 physics = builder.EndVector()
         if self.mode is not None:
             mode = builder.CreateString(self.mode)
+        if self.steps is not None:
+            MatchCheckpointStartStepsVector(builder, len(self.steps))
+            for i in reversed(range(len(self.steps))):
+                self.steps[i].Pack(builder)
+            steps = builder.EndVector()
         MatchCheckpointStart(builder)
         if self.matchId is not None:
             MatchCheckpointAddMatchId(builder, matchId)
@@ -210,5 +272,8 @@ class MatchCheckpointT(object):
             MatchCheckpointAddPhysics(builder, physics)
         if self.mode is not None:
             MatchCheckpointAddMode(builder, mode)
+        MatchCheckpointAddWorldTick(builder, self.worldTick)
+        if self.steps is not None:
+            MatchCheckpointAddSteps(builder, steps)
         matchCheckpoint = MatchCheckpointEnd(builder)
         return matchCheckpoint
