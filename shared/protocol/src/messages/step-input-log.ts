@@ -1,8 +1,9 @@
 // The body inputs of consecutive physics steps, as a match logs them between world snapshots and a checkpoint carries
 // them (MatchCheckpoint.steps). Flat typed arrays rather than BodyInputT objects: a match appends every player's
 // input every tick, and a checkpoint encodes seconds of them.
-import { Vec2T } from '../generated/packet-flow/game/vec2.js';
+
 import { BodyInputT } from '../generated/packet-flow/game/body-input.js';
+import { Vec2T } from '../generated/packet-flow/game/vec2.js';
 
 /** What a body input is read from: a BodyInputT, or a plain object of the same shape. */
 export interface BodyInputFields {
