@@ -52,6 +52,23 @@ const count = (xml, name) => Number(new RegExp(`<!-- ${name} (\\d+) -->`).exec(x
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+/** Each failed test of a JUnit file (Node's reporter or pytest's): its name and the first line of its message. */
+const failures = [];
+const xmlText = (text) =>
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+function failedTests(label, xml) {
+  const testcase = /<testcase\b([^>]*?)\/?>(?:\s*<(?:failure|error)\b[^>]*?\bmessage="([^"]*)")?/g;
+  for (const [, attributes, message] of xml.matchAll(testcase)) {
+    if (message === undefined) continue;
+    const name = /\bname="([^"]*)"/.exec(attributes)?.[1] ?? '?';
+    failures.push(`${label}: ${xmlText(name)}: ${xmlText(message).split('\n')[0].slice(0, 300)}`);
+  }
+}
 function add(label, file) {
   if (!existsSync(file)) return false;
   const xml = readFileSync(file, 'utf8');
@@ -59,6 +76,7 @@ function add(label, file) {
   const f = count(xml, 'fail') + count(xml, 'cancelled');
   const s = count(xml, 'skipped') + count(xml, 'todo');
   console.log(`${label}: ${p} passed, ${f} failed, ${s} skipped`);
+  if (f > 0) failedTests(label, xml);
   passed += p;
   failed += f;
   skipped += s;
@@ -80,6 +98,12 @@ if (node24Skipped !== undefined) {
     }
   }
   if (node24Workspaces.length > 0) console.log(`The Node 24 run took ${node24Seconds.toFixed(0)} s.`);
+}
+// Here, beside the summary, since a CI log is often read from its end.
+if (failures.length > 0) {
+  console.log('Failed tests:');
+  for (const line of failures.slice(0, 30)) console.log(`  ${line}`);
+  if (failures.length > 30) console.log(`  … and ${failures.length - 30} more`);
 }
 const turboFailed = turbo.status !== 0;
 if (turboFailed && failed === 0) failed = 1;
