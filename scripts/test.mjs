@@ -72,6 +72,13 @@ function failedTests(label, xml) {
 function add(label, file) {
   if (!existsSync(file)) return false;
   const xml = readFileSync(file, 'utf8');
+  // A run that broke while writing its report leaves no counts: a failure, not zero tests.
+  if (!/<!-- pass \d+ -->/.test(xml)) {
+    console.log(`${label}: no counts in ${file} (its test run broke before it finished)`);
+    failures.push(`${label}: its test run broke before it finished writing ${file}`);
+    failed += 1;
+    return true;
+  }
   const p = count(xml, 'pass');
   const f = count(xml, 'fail') + count(xml, 'cancelled');
   const s = count(xml, 'skipped') + count(xml, 'todo');
