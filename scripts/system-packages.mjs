@@ -38,6 +38,11 @@ export const SYSTEM_PACKAGES = [
   },
   { apt: 'iproute2', command: 'ip', why: 'network namespaces (ip netns) for tests that need hosts of their own' },
   {
+    apt: 'linux-perf',
+    command: 'perf',
+    why: "the bench's --perf samples server processes with Linux perf, and its test runs it on a real process",
+  },
+  {
     apt: 'python3-flatbuffers',
     file: '/usr/lib/python3/dist-packages/flatbuffers/__init__.py',
     why: "the Python cluster node (shared/python) reads and writes FlatBuffers with Debian's runtime",

@@ -12,5 +12,8 @@ if (typeof globalThis.gc !== 'function') {
   console.error('run benchmarks with --expose-gc');
   process.exit(2);
 }
-await suite((figure: Figure) => process.send?.(figure), { profile: process.argv.includes('--profile') });
+await suite((figure: Figure) => process.send?.(figure), {
+  profile: process.argv.includes('--profile'),
+  perf: process.argv.includes('--perf'),
+});
 process.disconnect?.();

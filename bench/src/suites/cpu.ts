@@ -11,9 +11,17 @@ import { floorDriver } from '../floor/driver.js';
 import { startFloorProcess } from '../floor/process.js';
 import { INPUT_BYTES, ROOM_SIZE, STATE_BYTES } from '../floor/wire.js';
 import { formatSummary, readCpuProfile, topFunctions } from '../profile/cpu-profile.js';
+import {
+  type PerfCategory,
+  perfCategories,
+  perfMissing,
+  perfNodeFlags,
+  recordPerf,
+  removePerfMaps,
+} from '../profile/perf-profile.js';
 import { cpuProfileFlags, gatherProfiles, PROFILES_DIR } from '../profile/service-profiles.js';
 import { atMost, type Figure } from '../report.js';
-import { type LoadResult, measureLatency } from '../swarm/procedure.js';
+import { type LoadResult, measureLatency, type SwarmTarget } from '../swarm/procedure.js';
 import { DEFAULT_INPUT_RATE } from '../swarm/swarm.js';
 import {
   SETUP as BASELINE_SETUP,
@@ -73,36 +81,88 @@ function windowWords(m: Measured): string {
   );
 }
 
+/** How a run looks inside the servers: Node's inspector (`--profile`), Linux perf (`--perf`), or not at all. */
+type Profiler = 'inspector' | 'perf' | undefined;
+
+/** Runs the load on `target`; under perf, the server processes are sampled over the middle of the measured window. */
+type LoadRunner = (target: SwarmTarget) => Promise<LoadResult>;
+
 /**
- * Runs `measure`, with every server process it starts under --cpu-prof when `profile` is set: once they have exited
+ * Runs `measure` with every server process it starts under the profiler. Under the inspector, once they have exited
  * (writing their profiles), the profiles are gathered as `<prefix>-<process>.cpuprofile` and each process's top
- * functions over the measured window are printed. `measure` names the processes by pid in `services`.
+ * functions over the measured window are printed; under perf, where their CPU time went, by category. `measure`
+ * names the processes by pid in `services` and runs its load with the runner it is given.
  */
 async function profiledWhen(
-  profile: boolean,
+  profiler: Profiler,
   prefix: string,
   title: string,
-  measure: (execArgv: string[], services: Map<number, string>) => Promise<Measured>,
+  measure: (execArgv: string[], services: Map<number, string>, run: LoadRunner) => Promise<Measured>,
 ): Promise<Measured> {
-  if (!profile) return measure([], new Map());
+  const plain: LoadRunner = (target) => measureLatency(target, CPU_LOAD);
+  if (profiler === undefined) return measure([], new Map(), plain);
   const dir = mkdtempSync(join(tmpdir(), `bench-cpu-prof-${prefix}-`));
   try {
     const services = new Map<number, string>();
-    const measured = await measure(cpuProfileFlags(dir), services);
-    printProfiles(title, gatherProfiles(dir, services, prefix), measured.load);
+    if (profiler === 'inspector') {
+      const measured = await measure(cpuProfileFlags(dir), services, plain);
+      printProfiles(title, gatherProfiles(dir, services, prefix), measured.load);
+      return measured;
+    }
+    const file = join(dir, 'perf.data');
+    let sampled: readonly number[] = [];
+    const measured = await measure(perfNodeFlags(dir), services, async (target) => {
+      sampled = target.serverPids;
+      const load = measureLatency(target, CPU_LOAD);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, CPU_LOAD.warmupMs + PERF_MARGIN_MS));
+        await recordPerf(target.serverPids, (CPU_LOAD.measureMs - 2 * PERF_MARGIN_MS) / 1000, file);
+      } finally {
+        await load.catch(() => {});
+      }
+      return load;
+    });
+    try {
+      printPerf(title, file, services, measured);
+    } finally {
+      removePerfMaps(sampled);
+    }
     return measured;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function measureBaseline(profile: boolean): Promise<Measured> {
-  return profiledWhen(profile, 'baseline', 'the baseline Colyseus room', (execArgv, services) =>
+/** perf starts this long into the measured window and stops this long before its end. */
+const PERF_MARGIN_MS = 1000;
+
+/** Where the setup's CPU time went by category, then each process's on its own when it has several. */
+function printPerf(title: string, file: string, services: ReadonlyMap<number, string>, m: Measured): void {
+  const print = (heading: string, categories: PerfCategory[], total: number) => {
+    console.log(`${heading}: ${ms(total)}`);
+    for (const { category, share } of categories.filter((c) => c.share >= 0.005)) {
+      console.log(`  ${(share * 100).toFixed(1).padStart(5)} %  ${ms(share * total).padStart(8)}  ${category}`);
+    }
+  };
+  print(
+    `\nWhere the CPU time of ${title} went (Linux perf, every thread, kernel included)`,
+    perfCategories(file),
+    perClientSecond(m),
+  );
+  if (services.size < 2) return;
+  for (const [pid, name] of services) {
+    const cpuMs = m.processes.find((p) => p.name === name)?.cpuMs ?? 0;
+    print(`its ${name} process`, perfCategories(file, pid), perClientSecond(m, cpuMs));
+  }
+}
+
+function measureBaseline(profiler: Profiler): Promise<Measured> {
+  return profiledWhen(profiler, 'baseline', 'the baseline Colyseus room', (execArgv, services, run) =>
     withBaselineServer(
       'physics',
       async (target) => {
         services.set(target.serverPids[0]!, 'room');
-        return measuredFrom(['baseline'], await measureLatency(target, CPU_LOAD));
+        return measuredFrom(['baseline'], await run(target));
       },
       execArgv,
     ),
@@ -129,13 +189,13 @@ async function measureFloor(): Promise<Measured> {
 }
 
 /** One PacketFlow layout, each process by its node id. */
-function measurePacketflow(layout: Layout, profile: boolean): Promise<Measured> {
-  return profiledWhen(profile, layout, `PacketFlow (${LAYOUT_WORDS[layout]})`, (execArgv, services) =>
+function measurePacketflow(layout: Layout, profiler: Profiler): Promise<Measured> {
+  return profiledWhen(profiler, layout, `PacketFlow (${LAYOUT_WORDS[layout]})`, (execArgv, services, run) =>
     withPacketflowBackend(
       BOT_PROCESSES,
       async (target, backend) => {
         for (const child of backend.processes) services.set(child.pid, child.name);
-        const load = await measureLatency(target, CPU_LOAD);
+        const load = await run(target);
         return measuredFrom(
           backend.processes.map((child) => child.name),
           load,
@@ -192,11 +252,14 @@ function medianRound(rounds: readonly Measured[]): Measured {
 
 export async function cpuSuite(report: (figure: Figure) => void, options: SuiteOptions): Promise<void> {
   // A profiled run is for reading where the time goes: one round, its figures printed, not written down.
-  const rounds = options.profile ? 1 : ROUNDS;
+  const profiler: Profiler = options.perf ? 'perf' : options.profile ? 'inspector' : undefined;
+  const missing = profiler === 'perf' ? perfMissing() : undefined;
+  if (missing !== undefined) throw new Error(missing);
+  const rounds = profiler === undefined ? ROUNDS : 1;
   const measured: Record<Setup, Measured[]> = { baseline: [], separate: [], together: [], single: [], floor: [] };
   for (let round = 0; round < rounds; round++) {
-    measured.baseline.push(await measureBaseline(options.profile));
-    for (const layout of LAYOUTS_MEASURED) measured[layout].push(await measurePacketflow(layout, options.profile));
+    measured.baseline.push(await measureBaseline(profiler));
+    for (const layout of LAYOUTS_MEASURED) measured[layout].push(await measurePacketflow(layout, profiler));
     measured.floor.push(await measureFloor());
   }
   const baseline = medianRound(measured.baseline);
@@ -215,7 +278,10 @@ export async function cpuSuite(report: (figure: Figure) => void, options: SuiteO
   // The gateway alone can be read only where it is a process of its own.
   const withGateway = LAYOUTS_MEASURED.filter((layout) => layouts[layout].processes.some((p) => p.name === 'gateway'));
   const gatewayLayout = withGateway.reduce((a, b) => (gatewayCost(b) < gatewayCost(a) ? b : a));
-  const profiled = options.profile ? ' Profiled run (--cpu-prof in every server process but the floor).' : '';
+  const profiled =
+    profiler === undefined
+      ? ''
+      : ` Profiled run (${profiler === 'perf' ? 'Linux perf' : '--cpu-prof'} in every server process but the floor).`;
   const figures =
     LAYOUTS_MEASURED.map(
       (layout) =>

@@ -14,9 +14,11 @@ import { pythonSuite } from './python.js';
 export interface SuiteOptions {
   /** `--profile`: take a CPU profile of each server process and print where its time went. */
   profile: boolean;
+  /** `--perf`: sample each server process with Linux perf, kernel and native code included, and print by category. */
+  perf: boolean;
 }
 
-export const SUITE_FLAGS = ['--profile'] as const;
+export const SUITE_FLAGS = ['--profile', '--perf'] as const;
 
 export type Suite = (report: (figure: Figure) => void, options: SuiteOptions) => Promise<void>;
 
