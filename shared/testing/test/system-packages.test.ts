@@ -25,6 +25,7 @@ describe('the system packages npm test needs', () => {
       'flatbuffers-compiler',
       'iproute2',
       'libnunit-framework2.6.3-cil',
+      'linux-perf',
       'mono-mcs',
       'nunit-console',
       'python3-flatbuffers',
