@@ -100,7 +100,11 @@ export function perfCategories(file: string, pid?: number): PerfCategory[] {
     const category = categoryOf(row[2] as string, (row[3] as string).trim());
     shares.set(category, (shares.get(category) ?? 0) + Number(row[1]) / 100);
   }
-  return [...shares].map(([category, share]) => ({ category, share })).sort((a, b) => b.share - a.share);
+  // perf gives a process's samples as shares of every process's: made shares of its own.
+  const sampled = [...shares.values()].reduce((sum, share) => sum + share, 0);
+  return [...shares]
+    .map(([category, share]) => ({ category, share: sampled === 0 ? 0 : share / sampled }))
+    .sort((a, b) => b.share - a.share);
 }
 
 /** Removes the symbol maps Node wrote for perf (`/tmp/perf-<pid>.map`, several MB each) once their report is read. */
