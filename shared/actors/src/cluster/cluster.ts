@@ -457,10 +457,30 @@ export class Cluster implements RemoteRouting {
         detail: typeof body.detail === 'string' ? body.detail : '',
       };
       const target = packet.target;
+      // Told: the watch is over, and the watched actor's node going down later must not tell it a second time.
+      this.forgetNodeWatch(target.kind, target.id, down.actor);
       this.runtime.tellLocal(new ActorRef(target.kind, target.id, target.node, null), down, undefined);
       return;
     }
     this.endpoint.receive(packet, from);
+  }
+
+  /** Drops the watches of watcher `kind/id` on `actor` that a node's going down would answer with Down. */
+  private forgetNodeWatch(kind: string, id: string, actor: ActorRef): void {
+    for (const [node, watches] of this.nodeWatches) {
+      const kept = watches.filter(
+        ({ watcher, target }) =>
+          !(
+            watcher.self.kind === kind &&
+            watcher.self.id === id &&
+            target.kind === actor.kind &&
+            target.id === actor.id
+          ),
+      );
+      if (kept.length === watches.length) continue;
+      if (kept.length === 0) this.nodeWatches.delete(node);
+      else this.nodeWatches.set(node, kept);
+    }
   }
 
   /** Sends a packet for an actor `owner` owns on to it, once; an ask under an id of this node's (AskRelay). */

@@ -166,8 +166,8 @@ describe('cluster on one machine', () => {
     }
   });
 
-  test('a watcher on one node gets Down when the actor it watches on another node stops', async () => {
-    const { client, close } = await staticCluster(2);
+  test('a watcher on one node gets Down when the actor it watches on another node stops, and only once', async () => {
+    const { hosts, client, close } = await staticCluster(2);
     try {
       const downs: Down[] = [];
       client.system.register(
@@ -194,6 +194,15 @@ describe('cluster on one machine', () => {
       assert.match(byId.get('doomed')!.detail, /mortal wound/);
       assert.equal(byId.get('retiring')!.reason, 'normal');
       assert.equal(byId.get('doomed')!.actor.kind, 'mortal');
+      // Their nodes going down later says nothing more of actors the watcher already heard stopped.
+      for (const host of hosts) await host.cluster.close();
+      await waitFor(() => client.cluster.liveMembers().length === 1, 'the client to see both hosts gone');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(
+        downs.map((d) => `${d.actor.id} ${d.reason}`).sort(),
+        ['doomed failed', 'retiring normal'],
+        'no node_down after the Downs',
+      );
     } finally {
       await close();
     }
