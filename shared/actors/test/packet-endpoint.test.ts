@@ -79,6 +79,7 @@ describe('PacketEndpoint', () => {
     await assert.rejects(callerEnd.ask({ kind: 'scorer', id: 'p' }, { type: 'Fail' }), (error: unknown) => {
       assert.ok(error instanceof HandlerError);
       assert.match(error.message, /scorer refused/);
+      assert.equal(error.message.split('failed handling').length, 2, `said once: ${error.message}`);
       return true;
     });
     await assert.rejects(callerEnd.ask({ kind: 'nobody', id: 'p' }, input(1)), UnknownKindError);

@@ -55,8 +55,12 @@ export function fromWireError(code: ErrorCode, message: string, target: Address,
       return new UnknownKindError(target.kind);
     case ErrorCode.UnknownMessage:
       return new UnknownMessageError(target, type);
-    case ErrorCode.HandlerFailed:
-      return new HandlerError(target, type, new Error(message));
+    case ErrorCode.HandlerFailed: {
+      // The message is the remote HandlerError's, which said what failed handling what: said again, not twice.
+      const said = ` failed handling ${JSON.stringify(type)}: `;
+      const at = message.indexOf(said);
+      return new HandlerError(target, type, new Error(at === -1 ? message : message.slice(at + said.length)));
+    }
     case ErrorCode.ActorStopped:
       return new ActorStoppedError(target);
     case ErrorCode.InvalidArgument:
