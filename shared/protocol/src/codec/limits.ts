@@ -14,7 +14,7 @@ export interface Limits {
   maxVectorLength: number;
   /** Deepest nesting of tables. */
   maxDepth: number;
-  /** Most tables and vectors of tables visited while verifying one buffer (shared sub-objects count each time). */
+  /** Most tables visited while verifying one buffer, each table of a vector counting, and a shared one each time. */
   maxTables: number;
 }
 
