@@ -10,7 +10,7 @@ from packetflow.actors import Message
 from packetflow.frames import Address
 from packetflow.membership import parse_member_info
 from packetflow.node import Node
-from packetflow.redis_membership import RedisMembership, membership_keys
+from packetflow.redis_membership import LEAVE, READ, REGISTER, RedisMembership, membership_keys
 from processes import RedisServer
 from support import SECRET, bump_registry, counter, run, stats, until
 
@@ -112,3 +112,21 @@ async def test_a_redis_restart_drops_nobody():
     finally:
         await asyncio.gather(a.close(), b.close())
         await redis.stop()
+
+
+def test_the_lua_scripts_are_the_typescript_ones():
+    """Both languages' members write one view of Redis: their scripts must be the same, character for character."""
+    import pathlib
+    import subprocess
+
+    scripts = pathlib.Path(__file__).resolve().parents[2] / "actors" / "dist" / "src" / "membership" / "redis-scripts.js"
+    printed = subprocess.run(
+        ["node", "--input-type=module", "-e",
+         f"const s = await import({json.dumps(scripts.as_uri())}); "
+         "console.log(JSON.stringify([s.registerScript, s.readScript, s.leaveScript]))"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    register, read, leave = json.loads(printed)
+    assert REGISTER == register
+    assert READ == read
+    assert LEAVE == leave
