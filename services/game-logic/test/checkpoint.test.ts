@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type ActorRef, ActorSystem, defineBehavior, LmdbStore } from '@packetflow/actors';
+import { type ActorRef, ActorSystem, type DurableStore, defineBehavior, LmdbStore } from '@packetflow/actors';
 import {
   BUTTON_JUMP,
   initPhysics,
@@ -44,18 +44,18 @@ after(async () => {
 });
 
 /** A host of matches and their physics worlds on the shared store, with a room that joins players and keeps snapshots. */
-async function host(nodeId: string, matchId: string) {
+async function host(nodeId: string, matchId: string, on: DurableStore = store, worldCheckpointEveryTicks = 600) {
   const system = await ActorSystem.start({ nodeId });
   system.register(PHYSICS_KIND, physicsWorldBehavior());
   const warnings: string[] = [];
   const logger = { info: () => {}, warn: (message: string) => warnings.push(message), error: () => {} };
-  // A checkpoint every quarter second, a world only at a join or a leave (or every 10 s).
+  // A checkpoint every quarter second, a world only at a join or a leave (or every 10 s unless set).
   matchHost(system, {
-    store,
+    store: on,
     registry,
     tickRate: TICK_RATE,
     checkpointEveryTicks: 15,
-    worldCheckpointEveryTicks: 600,
+    worldCheckpointEveryTicks,
     logger,
   });
   const snapshots: Game.SnapshotT[] = [];
@@ -216,5 +216,85 @@ test('a checkpoint whose world is not the stored one is passed over for the worl
     assert.equal(first.acks.length, 2, 'both players are back in the match');
   } finally {
     await b.system.shutdown();
+  }
+});
+
+/**
+ * The shared store, with every other write of a world checkpoint failing (as a store that times out would), and
+ * a record of what each checkpoint went on from against the world checkpoint stored as it was written.
+ */
+class FlakyWorldStore implements DurableStore {
+  readonly backend = 'lmdb';
+  worldWrites = 0;
+  failedWorldWrites = 0;
+  /** Each checkpoint written: the world tick it goes on from, and the tick of the world checkpoint stored then. */
+  readonly written: { goesOnFrom: number; stored: number | undefined }[] = [];
+
+  constructor(
+    private readonly inner: DurableStore,
+    private readonly matchId: string,
+  ) {}
+
+  get(key: string) {
+    return this.inner.get(key);
+  }
+
+  put(key: string, value: Uint8Array) {
+    return this.inner.put(key, value);
+  }
+
+  async putGuarded(key: string, value: Uint8Array, guardKey: string, expected: Uint8Array): Promise<boolean> {
+    if (key === worldCheckpointKey(this.matchId) && this.worldWrites++ % 2 === 1) {
+      this.failedWorldWrites++;
+      throw new Error('store write timed out');
+    }
+    if (key === checkpointKey(this.matchId)) {
+      const body = registry.decode('MatchCheckpoint', value);
+      assert.ok(body.ok);
+      const stored = await record(worldCheckpointKey(this.matchId));
+      this.written.push({ goesOnFrom: (body.value.body as MatchCheckpointBody).worldTick ?? 0, stored: stored?.tick });
+    }
+    return this.inner.putGuarded(key, value, guardKey, expected);
+  }
+
+  delete(key: string) {
+    return this.inner.delete(key);
+  }
+
+  async close(): Promise<void> {}
+}
+
+test('a world checkpoint that fails to be written is never gone on from: the next checkpoint holds the world again', async () => {
+  const matchId = 'flaky';
+  const flaky = new FlakyWorldStore(store, matchId);
+  // A world every half second, so that several are written, and every other one fails.
+  const a = await host('host-a', matchId, flaky, 30);
+  try {
+    await a.join('ada');
+    let sequence = 0;
+    for (let i = 0; i < 60; i++) {
+      a.system.tell(a.match, {
+        type: 'PlayerInput',
+        body: new Game.PlayerInputT(
+          'ada',
+          new Game.ClientInputT(++sequence, 0, new Game.Vec2T(Math.sin(i), 1), null, 0),
+        ),
+      } as Message);
+      await new Promise((resolve) => setTimeout(resolve, 33));
+    }
+    await until(() => flaky.failedWorldWrites >= 2 && flaky.written.length >= 6, 'failed world writes and checkpoints');
+  } finally {
+    await a.system.shutdown();
+  }
+  for (const { goesOnFrom, stored } of flaky.written) {
+    assert.equal(goesOnFrom, stored, 'each checkpoint goes on from the world checkpoint stored when it was written');
+  }
+  const latest = (await record(checkpointKey(matchId)))!;
+  const world = (await record(worldCheckpointKey(matchId)))!;
+  const resumed = replayed(latest, world);
+  try {
+    assert.equal(resumed.lastTick, latest.tick, 'the latest checkpoint replays to its tick');
+  } finally {
+    resumed.free();
   }
 });
