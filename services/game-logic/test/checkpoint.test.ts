@@ -2,11 +2,8 @@
 // checkpoint, not the world. A host resuming the match restores that world and replays the steps: the world it ends
 // with must be the very one the match had, bit for bit. Real Rapier worlds, a real LMDB store, real actor systems.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type ActorRef, ActorSystem, type DurableStore, defineBehavior, LmdbStore } from '@packetflow/actors';
+import { before, test } from 'node:test';
+import { ActorSystem, type DurableStore } from '@packetflow/actors';
 import {
   BUTTON_JUMP,
   initPhysics,
@@ -16,35 +13,19 @@ import {
   physicsRegistry,
   physicsWorldBehavior,
 } from '@packetflow/physics';
-import {
-  Game,
-  type JoinAcceptedMessage,
-  type MatchCheckpointBody,
-  type Message,
-  type SnapshotMessage,
-} from '@packetflow/protocol';
+import { Game, type MatchCheckpointBody, type Message } from '@packetflow/protocol';
 import { checkpointKey, handOverKey, MATCH_KIND, matchHost, worldCheckpointKey } from '../src/index.js';
-
-type RoomMessage = SnapshotMessage | { type: 'join'; playerId: string };
+import { snapshotRoom } from './support/snapshot-room.js';
+import { temporaryStore } from './support/temporary-store.js';
 
 const TICK_RATE = 60;
 const registry = physicsRegistry();
-let dir: string;
-let store: LmdbStore;
+const lmdb = temporaryStore('checkpoint.');
 
-before(async () => {
-  await initPhysics();
-  dir = mkdtempSync(joinPath(tmpdir(), 'checkpoint.'));
-  store = LmdbStore.open({ path: dir });
-});
-
-after(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+before(() => initPhysics());
 
 /** A host of matches and their physics worlds on the shared store, with a room that joins players and keeps snapshots. */
-async function host(nodeId: string, matchId: string, on: DurableStore = store, worldCheckpointEveryTicks = 600) {
+async function host(nodeId: string, matchId: string, on: DurableStore = lmdb.store, worldCheckpointEveryTicks = 600) {
   const system = await ActorSystem.start({ nodeId });
   system.register(PHYSICS_KIND, physicsWorldBehavior());
   const warnings: string[] = [];
@@ -58,35 +39,13 @@ async function host(nodeId: string, matchId: string, on: DurableStore = store, w
     worldCheckpointEveryTicks,
     logger,
   });
-  const snapshots: Game.SnapshotT[] = [];
   const match = system.ref<Message>(MATCH_KIND, matchId);
-  system.register(
-    'room',
-    defineBehavior<object, RoomMessage>({
-      initial: () => ({}),
-      handlers: {
-        join: (msg, ctx) =>
-          ctx.send<JoinAcceptedMessage>(
-            match as ActorRef,
-            {
-              type: 'JoinMatch',
-              body: new Game.JoinMatchT(matchId, msg.playerId, msg.playerId),
-            } as Message,
-          ),
-        Snapshot: (msg) => {
-          snapshots.push(msg.body);
-        },
-      },
-    }),
-  );
-  const room = await system.create<RoomMessage>('room');
-  const join = async (playerId: string) =>
-    ((await system.send(room, { type: 'join', playerId })) as JoinAcceptedMessage).body;
+  const { snapshots, joinAs: join } = await snapshotRoom(system, matchId);
   return { system, match, snapshots, join, warnings };
 }
 
 async function record(key: string): Promise<MatchCheckpointBody | undefined> {
-  const bytes = await store.get(key);
+  const bytes = await lmdb.store.get(key);
   if (bytes === undefined) return undefined;
   const decoded = registry.decode('MatchCheckpoint', bytes);
   assert.ok(decoded.ok, `the record under ${key} decodes`);
@@ -172,7 +131,7 @@ test('a host resuming from a checkpoint without a world goes on from its tick, i
   const matchId = 'resumed';
   const { latest, world } = await playThenStop(matchId);
   // As if host-a had died: no hand-over record.
-  await store.delete(handOverKey(matchId));
+  await lmdb.store.delete(handOverKey(matchId));
   const b = await host('host-b', matchId);
   try {
     const joined = await b.join('ada');
@@ -198,10 +157,10 @@ test('a host resuming from a checkpoint without a world goes on from its tick, i
 test('a checkpoint whose world is not the stored one is passed over for the world checkpoint, with a warning', async () => {
   const matchId = 'mismatched';
   const { latest, world } = await playThenStop(matchId);
-  await store.delete(handOverKey(matchId));
+  await lmdb.store.delete(handOverKey(matchId));
   // A host that died between writing a new world and the checkpoint that goes on from it leaves this pair.
   const orphan = { ...latest, worldTick: world.tick + 1 };
-  await store.put(checkpointKey(matchId), registry.encode({ type: 'MatchCheckpoint', body: orphan }));
+  await lmdb.store.put(checkpointKey(matchId), registry.encode({ type: 'MatchCheckpoint', body: orphan }));
   const b = await host('host-b', matchId);
   try {
     const joined = await b.join('ada');
@@ -266,7 +225,7 @@ class FlakyWorldStore implements DurableStore {
 
 test('a world checkpoint that fails to be written is never gone on from: the next checkpoint holds the world again', async () => {
   const matchId = 'flaky';
-  const flaky = new FlakyWorldStore(store, matchId);
+  const flaky = new FlakyWorldStore(lmdb.store, matchId);
   // A world every half second, so that several are written, and every other one fails.
   const a = await host('host-a', matchId, flaky, 30);
   try {

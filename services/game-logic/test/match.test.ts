@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type ActorRef, ActorSystem, defineBehavior, LmdbStore } from '@packetflow/actors';
+import { ActorSystem, defineBehavior, LmdbStore } from '@packetflow/actors';
 import { initPhysics, PHYSICS_KIND, physicsRegistry, physicsWorldBehavior } from '@packetflow/physics';
 import { LmdbPlayerStorage, PlayerClient, playerBehavior } from '@packetflow/player-store';
 import {
@@ -14,14 +14,9 @@ import {
   type Message,
   type PlayerStatsMessage,
   type RecordScoreMessage,
-  type SnapshotMessage,
 } from '@packetflow/protocol';
 import { MATCH_KIND, matchHost, TOUCH_DISTANCE } from '../src/index.js';
-
-type RoomMessage =
-  | SnapshotMessage
-  | { type: 'join'; playerId: string; restartInputs?: boolean; mode?: string }
-  | { type: 'close' };
+import { type SnapshotRoomMessage, snapshotRoom } from './support/snapshot-room.js';
 
 let dir: string;
 let store: LmdbStore;
@@ -47,43 +42,8 @@ async function host(matchId: string, rejoinWindowMs?: number) {
     tickRate: 60,
     ...(rejoinWindowMs === undefined ? {} : { rejoinWindowMs }),
   });
-  const snapshots: Game.SnapshotT[] = [];
   const match = system.ref<Message>(MATCH_KIND, matchId);
-  system.register(
-    'room',
-    defineBehavior<object, RoomMessage>({
-      initial: () => ({}),
-      handlers: {
-        join: (msg, ctx) =>
-          ctx.send<JoinAcceptedMessage>(
-            match as ActorRef,
-            {
-              type: 'JoinMatch',
-              body: new Game.JoinMatchT(
-                matchId,
-                msg.playerId,
-                msg.playerId,
-                msg.restartInputs ?? false,
-                msg.mode ?? null,
-              ),
-            } as Message,
-          ),
-        Snapshot: (msg) => {
-          snapshots.push(msg.body);
-        },
-        close: (_msg, ctx) => ctx.stop(),
-      },
-    }),
-  );
-  const room = await system.create<RoomMessage>('room');
-  const joinAs = async (playerId: string, mode?: string) =>
-    (
-      (await system.send(room, {
-        type: 'join',
-        playerId,
-        ...(mode === undefined ? {} : { mode }),
-      })) as JoinAcceptedMessage
-    ).body;
+  const { room, snapshots, joinAs } = await snapshotRoom(system, matchId);
   const join = async (playerId: string) => (await joinAs(playerId)).entity;
   let sequence = 0;
   const input = (playerId: string, x: number, z: number) =>
@@ -372,7 +332,7 @@ describe('a match', () => {
       /has no seat in match m-never/,
       'a match that does not exist holds no seat',
     );
-    const again = await system.create<RoomMessage>('room');
+    const again = await system.create<SnapshotRoomMessage>('room');
     const rejoined = (await system.send(again, { type: 'join', playerId: 's1' })) as JoinAcceptedMessage;
     assert.equal(rejoined.body.entity, s1, 'back with the same entity');
     await system.shutdown();

@@ -1,33 +1,21 @@
 // The fencing token of a match's checkpoints, on a real LMDB store: a newer claim refuses the writes of an older
 // one, and two hosts that both believe they own a match (views that disagree) end with one ticking it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { ActorSystem, defineBehavior, LmdbStore, type Logger } from '@packetflow/actors';
+import { before, test } from 'node:test';
+import { ActorSystem, defineBehavior, type Logger } from '@packetflow/actors';
 import { initPhysics, PHYSICS_KIND, physicsRegistry, physicsWorldBehavior } from '@packetflow/physics';
 import { Game, type JoinAcceptedMessage, type MatchCheckpointBody, type Message } from '@packetflow/protocol';
 import { checkpointKey, MATCH_KIND, matchHost } from '../src/index.js';
 import { FencedError, OwnerClaims, ownerKey } from '../src/match/owner-claim.js';
 import { until } from './support/service-process.js';
+import { temporaryStore } from './support/temporary-store.js';
 
-let dir: string;
-let store: LmdbStore;
+const lmdb = temporaryStore('owner-claim.');
 
-before(async () => {
-  await initPhysics();
-  dir = mkdtempSync(join(tmpdir(), 'owner-claim.'));
-  store = LmdbStore.open({ path: dir });
-});
-
-after(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+before(() => initPhysics());
 
 test('a newer claim fences an older one; a lost or unreadable claim fences nobody', async () => {
-  const claims = new OwnerClaims(store, 1000);
+  const claims = new OwnerClaims(lmdb.store, 1000);
   const a = await claims.claim('claimed', 'host-a');
   const b = await claims.claim('claimed', 'host-b');
   assert.deepEqual([a.epoch, b.epoch], [1, 2]);
@@ -38,9 +26,9 @@ test('a newer claim fences an older one; a lost or unreadable claim fences nobod
     return true;
   });
   // The store lost the key (a Redis restarted without its data): nobody claimed the match since.
-  await store.delete(ownerKey('claimed'));
+  await lmdb.store.delete(ownerKey('claimed'));
   await claims.check('claimed', b);
-  await store.put(ownerKey('claimed'), new TextEncoder().encode('{"epoch":"nine"}'));
+  await lmdb.store.put(ownerKey('claimed'), new TextEncoder().encode('{"epoch":"nine"}'));
   assert.equal(await claims.current('claimed'), undefined, 'a damaged claim reads as none');
   assert.equal((await claims.claim('claimed', 'host-c')).epoch, 1);
 });
@@ -50,7 +38,7 @@ async function host(nodeId: string, warnings: string[]) {
   const logger: Logger = { info: () => {}, warn: (message) => warnings.push(message), error: () => {} };
   const system = await ActorSystem.start({ nodeId, logger });
   system.register(PHYSICS_KIND, physicsWorldBehavior());
-  const scheduler = matchHost(system, { store, registry: physicsRegistry(), tickRate: 30, logger });
+  const scheduler = matchHost(system, { store: lmdb.store, registry: physicsRegistry(), tickRate: 30, logger });
   const snapshots: Game.SnapshotT[] = [];
   system.register(
     'room',
@@ -91,7 +79,7 @@ test('two hosts that both take a match: the one claimed first stops at its next 
     const seen = a.snapshots.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(a.snapshots.length, seen, 'host-a sends no more snapshots');
-    const decoded = physicsRegistry().decode('MatchCheckpoint', (await store.get(checkpointKey('split')))!);
+    const decoded = physicsRegistry().decode('MatchCheckpoint', (await lmdb.store.get(checkpointKey('split')))!);
     assert.ok(decoded.ok);
     const players = (decoded.value.body as MatchCheckpointBody).players.map((p) => p.playerId);
     assert.ok(players.includes('p2'), `the checkpoint is host-b's (players ${players.join(', ')})`);
