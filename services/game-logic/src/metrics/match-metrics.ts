@@ -40,15 +40,17 @@ export class MatchMetrics implements TickObserver {
     });
     this.checkpointDuration = new Histogram({
       name: 'packetflow_match_checkpoint_duration_seconds',
-      help: 'Checkpoints written: from the world snapshot asked of physics to the store write acknowledged',
+      help:
+        'Checkpoints written: from their encoding (after the world snapshot asked of physics, for one that holds the ' +
+        'world) to the store writes acknowledged',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
     this.checkpointSize = new Histogram({
       name: 'packetflow_match_checkpoint_size_bytes',
-      help: 'Checkpoints written: their encoded size',
-      // A 40-body world snapshots to ~30 KB.
-      buckets: [1024, 4096, 16_384, 32_768, 65_536, 131_072, 262_144, 1_048_576],
+      help: 'Checkpoints written: their encoded size, with the world checkpoint written beside one',
+      // A second of 8 players' inputs is ~4 KB; a 40-body world snapshots to ~80 KB.
+      buckets: [256, 1024, 4096, 16_384, 32_768, 65_536, 131_072, 262_144, 1_048_576],
       registers,
     });
     this.matchesLost = new Counter({
