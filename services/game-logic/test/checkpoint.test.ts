@@ -257,3 +257,23 @@ test('a world checkpoint that fails to be written is never gone on from: the nex
     resumed.free();
   }
 });
+
+test('a checkpoint of the earlier format, holding its world under the checkpoint key, still resumes', async () => {
+  const matchId = 'earlier-format';
+  const { world } = await playThenStop(matchId);
+  await lmdb.store.delete(handOverKey(matchId));
+  // What a host before incremental checkpoints wrote: the whole match, world included, under one key, and no other.
+  await lmdb.store.put(checkpointKey(matchId), registry.encode({ type: 'MatchCheckpoint', body: world }));
+  await lmdb.store.delete(worldCheckpointKey(matchId));
+  const b = await host('host-b', matchId);
+  try {
+    const joined = await b.join('ada');
+    assert.equal(joined.serverTick, world.tick, 'resumed at the tick of the checkpoint');
+    await until(() => b.snapshots.some((s) => s.resumed), 'the resumed snapshot');
+    const first = b.snapshots.find((s) => s.resumed)!;
+    assert.equal(first.acks.length, 2, 'both players are back in the match');
+    assert.deepEqual(b.warnings, [], 'nothing to warn of');
+  } finally {
+    await b.system.shutdown();
+  }
+});
