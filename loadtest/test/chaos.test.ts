@@ -4,11 +4,11 @@
 // process of the run is left.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ChaosReport } from '../src/chaos/player-report.js';
+import { scratchDir } from './scratch-dir.js';
 
 const MAIN = new URL('../src/chaos/main.js', import.meta.url).pathname;
 // Only against a hang: a run that never ends fails instead of holding the suite.
@@ -46,7 +46,7 @@ function runChaos(args: readonly string[]): Promise<{ code: number | null; outpu
 
 describe('npm run chaos', { timeout: HANG_MS + 10_000 }, () => {
   it('kills a service once, sees it restarted and the players fed again, and leaves no process behind', async () => {
-    const json = join(mkdtempSync(join(tmpdir(), 'chaos-report-')), 'report.json');
+    const json = join(scratchDir('chaos-report-'), 'report.json');
     const args = ['--vus', '6', '--duration', '20s', '--every', '10s', '--seed', '1'];
     const { code, output } = await runChaos([...args, '--services', 'game-logic,physics', '--json', json]);
     assert.equal(code, 0, output);

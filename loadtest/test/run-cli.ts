@@ -1,8 +1,8 @@
 // Runs the runner's CLI as `npm run loadtest` does, on a script written for the test.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from './scratch-dir.js';
 
 export interface CliResult {
   readonly code: number | null;
@@ -15,7 +15,7 @@ const cli = new URL('../src/runner/cli.js', import.meta.url).pathname;
 
 /** A k6 script in a temporary folder; returns its path. */
 export function writeScript(source: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'k6-script-'));
+  const dir = scratchDir('k6-script-');
   const path = join(dir, 'script.js');
   writeFileSync(path, source);
   return path;
@@ -31,7 +31,7 @@ export function runCli(
   timeoutMs = 60_000,
   interrupt?: Promise<void>,
 ): Promise<CliResult> {
-  const reportDir = mkdtempSync(join(tmpdir(), 'k6-report-'));
+  const reportDir = scratchDir('k6-report-');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, target, '--report-dir', reportDir, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,13 +1,13 @@
 // CI's smoke scenario: 50 virtual users for 20 seconds against the whole backend (every service a process, as
 // `npm start` runs them), through the runner, its thresholds enforced by the exit code.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Backend, startBackend } from '@packetflow/launcher';
 import type { Report } from '../src/report/json.js';
 import { runCli } from './run-cli.js';
+import { scratchDir } from './scratch-dir.js';
 
 describe('smoke scenario against the whole backend', () => {
   let backend: Backend;
@@ -16,7 +16,7 @@ describe('smoke scenario against the whole backend', () => {
     // per address, which are for players, not for a load generator.
     backend = await startBackend({
       gatewayPort: 0,
-      dataDir: mkdtempSync(join(tmpdir(), 'loadtest-smoke-')),
+      dataDir: scratchDir('loadtest-smoke-'),
       env: { PACKETFLOW_RATE_LIMIT_EXEMPT: '127.0.0.1' },
     });
   });
