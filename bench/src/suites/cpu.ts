@@ -110,9 +110,7 @@ async function profiledWhen(
       return measured;
     }
     const file = join(dir, 'perf.data');
-    let sampled: readonly number[] = [];
     const measured = await measure(perfNodeFlags(dir), services, async (target) => {
-      sampled = target.serverPids;
       const load = measureLatency(target, CPU_LOAD);
       try {
         await new Promise((resolve) => setTimeout(resolve, CPU_LOAD.warmupMs + PERF_MARGIN_MS));
@@ -125,7 +123,7 @@ async function profiledWhen(
     try {
       printPerf(title, file, services, measured);
     } finally {
-      removePerfMaps(sampled);
+      removePerfMaps([...services.keys()]);
     }
     return measured;
   } finally {

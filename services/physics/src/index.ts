@@ -1,3 +1,4 @@
+export type { BodyInputLike } from '@packetflow/protocol';
 export { type PhysicsActorState, type PhysicsBehaviorOptions, physicsWorldBehavior } from './behavior.js';
 export {
   DEFAULT_RAPIER_VARIANT,
@@ -36,7 +37,6 @@ export {
 } from './messages.js';
 export { type PhysicsMetrics, physicsMetrics } from './metrics/physics-metrics.js';
 export {
-  type BodyInputLike,
   BUTTON_JUMP,
   BUTTON_SPRINT,
   DEFAULT_WORLD_OPTIONS,

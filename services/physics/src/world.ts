@@ -1,7 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import type { RigidBody, World } from '@dimforge/rapier3d-compat';
 import { RefusedError } from '@packetflow/actors';
-import { Game } from '@packetflow/protocol';
+import { type BodyInputLike, Game } from '@packetflow/protocol';
 import type { PhysicsEngine } from './engine.js';
 import { FIRST_PLAYER_ENTITY, FIRST_PROP_ENTITY, isPlayerEntity, MAX_ENTITY, MAX_PROPS } from './entities.js';
 
@@ -31,14 +31,6 @@ export const DEFAULT_WORLD_OPTIONS: ResolvedWorldOptions = Object.freeze({
   playerSpeed: 5,
   jumpSpeed: 6,
 });
-
-/** One player's movement for one step: `BodyInputT` or any object of the same shape. */
-export interface BodyInputLike {
-  readonly entity: number;
-  readonly move: { readonly x: number; readonly y: number } | null;
-  /** A bit set of game.fbs `Buttons`. */
-  readonly buttons: number;
-}
 
 /** `Buttons` bits of game.fbs (the protocol's index does not re-export that enum): Jump = 1, Sprint = 8. */
 export const BUTTON_JUMP = 1;

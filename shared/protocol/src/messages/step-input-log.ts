@@ -5,10 +5,11 @@
 import { BodyInputT } from '../generated/packet-flow/game/body-input.js';
 import { Vec2T } from '../generated/packet-flow/game/vec2.js';
 
-/** What a body input is read from: a BodyInputT, or a plain object of the same shape. */
-export interface BodyInputFields {
+/** One player's movement for one physics step: `BodyInputT` or any object of the same shape. */
+export interface BodyInputLike {
   readonly entity: number;
   readonly move: { readonly x: number; readonly y: number } | null;
+  /** A bit set of game.fbs `Buttons`. */
   readonly buttons: number;
 }
 
@@ -21,7 +22,7 @@ export class StepInputLog {
   length = 0;
 
   /** Appends one input; its move is kept as float32, as the wire carries it (no move is 0, 0). */
-  push(input: BodyInputFields): void {
+  push(input: BodyInputLike): void {
     if (this.length === this.entities.length) this.grow();
     const i = this.length++;
     this.entities[i] = input.entity;
